@@ -115,6 +115,52 @@ public readonly struct Felt : IEquatable<Felt>, IComparable<Felt>
         return true;
     }
 
+    /// <summary>Parses UTF-8 "0x…" hex straight from a JSON buffer: the indexer reads millions of felts and a
+    /// string per felt would dominate its allocations. Decimal input falls back to the char parser.</summary>
+    public static bool TryParseUtf8(ReadOnlySpan<byte> utf8, out Felt felt)
+    {
+        felt = default;
+        if (utf8.Length > 2 && utf8[0] == (byte)'0' && (utf8[1] == (byte)'x' || utf8[1] == (byte)'X'))
+        {
+            var digits = utf8[2..];
+            while (digits.Length > 1 && digits[0] == (byte)'0')
+            {
+                digits = digits[1..];
+            }
+            if (digits.Length > 64)
+            {
+                return false;
+            }
+            UInt128 high = 0, low = 0;
+            foreach (var b in digits)
+            {
+                var nibble = HexValue((char)b);
+                if (nibble < 0)
+                {
+                    return false;
+                }
+                high = (high << 4) | (low >> 124);
+                low = (low << 4) | (uint)nibble;
+            }
+            if (high > PrimeHigh || (high == PrimeHigh && low >= UInt128.One))
+            {
+                return false;
+            }
+            felt = new Felt(high, low);
+            return true;
+        }
+        if (utf8.Length > 100)
+        {
+            return false;
+        }
+        Span<char> chars = stackalloc char[utf8.Length];
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            chars[i] = (char)utf8[i];
+        }
+        return TryParse(chars, out felt);
+    }
+
     private static int HexValue(char c) => c switch
     {
         >= '0' and <= '9' => c - '0',
@@ -196,6 +242,13 @@ public sealed class FeltJsonConverter : JsonConverter<Felt>
         if (reader.TokenType != JsonTokenType.String)
         {
             throw new JsonException($"expected a felt as a hex string, got {reader.TokenType}");
+        }
+        if (!reader.HasValueSequence && !reader.ValueIsEscaped)
+        {
+            if (Felt.TryParseUtf8(reader.ValueSpan, out var fast))
+            {
+                return fast;
+            }
         }
         var text = reader.GetString()!;
         return Felt.TryParse(text, out var felt) ? felt : throw new JsonException($"'{text}' is not a felt");
