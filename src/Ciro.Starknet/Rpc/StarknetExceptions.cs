@@ -44,8 +44,14 @@ public class StarknetRpcException(string method, int code, string rpcMessage, Js
         {
             return "";
         }
-        var text = d.GetRawText();
-        return " " + (text.Length <= 500 ? text : text[..500] + "…");
+        // Compact, because nodes pretty-print and the revert reason sits deep inside data.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            d.WriteTo(writer);
+        }
+        var text = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return " " + (text.Length <= 1000 ? text : text[..1000] + "…");
     }
 }
 

@@ -72,6 +72,10 @@ public sealed partial class StarknetRpcClient
         CallAsync("starknet_getTransactionReceipt", w => w.WriteString("transaction_hash"u8, transactionHash.ToString()),
             StarknetJsonContext.Default.TransactionReceipt, cancellationToken);
 
+    public Task<TransactionStatus> GetTransactionStatusAsync(Felt transactionHash, CancellationToken cancellationToken = default) =>
+        CallAsync("starknet_getTransactionStatus", w => w.WriteString("transaction_hash"u8, transactionHash.ToString()),
+            StarknetJsonContext.Default.TransactionStatus, cancellationToken);
+
     /// <summary>One page of events. Pass the previous page's token to continue; the token is opaque.</summary>
     public Task<EventsPage> GetEventsAsync(
         EventFilter filter, int chunkSize, string? continuationToken = null, CancellationToken cancellationToken = default)

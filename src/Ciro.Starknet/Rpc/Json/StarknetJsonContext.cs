@@ -16,6 +16,8 @@ namespace Ciro.Starknet.Rpc.Json;
 [JsonSerializable(typeof(EmittedEvent))]
 [JsonSerializable(typeof(BlockHashAndNumber))]
 [JsonSerializable(typeof(SyncStatus))]
+[JsonSerializable(typeof(TransactionStatus))]
+[JsonSerializable(typeof(Subscriptions.ReorgData))]
 [JsonSerializable(typeof(List<Felt>))]
 [JsonSerializable(typeof(Felt))]
 [JsonSerializable(typeof(ulong))]

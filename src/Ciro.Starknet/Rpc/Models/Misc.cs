@@ -21,3 +21,15 @@ public sealed record FunctionCall(Felt ContractAddress, Felt EntryPointSelector,
     public static FunctionCall Create(Felt contractAddress, string functionName, params Felt[] calldata) =>
         new(contractAddress, Selector.FromName(functionName), calldata);
 }
+
+/// <summary>starknet_getTransactionStatus, and the status inside a transaction-status subscription.</summary>
+public sealed record TransactionStatus
+{
+    /// <summary>RECEIVED, CANDIDATE, PRE_CONFIRMED, ACCEPTED_ON_L2, ACCEPTED_ON_L1.</summary>
+    public string FinalityStatus { get; init; } = "";
+
+    /// <summary>SUCCEEDED or REVERTED; absent while not yet executed.</summary>
+    public string? ExecutionStatus { get; init; }
+
+    public string? FailureReason { get; init; }
+}
