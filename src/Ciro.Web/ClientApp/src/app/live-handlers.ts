@@ -1,0 +1,17 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { applyJobsActivityPush } from '@/features/activity/utils/merge-push';
+import { latestBlockQueryKey } from '@/features/blocks/api/get-latest-block';
+import type { LiveHubHandlers } from '@/features/live/live-hub-context';
+
+/** Hub message → query cache. Lives in app/ because it joins features that must not import each other. */
+export function createLiveHandlers(queryClient: QueryClient): LiveHubHandlers {
+  return {
+    // Same shape as GET /api/activity/jobs: write it straight into every cached window.
+    onJobsActivity: (activity) => applyJobsActivityPush(queryClient, activity),
+    // The push names only the block range; the block's details come from the API.
+    onBlockCommitted: () => void queryClient.invalidateQueries({ queryKey: latestBlockQueryKey }),
+    // Replaced blocks may have changed any figure on the page.
+    onReorg: () => void queryClient.invalidateQueries(),
+    onReconnected: () => void queryClient.invalidateQueries(),
+  };
+}

@@ -1,0 +1,137 @@
+import type { HubConnection } from '@microsoft/signalr';
+import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { LiveHubProvider } from '@/features/live/live-hub-provider';
+import { activity, bucket, createTestQueryClient, renderWithProviders, stubFetch } from '@/testing/test-utils';
+import type { LatestBlock } from '@/types/api';
+import { createLiveHandlers } from '../live-handlers';
+import { DashboardRoute } from './dashboard';
+
+/** Just enough of HubConnection for the provider: records handlers so the test can play the server. */
+function fakeHub() {
+  const handlers = new Map<string, (payload: unknown) => void>();
+  let reconnecting: () => void = () => {};
+  const connection = {
+    on: (name: string, handler: (payload: unknown) => void) => handlers.set(name.toLowerCase(), handler),
+    onreconnecting: (callback: () => void) => (reconnecting = callback),
+    onreconnected: () => {},
+    onclose: () => {},
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+  };
+  return {
+    connect: () => connection as unknown as HubConnection,
+    send: (name: string, payload: unknown) => act(() => handlers.get(name.toLowerCase())?.(payload)),
+    dropConnection: () => act(() => reconnecting()),
+  };
+}
+
+const block: LatestBlock = {
+  blockNumber: 123,
+  blockHash: '0x04a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f',
+  timestamp: '2026-11-27T22:49:58Z',
+  transactionCount: 5,
+  revertedCount: 0,
+  eventCount: 20,
+  feesByUnit: { WEI: '0', FRI: '123456789012345678901' },
+  l1Gas: 0,
+  l1DataGas: 128,
+  l2Gas: 1234567,
+};
+
+function renderDashboard() {
+  const hub = fakeHub();
+  const fetchMock = stubFetch((url) => {
+    switch (url.pathname) {
+      case '/api/activity/jobs':
+        return { body: activity('2026-11-27T22:50:00Z', [bucket('2026-11-27T22:49:00Z', { submitted: 3, assigned: 2, completed: 1 })]) };
+      case '/api/blocks/latest':
+        return { body: block };
+      case '/api/alerts/incidents':
+        return {
+          body: [
+            {
+              id: 'i-1',
+              rule: 'no-job-completed',
+              severity: 'critical',
+              state: 'firing',
+              startedAt: '2026-11-27T22:40:00Z',
+              summary: 'No job completed for 10 minutes',
+            },
+          ],
+        };
+      default:
+        return { status: 404, body: { title: 'Not Found', status: 404 } };
+    }
+  });
+  const queryClient = createTestQueryClient();
+  const view = renderWithProviders(
+    <LiveHubProvider handlers={createLiveHandlers(queryClient)} connect={hub.connect} hubUrl="/hubs/activity">
+      <DashboardRoute />
+    </LiveHubProvider>,
+    { queryClient },
+  );
+  return { hub, fetchMock, ...view };
+}
+
+describe('dashboard', () => {
+  it('shows the API figures, then applies hub pushes without refetching', async () => {
+    const { hub, fetchMock } = renderDashboard();
+
+    expect(await screen.findByRole('heading', { name: 'Ciro — CIRO Network live' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('live-status')).toHaveTextContent('live'));
+    await waitFor(() => expect(screen.getByTestId('kpi-submitted')).toHaveTextContent(/^3$/));
+    expect(screen.getByTestId('kpi-assigned')).toHaveTextContent(/^2$/);
+    expect(screen.getByTestId('kpi-completed')).toHaveTextContent(/^1$/);
+    expect(screen.getByTestId('latest-block')).toHaveTextContent(/^123$/);
+    expect(screen.getByTestId('fees-FRI')).toHaveTextContent('123.456789 STRK');
+    expect(await screen.findByText('No job completed for 10 minutes')).toBeInTheDocument();
+    const callsBefore = fetchMock.mock.calls.length;
+
+    hub.send(
+      'jobsActivity',
+      activity('2026-11-27T22:51:00Z', [
+        bucket('2026-11-27T22:49:00Z', { submitted: 4, assigned: 2, completed: 2 }),
+        bucket('2026-11-27T22:50:00Z', { submitted: 6, assigned: 1 }),
+      ]),
+    );
+
+    // TanStack Query notifies observers on the next tick.
+    await waitFor(() => expect(screen.getByTestId('kpi-submitted')).toHaveTextContent(/^10$/));
+    expect(screen.getByTestId('kpi-submitted-last-minute')).toHaveTextContent(/^6$/);
+    expect(screen.getByTestId('kpi-completed')).toHaveTextContent(/^2$/);
+    expect(fetchMock.mock.calls.length).toBe(callsBefore);
+  });
+
+  it('refetches the latest block when the hub reports a committed block', async () => {
+    const { hub, fetchMock } = renderDashboard();
+    await waitFor(() => expect(screen.getByTestId('latest-block')).toHaveTextContent(/^123$/));
+    const blockCalls = () => fetchMock.mock.calls.filter(([input]) => String(input) === '/api/blocks/latest').length;
+    const before = blockCalls();
+
+    hub.send('blockCommitted', { from: 124, to: 124 });
+
+    await waitFor(() => expect(blockCalls()).toBe(before + 1));
+  });
+
+  it('shows a dismissible banner and reloads everything on a reorg', async () => {
+    const { hub, fetchMock } = renderDashboard();
+    await waitFor(() => expect(screen.getByTestId('kpi-submitted')).toHaveTextContent(/^3$/));
+    const before = fetchMock.mock.calls.length;
+
+    hub.send('reorg', { fromBlock: 118, depth: 2 });
+
+    expect(screen.getByTestId('reorg-banner')).toHaveTextContent('2 blocks replaced from block 118');
+    await waitFor(() => expect(fetchMock.mock.calls.length).toBeGreaterThan(before));
+    await userEvent.click(screen.getByRole('button', { name: 'Dismiss reorg notice' }));
+    expect(screen.queryByTestId('reorg-banner')).not.toBeInTheDocument();
+  });
+
+  it('leaves "live" when the connection drops', async () => {
+    const { hub } = renderDashboard();
+    await waitFor(() => expect(screen.getByTestId('live-status')).toHaveTextContent('live'));
+    hub.dropConnection();
+    expect(screen.getByTestId('live-status')).toHaveTextContent('reconnecting');
+  });
+});

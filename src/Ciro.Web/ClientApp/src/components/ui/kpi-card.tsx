@@ -1,0 +1,23 @@
+import type { ReactNode } from 'react';
+
+type KpiCardProps = {
+  label: string;
+  /** Rendered alone inside the element tests and the e2e script read, so keep it a bare value. */
+  value: ReactNode;
+  hint?: ReactNode;
+  tone?: 'default' | 'submitted' | 'assigned' | 'completed' | 'failed';
+  valueTestId: string;
+  loading?: boolean;
+};
+
+export function KpiCard({ label, value, hint, tone = 'default', valueTestId, loading = false }: KpiCardProps) {
+  return (
+    <section className={`kpi kpi--${tone}`} aria-busy={loading}>
+      <h2 className="kpi__label">{label}</h2>
+      <p className="kpi__value" data-testid={valueTestId}>
+        {loading ? '…' : value}
+      </p>
+      {hint && <p className="kpi__hint">{hint}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,18 @@
+import { Button } from '@/components/ui/button';
+import { useLiveHub } from '../live-hub-context';
+
+export function ReorgBanner() {
+  const { reorg, dismissReorg } = useLiveHub();
+  if (!reorg) return null;
+  return (
+    <div className="banner" role="alert" data-testid="reorg-banner">
+      <span>
+        Chain reorganisation: {reorg.depth} block{reorg.depth === 1 ? '' : 's'} replaced from block {reorg.fromBlock}. Figures
+        were reloaded.
+      </span>
+      <Button variant="ghost" onClick={dismissReorg} aria-label="Dismiss reorg notice">
+        Dismiss
+      </Button>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+// Wire types of the Ciro.Web API and the /hubs/activity hub. Token amounts stay decimal strings end to end:
+// they routinely exceed Number.MAX_SAFE_INTEGER.
+
+/** One UTC minute of job lifecycle counts. */
+export type JobsBucket = {
+  /** ISO-8601 start of the minute, UTC. */
+  minute: string;
+  submitted: number;
+  allocated: number;
+  assigned: number;
+  completed: number;
+  failed: number;
+};
+
+/** GET /api/activity/jobs and the hub's "jobsActivity" message. Buckets run oldest → newest; missing minutes mean zero. */
+export type JobsActivity = {
+  asOfBlock: number | null;
+  asOf: string;
+  buckets: JobsBucket[];
+};
+
+/** GET /api/blocks/latest. */
+export type LatestBlock = {
+  blockNumber: number;
+  blockHash: string;
+  timestamp: string;
+  transactionCount: number;
+  revertedCount: number;
+  eventCount: number;
+  /** Fee totals per unit ("WEI", "FRI"), as base-10 integer strings. */
+  feesByUnit: Record<string, string>;
+  l1Gas: number;
+  l1DataGas: number;
+  l2Gas: number;
+};
+
+export type IncidentSeverity = 'critical' | 'warning' | 'info' | (string & {});
+
+/** GET /api/alerts/incidents?state=open. */
+export type Incident = {
+  id: string;
+  rule: string;
+  severity: IncidentSeverity;
+  state: string;
+  startedAt: string;
+  summary: string;
+};
+
+/** Hub "blockCommitted": the indexer committed blocks from..to inclusive. */
+export type BlockCommitted = { from: number; to: number };
+
+/** Hub "reorg": blocks from fromBlock on were replaced; depth is how many. */
+export type Reorg = { fromBlock: number; depth: number };
+
+/** RFC 7807 problem details, as ASP.NET's AddProblemDetails writes them. */
+export type ProblemDetails = {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  instance?: string;
+  [extension: string]: unknown;
+};

@@ -1,0 +1,12 @@
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  /** Origin of the Ciro API; empty means same origin (the ASP.NET host serves this app). */
+  readonly VITE_API_URL?: string;
+  /** Path or URL of the activity SignalR hub. */
+  readonly VITE_HUB_URL?: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}
