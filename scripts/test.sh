@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test: the .NET solution (unit, functional, the whole-stack AppHost test, the browser test) and
+# the dashboard's unit tests, then prints one line "tests: N passed, M failed".
+# Tests start their own PostgreSQL/Redis/SMTP on free ports and stop them; nothing needs to run beforehand.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/scripts/setup.sh" || { echo "tests: 0 passed, 1 failed"; exit 1; }
+cd "$root"
+results="$root/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+status=0
+dotnet test CiroAspire.sln --no-build -nologo -v q --logger "trx" --results-directory "$results" || status=1
+bash contracts/check.sh || status=1
+
+client=src/Ciro.Web/ClientApp
+if [ -f "$client/package.json" ]; then
+  (cd "$client" && npx vitest run --reporter=junit --outputFile="$results/dashboard-junit.xml" >/dev/null 2>&1) || status=1
+fi
+
+python3 - "$results" <<'PY' || status=1
+import glob, sys, xml.etree.ElementTree as ET
+root = sys.argv[1]
+passed = failed = 0
+for path in glob.glob(f"{root}/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}Counters")
+    if counters is not None:
+        passed += int(counters.get("passed", 0))
+        failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
+for path in glob.glob(f"{root}/*junit*.xml"):
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        tests = int(suite.get("tests", 0)); bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped = int(suite.get("skipped", 0))
+        passed += tests - bad - skipped; failed += bad
+print(f"tests: {passed} passed, {failed} failed")
+sys.exit(1 if failed or passed == 0 else 0)
+PY
+exit $status

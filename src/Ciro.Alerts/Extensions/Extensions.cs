@@ -1,0 +1,35 @@
+using Ciro.Alerts.Incidents;
+using Ciro.Alerts.Notifiers;
+using Ciro.Alerts.Rules;
+using Quartz;
+
+namespace Ciro.Alerts.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("ciro");
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<AlertsOptions>()
+            .BindConfiguration("Alerts")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(SmtpEndpoint.Parse(builder.Configuration.GetConnectionString("mail")));
+        builder.Services.AddSingleton<IAlertNotifier, EmailNotifier>();
+        builder.Services.AddSingleton<AlertsMetrics>();
+        builder.Services.AddSingleton<IncidentStore>();
+        builder.Services.AddSingleton<IncidentDispatcher>();
+        builder.Services.AddHttpClient<AnalyticsReader>(c => c.BaseAddress = new Uri(builder.Configuration["Ciro:AnalyticsUrl"] ?? "http://analytics"));
+
+        var interval = builder.Configuration.GetSection("Alerts").Get<AlertsOptions>()?.EvaluationInterval ?? TimeSpan.FromSeconds(15);
+        builder.Services.AddQuartz(q =>
+        {
+            var key = new JobKey("evaluate-rules");
+            q.AddJob<RuleEvaluationJob>(j => j.WithIdentity(key));
+            q.AddTrigger(t => t.ForJob(key).StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Diagnostics.Metrics;
+
+namespace Ciro.Alerts.Incidents;
+
+public sealed class AlertsMetrics
+{
+    public const string MeterName = "Ciro.Alerts";
+
+    public AlertsMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        Evaluations = meter.CreateCounter<long>("ciro.alerts.evaluations");
+        EvaluationErrors = meter.CreateCounter<long>("ciro.alerts.evaluation_errors");
+        IncidentsOpened = meter.CreateCounter<long>("ciro.alerts.incidents_opened");
+        IncidentsResolved = meter.CreateCounter<long>("ciro.alerts.incidents_resolved");
+        Deliveries = meter.CreateCounter<long>("ciro.alerts.deliveries");
+        DeliveryRetries = meter.CreateCounter<long>("ciro.alerts.delivery_retries");
+    }
+
+    public Counter<long> Evaluations { get; }
+    public Counter<long> EvaluationErrors { get; }
+    public Counter<long> IncidentsOpened { get; }
+    public Counter<long> IncidentsResolved { get; }
+    public Counter<long> Deliveries { get; }
+    public Counter<long> DeliveryRetries { get; }
+}

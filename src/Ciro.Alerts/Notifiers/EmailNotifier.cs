@@ -1,0 +1,67 @@
+using Ciro.Alerts.Incidents;
+using Ciro.Alerts.Rules;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Ciro.Alerts.Notifiers;
+
+/// <summary>Email through MailKit to the SMTP server named by ConnectionStrings:mail (smtp://host:port).</summary>
+public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions> options) : IAlertNotifier
+{
+    public string Channel => "email";
+
+    public string Target => string.Join(",", options.Value.Email.To);
+
+    public async Task NotifyAsync(Incident incident, IncidentTransition transition, CancellationToken cancellationToken)
+    {
+        var email = options.Value.Email;
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(email.From));
+        foreach (var to in email.To)
+        {
+            message.To.Add(MailboxAddress.Parse(to));
+        }
+        var prefix = transition == IncidentTransition.Firing ? $"[{incident.Severity.ToUpperInvariant()}] FIRING" : "[RESOLVED]";
+        message.Subject = $"{prefix} {incident.Rule}: {incident.Summary}";
+        message.Headers.Add("X-Ciro-Incident", incident.Id.ToString());
+        message.Body = new TextPart("plain")
+        {
+            Text = $"""
+                Rule:      {incident.Rule}
+                Severity:  {incident.Severity}
+                State:     {(transition == IncidentTransition.Firing ? "firing" : "resolved")}
+                Started:   {incident.StartedAt:u}
+                {(incident.ResolvedAt is { } resolved ? $"Resolved:  {resolved:u}" : "")}
+
+                {incident.Summary}
+
+                Incident id: {incident.Id}
+                """,
+        };
+
+        using var client = new SmtpClient();
+        await client.ConnectAsync(endpoint.Host, endpoint.Port, endpoint.UseTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, cancellationToken);
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+}
+
+/// <summary>Parsed from ConnectionStrings:mail, e.g. <c>smtp://127.0.0.1:2525</c> (smtps:// for STARTTLS).</summary>
+public sealed record SmtpEndpoint(string Host, int Port, bool UseTls)
+{
+    public static SmtpEndpoint Parse(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("ConnectionStrings:mail is not set; expected smtp://host:port.");
+        }
+        var text = connectionString.StartsWith("Endpoint=", StringComparison.OrdinalIgnoreCase) ? connectionString["Endpoint=".Length..] : connectionString;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("smtp" or "smtps") || uri.Port <= 0)
+        {
+            throw new InvalidOperationException($"ConnectionStrings:mail = '{text}' is not smtp://host:port.");
+        }
+        return new SmtpEndpoint(uri.Host, uri.Port, uri.Scheme == "smtps");
+    }
+}

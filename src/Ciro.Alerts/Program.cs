@@ -1,0 +1,19 @@
+using Ciro.Alerts.Apis;
+using Ciro.Alerts.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapIncidentsApi();
+
+app.Run();
+
+/// <summary>Marker for WebApplicationFactory in tests.</summary>
+public partial class Program;

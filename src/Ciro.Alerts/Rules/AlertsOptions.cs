@@ -1,0 +1,73 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ciro.Alerts.Rules;
+
+/// <summary>Bound from the "Alerts" configuration section and validated at start.</summary>
+public sealed class AlertsOptions : IValidatableObject
+{
+    /// <summary>How often rules are evaluated (Quartz simple trigger).</summary>
+    public TimeSpan EvaluationInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    public List<NoEventRule> Rules { get; set; } = [];
+
+    public EmailOptions Email { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (EvaluationInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult($"Alerts:EvaluationInterval = '{EvaluationInterval}' must be at least 1 second.", [nameof(EvaluationInterval)]);
+        }
+        foreach (var (rule, index) in Rules.Select((r, i) => (r, i)))
+        {
+            foreach (var problem in rule.Validate(index))
+            {
+                yield return problem;
+            }
+        }
+        if (Rules.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            yield return new ValidationResult($"Alerts:Rules has two rules named '{duplicate.Key}'.", [nameof(Rules)]);
+        }
+        if (Email.To.Count == 0)
+        {
+            yield return new ValidationResult("Alerts:Email:To must list at least one recipient.", ["Email.To"]);
+        }
+    }
+}
+
+/// <summary>"No <see cref="EventName"/> for <see cref="Window"/>": measured in chain time, from the newest
+/// matching event to the newest indexed block, so a stalled indexer does not look like a quiet contract.</summary>
+public sealed class NoEventRule
+{
+    public string Name { get; set; } = "";
+    public string EventName { get; set; } = "";
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+    public string Severity { get; set; } = "critical";
+
+    public IEnumerable<ValidationResult> Validate(int index)
+    {
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            yield return new ValidationResult($"Alerts:Rules:{index}:Name is empty.", ["Name"]);
+        }
+        if (string.IsNullOrWhiteSpace(EventName))
+        {
+            yield return new ValidationResult($"Alerts:Rules:{index}:EventName is empty.", ["EventName"]);
+        }
+        if (Window <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"Alerts:Rules:{index}:Window = '{Window}' must be positive.", ["Window"]);
+        }
+        if (Severity is not ("critical" or "warning" or "info"))
+        {
+            yield return new ValidationResult($"Alerts:Rules:{index}:Severity = '{Severity}' must be critical, warning or info.", ["Severity"]);
+        }
+    }
+}
+
+public sealed class EmailOptions
+{
+    public string From { get; set; } = "ciro-alerts@localhost";
+    public List<string> To { get; set; } = ["operators@localhost"];
+}

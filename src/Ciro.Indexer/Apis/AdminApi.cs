@@ -1,0 +1,45 @@
+using Ciro.Indexer.Following;
+using Ciro.Indexer.Storage;
+using Ciro.Indexer.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Ciro.Indexer.Apis;
+
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("admin").WithTags("Admin");
+        api.MapGet("/cursor", GetCursor).WithName("GetCursor").WithSummary("The last committed block");
+        api.MapPost("/reindex", Reindex).WithName("Reindex").WithSummary("Delete everything from a block on and index it again");
+        return app;
+    }
+
+    public static async Task<Ok<CursorView>> GetCursor(ChainStore store, IOptions<IndexerOptions> options, CancellationToken ct)
+    {
+        var cursor = await store.GetCursorAsync(options.Value.CursorName, ct);
+        return TypedResults.Ok(new CursorView(cursor?.Number, cursor?.Hash.ToString()));
+    }
+
+    public static Results<Accepted, BadRequest<ProblemDetails>> Reindex(ReindexRequest? request, ReindexRequests requests)
+    {
+        if (request?.FromBlock is not { } fromBlock)
+        {
+            return TypedResults.BadRequest(new ProblemDetails
+            {
+                Status = 400,
+                Title = "Invalid 'fromBlock'",
+                Detail = "'fromBlock' is required: the first block to index again.",
+                Extensions = { ["field"] = "fromBlock" },
+            });
+        }
+        requests.Request(fromBlock);
+        return TypedResults.Accepted("/admin/cursor");
+    }
+}
+
+public sealed record ReindexRequest(ulong? FromBlock);
+
+public sealed record CursorView(ulong? BlockNumber, string? BlockHash);

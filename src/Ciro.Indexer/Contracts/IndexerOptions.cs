@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using Ciro.Starknet;
+
+namespace Ciro.Indexer.Contracts;
+
+/// <summary>Configuration section "Indexer", validated at start.</summary>
+public sealed class IndexerOptions : IValidatableObject
+{
+    public const string SectionName = "Indexer";
+
+    /// <summary>First block indexed when there is no cursor yet.</summary>
+    public ulong StartBlock { get; set; }
+
+    /// <summary>Blocks behind the node's head left unindexed (0: index up to latest, reorgs handled).</summary>
+    public int ConfirmationDepth { get; set; }
+
+    /// <summary>Blocks fetched in one RPC batch and committed in one database transaction.</summary>
+    public int BatchSize { get; set; } = 25;
+
+    /// <summary>How long to wait for a new head when caught up.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Deepest reorg walked back before the indexer halts and asks for an operator.</summary>
+    public int MaxReorgDepth { get; set; } = 64;
+
+    /// <summary>true: keep every transaction and event of every block; false: only those touching Contracts.
+    /// Block headers are always kept (network health needs them).</summary>
+    public bool AllTransactions { get; set; } = true;
+
+    /// <summary>A JSON file with a "Contracts" array (same shape as below), merged with this section's list.</summary>
+    public string? ContractsFile { get; set; }
+
+    public List<ContractOptions> Contracts { get; set; } = [];
+
+    /// <summary>Name of the cursor row; two indexers with different names can index different ranges.</summary>
+    public string CursorName { get; set; } = "main";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BatchSize is < 1 or > 1000)
+        {
+            yield return new ValidationResult($"Indexer:BatchSize = {BatchSize} must be between 1 and 1000.", [nameof(BatchSize)]);
+        }
+        if (ConfirmationDepth is < 0 or > 1000)
+        {
+            yield return new ValidationResult($"Indexer:ConfirmationDepth = {ConfirmationDepth} must be between 0 and 1000.", [nameof(ConfirmationDepth)]);
+        }
+        if (MaxReorgDepth < 1)
+        {
+            yield return new ValidationResult($"Indexer:MaxReorgDepth = {MaxReorgDepth} must be at least 1.", [nameof(MaxReorgDepth)]);
+        }
+        foreach (var (contract, i) in Contracts.Select((c, i) => (c, i)))
+        {
+            foreach (var address in contract.Addresses)
+            {
+                if (!Felt.TryParse(address, out _))
+                {
+                    yield return new ValidationResult($"Indexer:Contracts:{i}:Addresses has '{address}', which is not a felt.", ["Contracts"]);
+                }
+            }
+        }
+    }
+}
+
+public sealed class ContractOptions
+{
+    public string Name { get; set; } = "";
+    public List<string> Addresses { get; set; } = [];
+
+    /// <summary>Path of the Sierra ABI JSON, relative to the file that names it (or the app folder).</summary>
+    public string? Abi { get; set; }
+
+    public ulong StartBlock { get; set; }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Ciro.Indexer.Contracts;
+using Ciro.Indexer.Following;
+using Ciro.Indexer.Storage;
+using Ciro.Starknet.Rpc;
+using Ciro.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Ciro.Indexer.Extensions;
+
+public static class Extensions
+{
+    /// <summary>Everything both modes share: storage, the RPC client, the catalog, the synchronizer.</summary>
+    public static void AddIndexerCore(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("ciro");
+        builder.Services.AddOptions<IndexerOptions>()
+            .BindConfiguration(IndexerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var rpcUrl = builder.Configuration["Starknet:RpcUrl"];
+        if (string.IsNullOrWhiteSpace(rpcUrl) || !Uri.TryCreate(rpcUrl, UriKind.Absolute, out var rpcUri))
+        {
+            throw new InvalidOperationException($"Starknet:RpcUrl = '{rpcUrl}' is not an absolute URL of a Starknet JSON-RPC endpoint.");
+        }
+        builder.Services.AddStarknetRpcClient(_ => rpcUri, o => builder.Configuration.GetSection("Starknet:Client").Bind(o));
+
+        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton(sp => CreateCatalog(sp.GetRequiredService<IOptions<IndexerOptions>>().Value));
+        builder.Services.AddSingleton<IndexerRowFilter>();
+        builder.Services.AddSingleton<BlockBatchWriter>();
+        builder.Services.AddSingleton<ChainStore>();
+        builder.Services.AddSingleton<IndexerMetrics>();
+        builder.Services.AddSingleton<WriterLease>();
+        builder.Services.AddTransient<ChainSynchronizer>();
+    }
+
+    /// <summary>The long-running service: migrate, then follow the chain; health and admin endpoints.</summary>
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddIndexerCore();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<IndexerReadiness>();
+        builder.Services.AddSingleton<ReindexRequests>();
+        builder.Services.AddHealthChecks().AddCheck<IndexerReadiness>("indexer");
+        builder.Services.AddHostedService<SchemaMigrationService>();
+        builder.Services.AddHostedService<ChainFollower>();
+    }
+
+    private static ContractCatalog CreateCatalog(IndexerOptions options)
+    {
+        var contracts = options.Contracts.Select(c => (c, AppContext.BaseDirectory)).ToList();
+        if (!string.IsNullOrWhiteSpace(options.ContractsFile))
+        {
+            contracts.AddRange(ReadContractsFile(options.ContractsFile));
+        }
+        return new ContractCatalog(contracts);
+    }
+
+    /// <summary>A JSON file <c>{"Contracts": [{"Name", "Addresses", "Abi", "StartBlock"}]}</c>; ABI paths are
+    /// relative to the file.</summary>
+    public static IEnumerable<(ContractOptions, string)> ReadContractsFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"Contracts file '{full}' not found.", full);
+        }
+        var file = JsonSerializer.Deserialize<ContractsFile>(File.ReadAllText(full), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })
+            ?? throw new InvalidOperationException($"Contracts file '{full}' is empty.");
+        return file.Contracts.Select(c => (c, Path.GetDirectoryName(full)!));
+    }
+
+    private sealed class ContractsFile
+    {
+        public List<ContractOptions> Contracts { get; set; } = [];
+    }
+}

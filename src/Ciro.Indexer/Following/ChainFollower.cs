@@ -1,0 +1,78 @@
+using Ciro.Indexer.Contracts;
+using Ciro.Starknet.Rpc;
+using Microsoft.Extensions.Options;
+
+namespace Ciro.Indexer.Following;
+
+/// <summary>
+/// Backfills from the cursor, then follows the head. Holds the writer lease while writing. Any failure
+/// (RPC, database, lost lease) is logged and counted; the loop backs off and resumes from the committed
+/// cursor, so nothing is skipped and nothing is written twice.
+/// </summary>
+public sealed class ChainFollower(
+    IServiceProvider services,
+    WriterLease lease,
+    ReindexRequests reindexRequests,
+    IndexerMetrics metrics,
+    IndexerReadiness readiness,
+    IOptions<IndexerOptions> options,
+    ILogger<ChainFollower> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await readiness.WaitForSchemaAsync(stoppingToken);
+        var synchronizer = services.GetRequiredService<ChainSynchronizer>();
+        var backoff = TimeSpan.FromMilliseconds(500);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await lease.AcquireAsync(TimeSpan.FromSeconds(2), stoppingToken);
+                metrics.SetLeader(true);
+                await FollowAsync(synchronizer, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                metrics.SetLeader(false);
+                metrics.Failures.Add(1, new KeyValuePair<string, object?>("kind", ex.GetType().Name));
+                logger.LogError(ex, "Indexing failed; resuming from the committed cursor in {Backoff}", backoff);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 15_000));
+                continue;
+            }
+        }
+        metrics.SetLeader(false);
+    }
+
+    private async Task FollowAsync(ChainSynchronizer synchronizer, CancellationToken ct)
+    {
+        var lastProgressLog = DateTimeOffset.MinValue;
+        while (!ct.IsCancellationRequested)
+        {
+            if (!await lease.StillHeldAsync(ct))
+            {
+                throw new InvalidOperationException("Writer lease lost");
+            }
+            while (reindexRequests.TryTake(out var fromBlock))
+            {
+                await synchronizer.ReindexFromAsync(fromBlock, ct);
+            }
+            var target = await synchronizer.GetTargetAsync(ct);
+            var (cursor, progressed) = await synchronizer.StepAsync(target, ct);
+            readiness.MarkIndexing();
+            if (progressed && cursor is { } position && DateTimeOffset.UtcNow - lastProgressLog > TimeSpan.FromSeconds(10))
+            {
+                lastProgressLog = DateTimeOffset.UtcNow;
+                logger.LogInformation("Indexed through block {Block} of {Target} ({Remaining} behind)", position, target, target - position);
+            }
+            if (!progressed)
+            {
+                await Task.Delay(options.Value.PollInterval, ct);
+            }
+        }
+    }
+}

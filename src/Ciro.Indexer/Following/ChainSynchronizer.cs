@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Ciro.Indexer.Contracts;
+using Ciro.Indexer.Storage;
+using Ciro.Starknet;
+using Ciro.Starknet.Rpc;
+using Microsoft.Extensions.Options;
+
+namespace Ciro.Indexer.Following;
+
+/// <summary>
+/// One step of indexing: fetch the next batch after the cursor, check it links to what is stored, and commit
+/// it. A parent-hash mismatch means the chain reorganised: walk back to the common ancestor, roll back to it
+/// (atomically, with a downstream notification), and continue from there on the next step.
+/// </summary>
+public sealed class ChainSynchronizer(
+    StarknetRpcClient rpc,
+    ChainStore store,
+    BlockBatchWriter writer,
+    IndexerMetrics metrics,
+    IOptions<IndexerOptions> options,
+    ILogger<ChainSynchronizer> logger)
+{
+    private IndexerOptions Options => options.Value;
+
+    /// <summary>Indexes at most one batch up to <paramref name="target"/>; returns the new cursor position
+    /// (null when nothing is stored yet) and whether anything changed.</summary>
+    public async Task<(ulong? Cursor, bool Progressed)> StepAsync(ulong target, CancellationToken ct)
+    {
+        var cursor = await store.GetCursorAsync(Options.CursorName, ct);
+        var next = cursor is null ? Options.StartBlock : cursor.Number + 1;
+        if (next > target)
+        {
+            return (cursor?.Number, false);
+        }
+        var last = Math.Min(target, next + (ulong)Options.BatchSize - 1);
+        var numbers = new ulong[last - next + 1];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            numbers[i] = next + (ulong)i;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var blocks = await rpc.GetBlocksWithReceiptsAsync(numbers, ct);
+        if (cursor is not null && blocks[0].ParentHash != cursor.Hash)
+        {
+            await RollBackReorgAsync(cursor, blocks[0], ct);
+            return (cursor.Number, true);
+        }
+        var linked = LinkedPrefix(blocks);
+        if (linked < blocks.Count)
+        {
+            // The node reorganised while we fetched: keep the consistent prefix, refetch the rest next step.
+            logger.LogWarning("Batch {From}..{To} broke at block {Block} (parent hash mismatch inside the batch); committing {Count} blocks",
+                next, last, blocks[linked].BlockNumber, linked);
+            blocks = blocks.Take(linked).ToList();
+        }
+
+        var stats = await writer.WriteAsync(Options.CursorName, blocks, ct);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        metrics.Blocks.Add(stats.Blocks);
+        metrics.Transactions.Add(stats.Transactions);
+        metrics.Events.Add(stats.Events);
+        metrics.BatchDuration.Record(elapsed.TotalMilliseconds);
+        var newest = blocks[^1];
+        metrics.SetHeadLag((long)(target - newest.BlockNumber),
+            Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (long)newest.Timestamp));
+        logger.LogDebug("Committed blocks {From}..{To}: {Transactions} transactions, {Events} events in {Elapsed} ms",
+            blocks[0].BlockNumber, newest.BlockNumber, stats.Transactions, stats.Events, (long)elapsed.TotalMilliseconds);
+        return (newest.BlockNumber, true);
+    }
+
+    /// <summary>How many leading blocks are non-pending and each the parent of the next.</summary>
+    private static int LinkedPrefix(IReadOnlyList<BlockWithReceipts> blocks)
+    {
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            if (blocks[i].BlockHash is null || blocks[i].ParentHash is null)
+            {
+                return i; // pre_confirmed: not final yet
+            }
+            if (i > 0 && blocks[i].ParentHash != blocks[i - 1].BlockHash)
+            {
+                return i;
+            }
+        }
+        return blocks.Count;
+    }
+
+    private async Task RollBackReorgAsync(BlockCursor cursor, BlockWithReceipts newBlock, CancellationToken ct)
+    {
+        var floor = cursor.Number >= (ulong)Options.MaxReorgDepth ? cursor.Number - (ulong)Options.MaxReorgDepth : 0;
+        ulong? ancestor = null;
+        for (var n = cursor.Number; ; n--)
+        {
+            var stored = await store.GetStoredHashAsync(n, ct);
+            if (stored is null)
+            {
+                break; // below what we store: everything stored above was on the abandoned branch
+            }
+            var canonical = await rpc.GetBlockWithTxHashesAsync(BlockId.Number(n), ct);
+            if (canonical.BlockHash == stored)
+            {
+                ancestor = n;
+                break;
+            }
+            if (n == floor || n == 0)
+            {
+                throw new InvalidOperationException(
+                    $"Reorg deeper than Indexer:MaxReorgDepth = {Options.MaxReorgDepth} below block {cursor.Number}; refusing to roll back automatically. Use reindex.");
+            }
+        }
+        var depth = (int)(ancestor is null ? cursor.Number - Options.StartBlock + 1 : cursor.Number - ancestor.Value);
+        await store.RollbackAsync(Options.CursorName, ancestor,
+            new ReorgRecord(ancestor ?? 0, depth, cursor.Hash, newBlock.ParentHash), ct);
+        metrics.Reorgs.Add(1);
+        metrics.ReorgDepth.Record(depth);
+        logger.LogWarning("Reorg: block {Block} has parent {NewParent}, stored {StoredHash}; rolled back {Depth} blocks to common ancestor {Ancestor}",
+            newBlock.BlockNumber, newBlock.ParentHash, cursor.Hash, depth, ancestor);
+    }
+
+    public async Task ReindexFromAsync(ulong fromBlock, CancellationToken ct)
+    {
+        ulong? keep = fromBlock == 0 || fromBlock <= Options.StartBlock ? null : fromBlock - 1;
+        await store.RollbackAsync(Options.CursorName, keep, null, ct);
+        logger.LogWarning("Reindex requested: deleted everything from block {Block} on", fromBlock);
+    }
+
+    /// <summary>The newest block to index: the node's head minus the confirmation depth.</summary>
+    public async Task<ulong> GetTargetAsync(CancellationToken ct)
+    {
+        var head = await rpc.GetBlockNumberAsync(ct);
+        return head >= (ulong)Options.ConfirmationDepth ? head - (ulong)Options.ConfirmationDepth : 0;
+    }
+}

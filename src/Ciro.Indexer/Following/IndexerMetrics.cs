@@ -1,0 +1,46 @@
+using System.Diagnostics.Metrics;
+
+namespace Ciro.Indexer.Following;
+
+/// <summary>Domain metrics of the indexer (exported over OTLP to the Aspire dashboard).</summary>
+public sealed class IndexerMetrics
+{
+    public const string MeterName = "Ciro.Indexer";
+
+    private long _headLagBlocks;
+    private double _headLagSeconds;
+    private int _isLeader;
+
+    public IndexerMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        Blocks = meter.CreateCounter<long>("ciro.indexer.blocks", description: "Blocks committed");
+        Transactions = meter.CreateCounter<long>("ciro.indexer.transactions", description: "Transactions committed");
+        Events = meter.CreateCounter<long>("ciro.indexer.events", description: "Events committed");
+        Reorgs = meter.CreateCounter<long>("ciro.indexer.reorgs", description: "Chain reorganisations rolled back");
+        ReorgDepth = meter.CreateHistogram<int>("ciro.indexer.reorg_depth", unit: "{block}");
+        Failures = meter.CreateCounter<long>("ciro.indexer.failures", description: "Batches that failed and were retried from the cursor");
+        BatchDuration = meter.CreateHistogram<double>("ciro.indexer.batch_duration", unit: "ms", description: "Fetch + commit time of one batch");
+        CommitLatency = meter.CreateHistogram<double>("ciro.indexer.commit_latency", unit: "ms", description: "Block timestamp to commit, when following the head");
+        meter.CreateObservableGauge("ciro.indexer.head_lag_blocks", () => Interlocked.Read(ref _headLagBlocks), unit: "{block}");
+        meter.CreateObservableGauge("ciro.indexer.head_lag_seconds", () => Volatile.Read(ref _headLagSeconds), unit: "s");
+        meter.CreateObservableGauge("ciro.indexer.leader", () => Volatile.Read(ref _isLeader), description: "1 when this replica holds the writer lease");
+    }
+
+    public Counter<long> Blocks { get; }
+    public Counter<long> Transactions { get; }
+    public Counter<long> Events { get; }
+    public Counter<long> Reorgs { get; }
+    public Histogram<int> ReorgDepth { get; }
+    public Counter<long> Failures { get; }
+    public Histogram<double> BatchDuration { get; }
+    public Histogram<double> CommitLatency { get; }
+
+    public void SetHeadLag(long blocks, double seconds)
+    {
+        Interlocked.Exchange(ref _headLagBlocks, blocks);
+        Volatile.Write(ref _headLagSeconds, seconds);
+    }
+
+    public void SetLeader(bool leader) => Volatile.Write(ref _isLeader, leader ? 1 : 0);
+}

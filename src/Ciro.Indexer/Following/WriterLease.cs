@@ -1,0 +1,75 @@
+using Npgsql;
+
+namespace Ciro.Indexer.Following;
+
+/// <summary>
+/// Only one indexer replica writes: it holds a PostgreSQL session advisory lock on a dedicated connection.
+/// When that process dies its session ends, the lock is released, and a waiting replica takes over within
+/// one retry interval. Losing the connection means losing the lease, so the holder checks it before each batch.
+/// </summary>
+public sealed class WriterLease(NpgsqlDataSource dataSource, ILogger<WriterLease> logger) : IAsyncDisposable
+{
+    private const long LeaseKey = 0x43_49_52_4F_49_44_58; // "CIROIDX"
+    private NpgsqlConnection? _connection;
+
+    public async Task AcquireAsync(TimeSpan retryInterval, CancellationToken ct)
+    {
+        var waitingLogged = false;
+        while (true)
+        {
+            await ReleaseAsync();
+            try
+            {
+                _connection = await dataSource.OpenConnectionAsync(ct);
+                await using var command = new NpgsqlCommand($"select pg_try_advisory_lock({LeaseKey})", _connection);
+                if ((bool)(await command.ExecuteScalarAsync(ct))!)
+                {
+                    logger.LogInformation("Writer lease acquired: this replica indexes");
+                    return;
+                }
+                if (!waitingLogged)
+                {
+                    logger.LogInformation("Another replica holds the writer lease; standing by");
+                    waitingLogged = true;
+                }
+            }
+            catch (NpgsqlException ex)
+            {
+                logger.LogWarning(ex, "Could not reach PostgreSQL to take the writer lease; retrying");
+            }
+            await ReleaseAsync();
+            await Task.Delay(retryInterval, ct);
+        }
+    }
+
+    /// <summary>True while the lease connection is alive (a cheap round trip).</summary>
+    public async Task<bool> StillHeldAsync(CancellationToken ct)
+    {
+        if (_connection is null)
+        {
+            return false;
+        }
+        try
+        {
+            await using var command = new NpgsqlCommand("select 1", _connection);
+            await command.ExecuteScalarAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.IO.IOException)
+        {
+            logger.LogWarning(ex, "Writer lease connection lost");
+            return false;
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(ReleaseAsync());
+}

@@ -1,0 +1,26 @@
+using Ciro.Indexer.Apis;
+using Ciro.Indexer.Cli;
+using Ciro.Indexer.Extensions;
+
+if (args.Length > 0 && args[0] == "backfill")
+{
+    return await BackfillCommand.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapAdminApi();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Marker for WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,0 +1,88 @@
+using Ciro.Starknet;
+using Npgsql;
+
+namespace Ciro.Indexer.Storage;
+
+/// <summary>Cursor reads and the destructive operations (rollback for a reorg or a reindex), each in one
+/// transaction with the cursor move and the downstream notification.</summary>
+public sealed class ChainStore(NpgsqlDataSource dataSource)
+{
+    public const string BlocksChannel = "ciro_blocks";
+    public const string ReorgChannel = "ciro_reorg";
+
+    private static readonly string[] DataTables = ["events", "tx_calls", "transactions", "blocks"];
+
+    public async Task<BlockCursor?> GetCursorAsync(string name, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("select block_number, block_hash from ciro.block_cursor where name = $1");
+        command.Parameters.AddWithValue(name);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new BlockCursor((ulong)reader.GetInt64(0), Felt.FromBytes(reader.GetFieldValue<byte[]>(1)))
+            : null;
+    }
+
+    public async Task<Felt?> GetStoredHashAsync(ulong blockNumber, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("select block_hash from ciro.blocks where block_number = $1");
+        command.Parameters.AddWithValue((long)blockNumber);
+        var value = await command.ExecuteScalarAsync(ct);
+        return value is byte[] bytes ? Felt.FromBytes(bytes) : null;
+    }
+
+    /// <summary>Deletes every row above <paramref name="keepThrough"/> (null: everything), moves the cursor there,
+    /// records the reorg (when <paramref name="reorg"/> is given) and notifies, atomically.</summary>
+    public async Task RollbackAsync(string cursorName, ulong? keepThrough, ReorgRecord? reorg, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var above = keepThrough is null ? -1L : (long)keepThrough.Value;
+        foreach (var table in DataTables)
+        {
+            await using var delete = new NpgsqlCommand($"delete from ciro.{table} where block_number > $1", connection, tx);
+            delete.Parameters.AddWithValue(above);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        if (keepThrough is null)
+        {
+            await using var drop = new NpgsqlCommand("delete from ciro.block_cursor where name = $1", connection, tx);
+            drop.Parameters.AddWithValue(cursorName);
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+        else
+        {
+            await using var move = new NpgsqlCommand("""
+                update ciro.block_cursor set block_number = b.block_number, block_hash = b.block_hash, updated_at = now()
+                from ciro.blocks b where ciro.block_cursor.name = $1 and b.block_number = $2
+                """, connection, tx);
+            move.Parameters.AddWithValue(cursorName);
+            move.Parameters.AddWithValue(above);
+            if (await move.ExecuteNonQueryAsync(ct) == 0)
+            {
+                // The kept block is not stored (below the start block): start again from scratch.
+                await using var drop = new NpgsqlCommand("delete from ciro.block_cursor where name = $1", connection, tx);
+                drop.Parameters.AddWithValue(cursorName);
+                await drop.ExecuteNonQueryAsync(ct);
+            }
+        }
+        if (reorg is not null)
+        {
+            await using var record = new NpgsqlCommand(
+                "insert into ciro.reorgs (common_ancestor, depth, old_head_hash, new_head_hash) values ($1, $2, $3, $4)", connection, tx);
+            record.Parameters.AddWithValue((long)reorg.CommonAncestor);
+            record.Parameters.AddWithValue(reorg.Depth);
+            record.Parameters.AddWithValue(reorg.OldHeadHash.ToBytes());
+            record.Parameters.AddWithValue(reorg.NewHeadHash is { } h ? h.ToBytes() : DBNull.Value);
+            await record.ExecuteNonQueryAsync(ct);
+        }
+        await using (var notify = new NpgsqlCommand("select pg_notify($1, $2)", connection, tx))
+        {
+            notify.Parameters.AddWithValue(ReorgChannel);
+            notify.Parameters.AddWithValue($$"""{"fromBlock":{{above + 1}},"depth":{{reorg?.Depth ?? 0}},"reason":"{{(reorg is null ? "reindex" : "reorg")}}"}""");
+            await notify.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+}
+
+public sealed record ReorgRecord(ulong CommonAncestor, int Depth, Felt OldHeadHash, Felt? NewHeadHash);

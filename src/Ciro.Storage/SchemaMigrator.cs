@@ -1,0 +1,90 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ciro.Storage;
+
+/// <summary>
+/// Applies the embedded SQL migrations in name order, each once, inside one transaction per file.
+/// A session advisory lock makes concurrent starters (indexer replicas, the CLI, tests) wait for the
+/// first one instead of racing on DDL.
+/// </summary>
+public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger)
+{
+    private const long MigrationLockKey = 0x43_49_52_4F_4D_49_47; // "CIROMIG"
+
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await ExecuteAsync(connection, $"select pg_advisory_lock({MigrationLockKey})", cancellationToken);
+        try
+        {
+            await TryCreateTimescaleAsync(connection, cancellationToken);
+            await ExecuteAsync(connection, """
+                create table if not exists public.ciro_schema_migrations (
+                  name text primary key,
+                  applied_at timestamptz not null default now())
+                """, cancellationToken);
+
+            var applied = new List<string>();
+            foreach (var (name, sql) in LoadMigrations())
+            {
+                await using var check = new NpgsqlCommand("select 1 from public.ciro_schema_migrations where name = $1", connection);
+                check.Parameters.AddWithValue(name);
+                if (await check.ExecuteScalarAsync(cancellationToken) is not null)
+                {
+                    continue;
+                }
+                await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+                await using (var command = new NpgsqlCommand(sql, connection, tx))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+                await using (var record = new NpgsqlCommand("insert into public.ciro_schema_migrations(name) values ($1)", connection, tx))
+                {
+                    record.Parameters.AddWithValue(name);
+                    await record.ExecuteNonQueryAsync(cancellationToken);
+                }
+                await tx.CommitAsync(cancellationToken);
+                logger.LogInformation("Applied migration {Migration}", name);
+                applied.Add(name);
+            }
+            return applied;
+        }
+        finally
+        {
+            await ExecuteAsync(connection, $"select pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+        }
+    }
+
+    /// <summary>TimescaleDB is used when the server has it; everything works on plain PostgreSQL too.</summary>
+    private async Task TryCreateTimescaleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var probe = new NpgsqlCommand(
+            "select exists (select 1 from pg_available_extensions where name = 'timescaledb')", connection);
+        var available = (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
+        if (available)
+        {
+            await ExecuteAsync(connection, "create extension if not exists timescaledb", cancellationToken);
+        }
+        logger.LogInformation("Storage mode: {StorageMode}", available ? "TimescaleDB hypertables" : "PostgreSQL native partitions");
+    }
+
+    private static IEnumerable<(string Name, string Sql)> LoadMigrations()
+    {
+        var assembly = typeof(SchemaMigrator).Assembly;
+        const string prefix = "Ciro.Storage.Migrations.";
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            yield return (resource[prefix.Length..], reader.ReadToEnd());
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Xunit.Abstractions;
+
+namespace CiroAspire.AppHost.Tests;
+
+/// <summary>chain simulator → indexer → PostgreSQL → analytics API → web (SignalR push).</summary>
+[Collection(StackCollection.Name)]
+public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Every_service_answers_its_health_endpoint()
+    {
+        output.WriteLine($"stack healthy after {stack.StartupTime.TotalSeconds:F1} s");
+        foreach (var service in new[] { "chain", "indexer", "analytics", "alerts", "web" })
+        {
+            using var http = stack.App.CreateHttpClient(service);
+            using var response = await http.GetAsync("/health");
+            Assert.True(response.IsSuccessStatusCode, $"{service} /health answered {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task Ciro_jobs_from_the_chain_are_visible_through_the_analytics_api()
+    {
+        using var http = stack.App.CreateHttpClient("analytics");
+        var deadline = DateTime.UtcNow + Bound;
+        long submitted = 0;
+        while (DateTime.UtcNow < deadline && submitted == 0)
+        {
+            using var response = await http.GetAsync("/api/activity/jobs?minutes=60");
+            if (response.IsSuccessStatusCode)
+            {
+                using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                submitted = document.RootElement.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("submitted").GetInt64());
+            }
+            if (submitted == 0)
+            {
+                await Task.Delay(500);
+            }
+        }
+        Assert.True(submitted > 0, $"no JobSubmitted counted by analytics within {Bound}");
+
+        var latest = await http.GetFromJsonAsync<JsonElement>("/api/blocks/latest");
+        var number = latest.GetProperty("blockNumber").GetInt64();
+        using var chain = stack.App.CreateHttpClient("chain");
+        var canonical = await chain.GetFromJsonAsync<JsonElement>($"/admin/blocks/{number}");
+        Assert.Equal(canonical.GetProperty("blockHash").GetString(), latest.GetProperty("blockHash").GetString());
+    }
+
+    [Fact]
+    public async Task The_dashboard_hub_pushes_jobs_activity_without_polling()
+    {
+        var web = stack.App.GetEndpoint("web", "http");
+        var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocks = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(web, "/hubs/activity")).Build();
+        connection.On<JsonElement>("jobsActivity", payload => received.TrySetResult(payload));
+        connection.On<JsonElement>("blockCommitted", payload => blocks.TrySetResult(payload));
+        await connection.StartAsync();
+
+        var committed = await blocks.Task.WaitAsync(Bound);
+        Assert.True(committed.GetProperty("to").GetInt64() >= committed.GetProperty("from").GetInt64());
+        var activity = await received.Task.WaitAsync(Bound);
+        Assert.True(activity.GetProperty("asOfBlock").GetInt64() >= 0);
+        Assert.True(activity.GetProperty("buckets").GetArrayLength() > 0, "pushed activity has no minute buckets");
+    }
+
+    [Fact]
+    public async Task The_dashboard_serves_the_app_and_proxies_the_api()
+    {
+        using var http = stack.App.CreateHttpClient("web");
+        var page = await http.GetStringAsync("/");
+        Assert.Contains("<div id=\"root\"", page);
+        using var problem = await http.GetAsync("/api/activity/jobs?minutes=-5");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, problem.StatusCode);
+        Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("minutes", await problem.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,72 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CiroAspire.AppHost.Tests;
+
+/// <summary>
+/// The whole stack in the no-container mode, started once for the tests of this collection: local PostgreSQL
+/// (fresh data folder), Redis, smtp4dev, the chain simulator and the four services, on free ports.
+/// </summary>
+public sealed class StackFixture : IAsyncLifetime
+{
+    public static readonly string[] Resources = ["postgres", "ciro", "cache", "mail", "chain", "indexer", "analytics", "alerts", "web"];
+    public const string TestRule = "test-no-reputation-update";
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"ciro-stack-{Guid.NewGuid():N}");
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public TimeSpan StartupTime { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CiroAspire_AppHost>(
+        [
+            "--Ciro:Infrastructure=local",
+            "--Ciro:WebPort=0",
+            $"--Ciro:DataDirectory={_dataDirectory}",
+            "--Simulator:BlockIntervalMs=1000",
+            "--Alerts:EvaluationInterval=00:00:02",
+            // A rule that must fire: the simulator never emits ReputationUpdated.
+            $"--Alerts:Rules:1:Name={TestRule}",
+            "--Alerts:Rules:1:EventName=ReputationUpdated",
+            "--Alerts:Rules:1:Window=00:00:01",
+            "--Alerts:Rules:1:Severity=warning",
+        ]);
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        App = await builder.BuildAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await App.StartAsync(cts.Token);
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        foreach (var resource in new[] { "web", "alerts", "analytics", "indexer", "chain", "mail", "cache", "ciro" })
+        {
+            await notifications.WaitForResourceHealthyAsync(resource, cts.Token);
+        }
+        StartupTime = started.Elapsed;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<StackFixture>
+{
+    public const string Name = "stack";
+}
