@@ -15,6 +15,8 @@ app.UseStaticFiles();
 app.MapDefaultEndpoints();
 app.MapHub<ActivityHub>("/hubs/activity");
 app.MapBackendProxy();
+// Client-side routes get the app; unknown hub paths get a 404 rather than the page.
+app.MapFallback("/hubs/{**rest}", () => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such hub"));
 app.MapFallbackToFile("index.html");
 
 app.Run();

@@ -38,7 +38,18 @@ public static class BackendProxy
                 request.Headers.TryAddWithoutValidation(header, value.ToArray());
             }
         }
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        }
+        catch (HttpRequestException ex)
+        {
+            await Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Backend unavailable",
+                detail: $"{client.BaseAddress?.Host} did not answer: {ex.Message}").ExecuteAsync(context);
+            return;
+        }
+        using var _ = response;
         context.Response.StatusCode = (int)response.StatusCode;
         if (response.Content.Headers.ContentType is { } type)
         {

@@ -2,5 +2,24 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Ciro.Web.Live;
 
-/// <summary>Server → browser only: "jobsActivity", "blockCommitted" and "reorg" messages.</summary>
-public sealed class ActivityHub : Hub;
+/// <summary>Server → browser: "jobsActivity", "blockCommitted" and "reorg" messages. A new connection gets
+/// the current activity at once, so the page does not wait for the next block.</summary>
+public sealed class ActivityHub(AnalyticsClient analytics, ILogger<ActivityHub> logger) : Hub
+{
+    public override async Task OnConnectedAsync()
+    {
+        try
+        {
+            var activity = await analytics.GetJobsActivityAsync(LiveActivityPublisher.DefaultMinutes, Context.ConnectionAborted);
+            if (activity is not null)
+            {
+                await Clients.Caller.SendAsync("jobsActivity", activity.Value, Context.ConnectionAborted);
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning(ex, "Could not send the initial jobs activity to a new dashboard connection");
+        }
+        await base.OnConnectedAsync();
+    }
+}
