@@ -1,0 +1,68 @@
+using Ciro.ChainSimulator.Chain;
+using Ciro.Starknet;
+
+namespace Ciro.ChainSimulator.Generation;
+
+/// <summary>A simulated account contract: its address, the felt code of the address and its slot in the nonce table.</summary>
+public sealed record SimAccount(int Slot, Felt Address, ulong Code);
+
+/// <summary>A CIRO worker: its account plus the WorkerId felt the CDC Pool knows it by (distinct from the address,
+/// so a decoder that confuses the two is caught).</summary>
+public sealed record SimWorker(int Index, SimAccount Account, Felt WorkerId, ulong WorkerIdCode, string GpuModel, ulong GpuMemoryGb);
+
+/// <summary>Every address the chain uses, derived from the seed so the same seed gives the same accounts.</summary>
+public sealed class Accounts
+{
+    /// <summary>The sequencer of real Sepolia block 3,100,000: fee Transfers go to it.</summary>
+    public static readonly Felt SequencerAddress = Felt.Parse("0x1176a1bd84444c89232ec27754698e5d2e7e1a7f1539f12027f28b23ec9f3d8");
+
+    public const int FillerCount = 32;
+
+    public SimAccount Coordinator { get; }
+    public SimAccount[] Clients { get; }
+    public SimWorker[] Workers { get; }
+    /// <summary>Non-CIRO users whose STRK transfers fill blocks in the congestion scenario.</summary>
+    public SimAccount[] Fillers { get; }
+    public int SlotCount { get; }
+
+    public ulong JobManager { get; }
+    public ulong CdcPool { get; }
+    public ulong FeeToken { get; }
+    public ulong Sequencer { get; }
+
+    private static readonly (string Model, ulong Memory)[] Gpus = [("H100", 80), ("A100", 40), ("RTX4090", 24), ("L40S", 48)];
+
+    public Accounts(SimulatorOptions options, FeltTable felts)
+    {
+        var slot = 0;
+        SimAccount Make(ulong kind, int index)
+        {
+            var address = FeltHash.Of(options.Seed, 0xACC0, kind, (ulong)index);
+            return new SimAccount(slot++, address, felts.Encode(address));
+        }
+
+        Coordinator = Make(1, 0);
+        Clients = Enumerable.Range(0, options.Clients).Select(i => Make(2, i)).ToArray();
+        Workers = Enumerable.Range(0, options.Workers).Select(i =>
+        {
+            var account = Make(3, i);
+            var workerId = FeltHash.Of(options.Seed, 0x3031, (ulong)i);
+            var gpu = Gpus[i % Gpus.Length];
+            return new SimWorker(i, account, workerId, felts.Encode(workerId), gpu.Model, gpu.Memory);
+        }).ToArray();
+        Fillers = Enumerable.Range(0, FillerCount).Select(i => Make(4, i)).ToArray();
+        SlotCount = slot;
+
+        JobManager = felts.Encode(options.JobManager);
+        CdcPool = felts.Encode(options.CdcPool);
+        FeeToken = felts.Encode(options.FeeToken);
+        Sequencer = felts.Encode(SequencerAddress);
+    }
+
+    public ulong ContractCode(TargetContract contract) => contract switch
+    {
+        TargetContract.JobManager => JobManager,
+        TargetContract.CdcPool => CdcPool,
+        _ => FeeToken,
+    };
+}

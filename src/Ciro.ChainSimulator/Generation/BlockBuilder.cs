@@ -1,0 +1,191 @@
+using Ciro.ChainSimulator.Chain;
+using Ciro.Starknet;
+
+namespace Ciro.ChainSimulator.Generation;
+
+/// <summary>
+/// Assembles one block: transactions as Cairo 1 account multicalls (__execute__ calldata
+/// [n_calls, to, selector, len, ...args, ...]), their events, fees and the fee-token Transfer every
+/// transaction pays, reverted or not. Hashes and commitments are computed when the block is sealed.
+/// </summary>
+public sealed class BlockBuilder
+{
+    private readonly FeltTable _felts;
+    private readonly Accounts _accounts;
+    private readonly ulong[] _eventSelectorCodes;
+    private readonly ulong[] _functionSelectorCodes;
+    private readonly ulong _chainIdCode;
+
+    private readonly List<ulong> _pool = new(4096);
+    private readonly List<SimTx> _txs = new(64);
+    private readonly List<SimEvent> _events = new(256);
+    private readonly List<ulong> _calls = new(32);
+    private readonly List<ulong> _hashInput = new(64);
+
+    private SimAccount? _sender;
+    private int _callCount;
+    private ulong _l2Gas;
+    private int _writes;
+    private int _txFirstEvent;
+    private byte _firstFunction;
+
+    public BlockBuilder(FeltTable felts, Accounts accounts, Felt chainId)
+    {
+        _felts = felts;
+        _accounts = accounts;
+        _eventSelectorCodes = CiroCatalog.EventSelectors.Select(felts.Encode).ToArray();
+        _functionSelectorCodes = CiroCatalog.Functions.Select(f => felts.Encode(f.Selector)).ToArray();
+        _chainIdCode = felts.Encode(chainId);
+    }
+
+    public int TransactionCount => _txs.Count;
+    public int EventCount => _events.Count;
+    public ulong L2GasUsed { get; private set; }
+    public int StorageWrites { get; private set; }
+    public FeltTable Felts => _felts;
+
+    public void Begin(SimAccount sender)
+    {
+        _sender = sender;
+        _callCount = 0;
+        _l2Gas = CiroCatalog.AccountOverheadL2Gas;
+        _writes = 1; // the nonce
+        _calls.Clear();
+        _txFirstEvent = _events.Count;
+    }
+
+    /// <summary>Adds one call of the multicall; <paramref name="gasFactor"/> is the gas-spike multiplier.</summary>
+    public void Call(CiroFunction function, ReadOnlySpan<ulong> args, ref Rng rng, double gasFactor = 1)
+    {
+        var profile = CiroCatalog.Profile(function);
+        if (_callCount == 0)
+        {
+            _firstFunction = (byte)function;
+        }
+        _callCount++;
+        _calls.Add(_accounts.ContractCode(profile.Contract));
+        _calls.Add(_functionSelectorCodes[(int)function]);
+        _calls.Add((ulong)args.Length);
+        foreach (var a in args)
+        {
+            _calls.Add(a);
+        }
+        _l2Gas += (ulong)(rng.Jitter(profile.BaseL2Gas, 0.08) * gasFactor);
+        _writes += profile.StorageWrites;
+    }
+
+    /// <summary>Adds raw L2 gas (congestion fillers are sized to fill the block).</summary>
+    public void AddL2Gas(ulong gas) => _l2Gas += gas;
+
+    /// <summary>keys[0] is the variant selector; <paramref name="keys"/> are the #[key] fields after it.</summary>
+    public void Emit(EventKind kind, ulong from, ReadOnlySpan<ulong> keys, ReadOnlySpan<ulong> data)
+    {
+        var start = _pool.Count;
+        _pool.Add(_eventSelectorCodes[(int)kind]);
+        foreach (var k in keys)
+        {
+            _pool.Add(k);
+        }
+        foreach (var d in data)
+        {
+            _pool.Add(d);
+        }
+        _events.Add(new SimEvent
+        {
+            From = from,
+            Start = start,
+            KeyCount = (byte)(keys.Length + 1),
+            DataCount = (byte)data.Length,
+            TxIndex = (ushort)_txs.Count,
+            IndexInTx = (ushort)(_events.Count - _txFirstEvent),
+            Kind = (byte)kind,
+        });
+    }
+
+    public ulong U128(UInt128 value) => _felts.Encode(new Felt(0, value));
+
+    public ulong Code(Felt value) => _felts.Encode(value);
+
+    /// <summary>
+    /// Closes the transaction. A reverted one keeps its calldata, pays for the gas it burnt (60% of execution:
+    /// it stopped part-way) and only the nonce write, and still emits the fee Transfer.
+    /// actual_fee = l1_gas·l1_price + l1_data_gas·l1_data_price + l2_gas·(l2_price + tip), all FRI.
+    /// </summary>
+    public void End(ChainState state, ulong tip, short revertReason = -1)
+    {
+        var sender = _sender ?? throw new InvalidOperationException("End without Begin");
+        var reverted = revertReason >= 0;
+        if (reverted)
+        {
+            // Events emitted by calls of a reverted transaction do not exist on chain.
+            _events.RemoveRange(_txFirstEvent, _events.Count - _txFirstEvent);
+            _l2Gas = CiroCatalog.AccountOverheadL2Gas + (_l2Gas - CiroCatalog.AccountOverheadL2Gas) * 6 / 10;
+            _writes = 1;
+        }
+        var l1DataGas = CiroCatalog.L1DataGasPerWrite * (ulong)(_writes + 1);
+        var fee = (UInt128)l1DataGas * state.L1DataGasFri + (UInt128)_l2Gas * (state.L2GasFri + tip);
+
+        var calldataStart = _pool.Count;
+        _pool.Add((ulong)_callCount);
+        foreach (var c in _calls)
+        {
+            _pool.Add(c);
+        }
+        var calldataLength = _pool.Count - calldataStart;
+        var nonce = state.Nonces[sender.Slot]++;
+        var hash = TransactionHash(sender, nonce, calldataStart, calldataLength, tip);
+
+        Emit(EventKind.Transfer, _accounts.FeeToken, [sender.Code, _accounts.Sequencer], [U128(fee), 0]);
+
+        _txs.Add(new SimTx
+        {
+            Hash = hash,
+            Sender = sender.Code,
+            Nonce = nonce,
+            CalldataStart = calldataStart,
+            CalldataLength = calldataLength,
+            FirstEvent = _txFirstEvent,
+            EventCount = _events.Count - _txFirstEvent,
+            L1Gas = 0,
+            L1DataGas = l1DataGas,
+            L2Gas = _l2Gas,
+            Fee = fee,
+            Tip = tip,
+            RevertReason = revertReason,
+            Function = _firstFunction,
+        });
+        L2GasUsed += _l2Gas;
+        StorageWrites += _writes;
+        _sender = null;
+    }
+
+    /// <summary>Stands in for the v3 transaction hash: over the chain id, sender, nonce, calldata and tip,
+    /// so the same signed transaction keeps its hash if a reorg re-includes it.</summary>
+    private Felt TransactionHash(SimAccount sender, ulong nonce, int calldataStart, int calldataLength, ulong tip)
+    {
+        _hashInput.Clear();
+        _hashInput.Add(0x696e766f6b65); // "invoke"
+        _hashInput.Add(3);
+        _hashInput.Add(_chainIdCode);
+        FeltHash.AddFelt(_hashInput, sender.Address);
+        _hashInput.Add(nonce);
+        _hashInput.Add(tip);
+        for (var i = calldataStart; i < calldataStart + calldataLength; i++)
+        {
+            var code = _pool[i];
+            if (FeltTable.IsSmall(code))
+            {
+                _hashInput.Add(code);
+            }
+            else
+            {
+                FeltHash.AddFelt(_hashInput, _felts.Decode(code));
+            }
+        }
+        return FeltHash.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_hashInput));
+    }
+
+    public SimTx[] TakeTransactions() => _txs.ToArray();
+    public SimEvent[] TakeEvents() => _events.ToArray();
+    public ulong[] TakeFelts() => _pool.ToArray();
+}

@@ -1,0 +1,111 @@
+using Ciro.Starknet;
+
+namespace Ciro.ChainSimulator.Generation;
+
+/// <summary>Every event kind the simulator emits; the names are the Cairo Event-enum variant names
+/// (keys[0] = sn_keccak(name)), see shared/starknet/ciro_events.md.</summary>
+public enum EventKind : byte
+{
+    Transfer,
+    JobSubmitted,
+    JobAssigned,
+    JobCompleted,
+    PaymentReleased,
+    ModelRegistered,
+    WorkerRegistered,
+    WorkerDeactivated,
+    WorkerReactivated,
+    StakeAdded,
+    UnstakeRequested,
+    UnstakeExecuted,
+    JobAllocated,
+    WorkerReserved,
+    WorkerReleased,
+}
+
+public enum TargetContract : byte { JobManager, CdcPool, FeeToken }
+
+/// <summary>The contract functions simulated transactions call. Values index <see cref="CiroCatalog.Functions"/>.</summary>
+public enum CiroFunction : byte
+{
+    SubmitAiJob,
+    AllocateJob,
+    ReserveWorker,
+    AssignJobToWorker,
+    SubmitJobResult,
+    DistributeRewards,
+    ReleaseWorker,
+    RegisterWorker,
+    Stake,
+    RequestUnstake,
+    CompleteUnstake,
+    DeactivateWorker,
+    ReactivateWorker,
+    RegisterModel,
+    Transfer,
+}
+
+/// <summary>
+/// Gas profile of one function. L2 gas is what execution costs (storage writes dominate: SNIP-40 prices one at
+/// 60,000), storage writes drive L1 data gas and the state diff. Values are plausible, not measured on chain.
+/// </summary>
+public sealed record FunctionProfile(CiroFunction Function, string Name, TargetContract Contract, ulong BaseL2Gas, int StorageWrites)
+{
+    public Felt Selector { get; } = Ciro.Starknet.Selector.FromName(Name);
+}
+
+public static class CiroCatalog
+{
+    /// <summary>Validation and __execute__ overhead of the account contract, paid once per transaction.</summary>
+    public const ulong AccountOverheadL2Gas = 450_000;
+
+    /// <summary>L1 data gas per changed storage slot (blob bytes of a state-diff entry, roughly).</summary>
+    public const ulong L1DataGasPerWrite = 64;
+
+    public static readonly FunctionProfile[] Functions =
+    [
+        new(CiroFunction.SubmitAiJob, "submit_ai_job", TargetContract.JobManager, 2_400_000, 8),
+        new(CiroFunction.AllocateJob, "allocate_job", TargetContract.CdcPool, 1_800_000, 4),
+        new(CiroFunction.ReserveWorker, "reserve_worker", TargetContract.CdcPool, 600_000, 2),
+        new(CiroFunction.AssignJobToWorker, "assign_job_to_worker", TargetContract.JobManager, 1_100_000, 3),
+        new(CiroFunction.SubmitJobResult, "submit_job_result", TargetContract.JobManager, 2_000_000, 4),
+        new(CiroFunction.DistributeRewards, "distribute_rewards", TargetContract.JobManager, 1_500_000, 4),
+        new(CiroFunction.ReleaseWorker, "release_worker", TargetContract.CdcPool, 500_000, 2),
+        new(CiroFunction.RegisterWorker, "register_worker", TargetContract.CdcPool, 3_000_000, 10),
+        new(CiroFunction.Stake, "stake", TargetContract.CdcPool, 1_200_000, 3),
+        new(CiroFunction.RequestUnstake, "request_unstake", TargetContract.CdcPool, 900_000, 3),
+        new(CiroFunction.CompleteUnstake, "complete_unstake", TargetContract.CdcPool, 1_000_000, 3),
+        new(CiroFunction.DeactivateWorker, "deactivate_worker", TargetContract.CdcPool, 600_000, 1),
+        new(CiroFunction.ReactivateWorker, "reactivate_worker", TargetContract.CdcPool, 500_000, 1),
+        new(CiroFunction.RegisterModel, "register_model", TargetContract.JobManager, 1_300_000, 4),
+        new(CiroFunction.Transfer, "transfer", TargetContract.FeeToken, 400_000, 2),
+    ];
+
+    public static readonly string[] EventNames = Enum.GetNames<EventKind>();
+
+    public static readonly Felt[] EventSelectors = EventNames.Select(Selector.FromName).ToArray();
+
+    public static FunctionProfile Profile(CiroFunction f) => Functions[(int)f];
+
+    public static bool TryParseFunction(string name, out CiroFunction function)
+    {
+        foreach (var p in Functions)
+        {
+            if (string.Equals(p.Name, name, StringComparison.Ordinal))
+            {
+                function = p.Function;
+                return true;
+            }
+        }
+        function = default;
+        return false;
+    }
+
+    /// <summary>Revert reasons the generator uses; a receipt stores an index into this table.</summary>
+    public static readonly string[] RevertReasons =
+    [
+        "Error in the called contract (0x0): Execution failed. Failure reason: 'Job deadline exceeded'.",
+        "Error in the called contract (0x0): Execution failed. Failure reason: 'Invalid result proof'.",
+        "Error in the called contract (0x0): Execution failed. Failure reason: 'Worker not assigned'.",
+    ];
+}

@@ -1,0 +1,197 @@
+using Ciro.ChainSimulator.Scenarios;
+
+namespace Ciro.ChainSimulator.Generation;
+
+/// <summary>
+/// One method per kind of CIRO transaction: the calls it makes (calldata argument layouts are the simulator's
+/// reading of the CIRO functions, see README) and the events each call emits, encoded exactly as
+/// ciro_events.md lays them out (u256 = [low, high], keys before data in declaration order).
+/// </summary>
+public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario scenario)
+{
+    private const ulong Strk = 1_000_000_000_000_000_000;
+
+    public Dictionary<string, int> Effects { get; } = new();
+
+    private void Count(string effect, int n = 1) => Effects[effect] = Effects.GetValueOrDefault(effect) + n;
+
+    private double GasFactor(CiroFunction f)
+    {
+        if (scenario.SpikeFunction == f)
+        {
+            Count("gas-spike.spikedCalls");
+            return scenario.SpikeFactor;
+        }
+        return 1;
+    }
+
+    private void Call(CiroFunction f, ReadOnlySpan<ulong> args, ref Rng rng) => b.Call(f, args, ref rng, GasFactor(f));
+
+    private static ulong Tip(ref Rng rng) => rng.Chance(0.5) ? 0UL : 100_000_000UL;
+
+    public void RegisterWorker(ChainState s, SimWorker w, ref Rng rng)
+    {
+        b.Begin(w.Account);
+        ulong gpuModel = b.Code(Felt(w.GpuModel)), cpuModel = b.Code(Felt("EPYC-9654"));
+        const ulong flags = 1 | 4 | 8 | 64; // CUDA, FP16, INT8, TENSOR_CORES
+        Call(CiroFunction.RegisterWorker, [w.GpuMemoryGb, 64, 512, 4000, 10_000, flags, gpuModel, cpuModel, rng.NextULong() >> 1, b.Code(Felt("eu-west"))], ref rng);
+        // stake_amount is always emitted as 0 by the contract (ciro_events.md).
+        b.Emit(EventKind.WorkerRegistered, a.CdcPool, [w.WorkerIdCode, w.Account.Code],
+            [w.GpuMemoryGb, 64, 512, 4000, 10_000, flags, gpuModel, cpuModel, 0, 0]);
+        b.End(s, Tip(ref rng));
+        s.Workers[w.Index].Active = true;
+        s.RegisteredWorkers++;
+    }
+
+    public void Stake(ChainState s, SimWorker w, ulong strk, ref Rng rng)
+    {
+        b.Begin(w.Account);
+        var amount = b.U128((UInt128)strk * Strk);
+        Call(CiroFunction.Stake, [amount, 0], ref rng);
+        s.Workers[w.Index].StakeStrk += strk;
+        b.Emit(EventKind.StakeAdded, a.CdcPool, [w.Account.Code], [amount, 0, b.U128((UInt128)s.Workers[w.Index].StakeStrk * Strk), 0]);
+        b.End(s, Tip(ref rng));
+    }
+
+    public void RequestUnstake(ChainState s, SimWorker w, ulong strk, ulong timestamp, long number, ref Rng rng)
+    {
+        b.Begin(w.Account);
+        var amount = b.U128((UInt128)strk * Strk);
+        Call(CiroFunction.RequestUnstake, [amount, 0], ref rng);
+        b.Emit(EventKind.UnstakeRequested, a.CdcPool, [w.Account.Code], [amount, 0, timestamp + 7 * 86_400]);
+        b.End(s, Tip(ref rng));
+        ref var ws = ref s.Workers[w.Index];
+        ws.PendingUnstakeStrk = strk;
+        ws.UnlockBlock = number + 10; // compressed unbonding so the full cycle shows within a minute
+    }
+
+    public void CompleteUnstake(ChainState s, SimWorker w, ref Rng rng)
+    {
+        ref var ws = ref s.Workers[w.Index];
+        b.Begin(w.Account);
+        Call(CiroFunction.CompleteUnstake, [], ref rng);
+        b.Emit(EventKind.UnstakeExecuted, a.CdcPool, [w.Account.Code], [b.U128((UInt128)ws.PendingUnstakeStrk * Strk), 0]);
+        b.End(s, Tip(ref rng));
+        ws.StakeStrk -= Math.Min(ws.StakeStrk, ws.PendingUnstakeStrk);
+        ws.PendingUnstakeStrk = 0;
+    }
+
+    public void Deactivate(ChainState s, SimWorker w, ref Rng rng)
+    {
+        b.Begin(a.Coordinator);
+        var reason = b.Code(Felt("maintenance"));
+        Call(CiroFunction.DeactivateWorker, [w.WorkerIdCode, reason], ref rng);
+        b.Emit(EventKind.WorkerDeactivated, a.CdcPool, [w.WorkerIdCode], [reason]);
+        b.End(s, Tip(ref rng));
+        s.Workers[w.Index].Active = false;
+    }
+
+    public void Reactivate(ChainState s, SimWorker w, ref Rng rng)
+    {
+        b.Begin(a.Coordinator);
+        Call(CiroFunction.ReactivateWorker, [w.WorkerIdCode], ref rng);
+        b.Emit(EventKind.WorkerReactivated, a.CdcPool, [w.WorkerIdCode], []);
+        b.End(s, Tip(ref rng));
+        s.Workers[w.Index].Active = true;
+    }
+
+    public void RegisterModel(ChainState s, SimAccount owner, ref Rng rng)
+    {
+        b.Begin(owner);
+        var modelId = (ulong)++s.ModelCount;
+        Call(CiroFunction.RegisterModel, [rng.NextULong() >> 1, 24], ref rng);
+        b.Emit(EventKind.ModelRegistered, a.JobManager, [modelId, 0, owner.Code], []);
+        b.End(s, Tip(ref rng));
+    }
+
+    public void SubmitJob(ChainState s, int client, long number, ref Rng rng)
+    {
+        var account = a.Clients[client];
+        var job = new Job { Id = s.NextJobId++, Client = client, Payment = rng.Range(5, 80) * (Strk / 10), Stage = JobStage.Submitted, DueBlock = number + 1 };
+        b.Begin(account);
+        var model = (ulong)Math.Max(1, s.ModelCount);
+        Call(CiroFunction.SubmitAiJob, [rng.Range(1, model), 0, rng.NextULong() >> 1, job.Payment, 0], ref rng);
+        b.Emit(EventKind.JobSubmitted, a.JobManager, [(ulong)job.Id, 0, account.Code], [job.Payment, 0]);
+        b.End(s, Tip(ref rng));
+        s.Jobs.Add(job);
+    }
+
+    /// <summary>One multicall: allocate_job then reserve_worker, so multicall attribution gets exercised.</summary>
+    public void Allocate(ChainState s, ref Job job, SimWorker w, ulong timestamp, ref Rng rng)
+    {
+        var id = (ulong)job.Id;
+        b.Begin(a.Coordinator);
+        Call(CiroFunction.AllocateJob, [id, 0, 24, 1], ref rng);
+        b.Emit(EventKind.JobAllocated, a.CdcPool, [id, 0, w.WorkerIdCode], [rng.Range(70, 99), timestamp + rng.Range(20, 120)]);
+        Call(CiroFunction.ReserveWorker, [w.WorkerIdCode, id, 0, 3600], ref rng);
+        b.Emit(EventKind.WorkerReserved, a.CdcPool, [w.WorkerIdCode, id, 0], [3600]);
+        b.End(s, Tip(ref rng));
+        job.Worker = w.Index;
+        job.Stage = JobStage.Allocated;
+    }
+
+    public void Assign(ChainState s, ref Job job, ref Rng rng)
+    {
+        var w = a.Workers[job.Worker];
+        var id = (ulong)job.Id;
+        b.Begin(a.Coordinator);
+        Call(CiroFunction.AssignJobToWorker, [id, 0, w.WorkerIdCode], ref rng);
+        b.Emit(EventKind.JobAssigned, a.JobManager, [id, 0, w.Account.Code], []);
+        b.End(s, Tip(ref rng));
+        job.Stage = JobStage.Assigned;
+    }
+
+    /// <summary>The worker submits its result: JobCompleted, or a reverted transaction with only the fee Transfer.</summary>
+    public void SubmitResult(ChainState s, ref Job job, bool revert, ref Rng rng)
+    {
+        var w = a.Workers[job.Worker];
+        var id = (ulong)job.Id;
+        b.Begin(w.Account);
+        Call(CiroFunction.SubmitJobResult, [id, 0, rng.NextULong() >> 1, rng.Range(500, 60_000)], ref rng);
+        if (!revert)
+        {
+            b.Emit(EventKind.JobCompleted, a.JobManager, [id, 0, w.Account.Code], []);
+        }
+        b.End(s, Tip(ref rng), revert ? (short)rng.Next(2) : (short)-1);
+        job.Stage = revert ? JobStage.ResultReverted : JobStage.Completed;
+    }
+
+    /// <summary>PaymentReleased.amount is the worker's share: 90% of the payment.</summary>
+    public void Pay(ChainState s, in Job job, ref Rng rng)
+    {
+        var w = a.Workers[job.Worker];
+        var id = (ulong)job.Id;
+        b.Begin(a.Coordinator);
+        Call(CiroFunction.DistributeRewards, [id, 0], ref rng);
+        b.Emit(EventKind.PaymentReleased, a.JobManager, [id, 0, w.Account.Code], [job.Payment / 10 * 9, 0]);
+        b.End(s, Tip(ref rng));
+        s.CompletedJobs++;
+    }
+
+    /// <summary>The coordinator frees the worker of a job that will never complete: the job failed.</summary>
+    public void Release(ChainState s, in Job job, ref Rng rng)
+    {
+        var w = a.Workers[job.Worker];
+        var id = (ulong)job.Id;
+        b.Begin(a.Coordinator);
+        Call(CiroFunction.ReleaseWorker, [w.WorkerIdCode, id, 0], ref rng);
+        b.Emit(EventKind.WorkerReleased, a.CdcPool, [w.WorkerIdCode, id, 0], []);
+        b.End(s, Tip(ref rng));
+        s.FailedJobs++;
+    }
+
+    /// <summary>A non-CIRO STRK transfer (Cairo 1 Transfer layout) carrying <paramref name="extraL2Gas"/>.</summary>
+    public void FillerTransfer(ChainState s, ref Rng rng, ulong extraL2Gas)
+    {
+        var from = a.Fillers[rng.Next(a.Fillers.Length)];
+        var to = a.Fillers[rng.Next(a.Fillers.Length)];
+        var amount = rng.Range(1, 1000) * (Strk / 100);
+        b.Begin(from);
+        b.Call(CiroFunction.Transfer, [to.Code, amount, 0], ref rng);
+        b.AddL2Gas(extraL2Gas);
+        b.Emit(EventKind.Transfer, a.FeeToken, [from.Code, to.Code], [amount, 0]);
+        b.End(s, rng.Range(0, 200_000_000));
+    }
+
+    private static Ciro.Starknet.Felt Felt(string shortString) => Ciro.Starknet.Felt.FromShortString(shortString);
+}

@@ -1,0 +1,22 @@
+using Ciro.ChainSimulator.Apis;
+using Ciro.ChainSimulator.Extensions;
+using Ciro.ChainSimulator.Rpc;
+using Ciro.ChainSimulator.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddChainSimulator();
+
+var app = builder.Build();
+
+app.UseWebSockets();
+app.MapDefaultEndpoints();
+app.MapStarknetRpc();
+app.MapStarknetWebSocket();
+app.MapAdminApi();
+
+app.Run();
+
+/// <summary>Entry point type for WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Ciro.ChainSimulator.Chain;
+using Ciro.Starknet;
+
+namespace Ciro.ChainSimulator.Rpc;
+
+/// <summary>The served subset of the Starknet JSON-RPC API v0.10.3, by method name.</summary>
+public sealed class StarknetMethods
+{
+    public const string SpecVersion = "0.10.3";
+
+    private delegate RpcOutcome Handler(JsonElement?[] args, ChainView view);
+
+    private sealed record Method(string[] Params, int Required, Handler Handle);
+
+    private readonly Dictionary<string, Method> _methods;
+    private readonly ChainStore _chain;
+    private readonly ChainJsonWriter _json;
+    private readonly Felt _chainId;
+
+    public StarknetMethods(ChainStore chain, ChainJsonWriter json, EventsQuery events, ContractViews views, SimulatorOptions options)
+    {
+        _chain = chain;
+        _json = json;
+        _chainId = Felt.FromShortString(options.ChainId);
+        _methods = new(StringComparer.Ordinal)
+        {
+            ["starknet_specVersion"] = new([], 0, (_, _) => RpcOutcome.Ok(w => w.WriteStringValue(SpecVersion))),
+            ["starknet_chainId"] = new([], 0, (_, _) => RpcOutcome.Ok(w => ChainJsonWriter.FeltValue(w, _chainId))),
+            ["starknet_syncing"] = new([], 0, (_, _) => RpcOutcome.Ok(w => w.WriteBooleanValue(false))),
+            ["starknet_blockNumber"] = new([], 0, (_, v) => RpcOutcome.Ok(w => w.WriteNumberValue(v.HeadNumber))),
+            ["starknet_blockHashAndNumber"] = new([], 0, (_, v) => RpcOutcome.Ok(w =>
+            {
+                w.WriteStartObject();
+                _json.Felt(w, "block_hash"u8, v.Head.Hash);
+                w.WriteNumber("block_number"u8, v.HeadNumber);
+                w.WriteEndObject();
+            })),
+            ["starknet_getBlockWithTxHashes"] = new(["block_id"], 1, (a, v) => WithBlock(a[0]!.Value, v,
+                (w, b) => _json.BlockWithTxHashes(w, v, b.Block, b.Pending))),
+            ["starknet_getBlockWithReceipts"] = new(["block_id"], 1, (a, v) => WithBlock(a[0]!.Value, v,
+                (w, b) => _json.BlockWithReceipts(w, v, b.Block, b.Pending))),
+            ["starknet_getBlockTransactionCount"] = new(["block_id"], 1, (a, v) => WithBlock(a[0]!.Value, v,
+                (w, b) => w.WriteNumberValue(b.Block.Transactions.Length))),
+            ["starknet_getTransactionReceipt"] = new(["transaction_hash"], 1, Receipt),
+            ["starknet_getTransactionByHash"] = new(["transaction_hash"], 1, TransactionByHash),
+            ["starknet_getEvents"] = new(["filter"], 1, (a, v) => events.Execute(a[0], v)),
+            ["starknet_call"] = new(["request", "block_id"], 2, (a, v) => WithBlockOutcome(a[1]!.Value, v, b => views.Call(a[0]!.Value, b))),
+        };
+    }
+
+    public IEnumerable<string> Names => _methods.Keys;
+
+    public RpcOutcome Invoke(string method, JsonElement? rawParams)
+    {
+        if (!_methods.TryGetValue(method, out var m))
+        {
+            return RpcError.MethodNotFound(method);
+        }
+        if (!RpcParams.TryBind(rawParams, m.Params, m.Required, out var args, out var error))
+        {
+            return error!;
+        }
+        return m.Handle(args, _chain.View);
+    }
+
+    private RpcOutcome WithBlock(JsonElement id, ChainView view, Action<Utf8JsonWriter, BlockRef> write) =>
+        BlockIds.TryResolve(id, view, _chain, out var block, out var error)
+            ? RpcOutcome.Ok(w => write(w, block))
+            : error!;
+
+    private RpcOutcome WithBlockOutcome(JsonElement id, ChainView view, Func<BlockRef, RpcOutcome> next) =>
+        BlockIds.TryResolve(id, view, _chain, out var block, out var error) ? next(block) : error!;
+
+    /// <summary>TXN_RECEIPT_WITH_BLOCK_INFO: a pre-confirmed receipt has a block_number and no block_hash.</summary>
+    private RpcOutcome Receipt(JsonElement?[] args, ChainView view)
+    {
+        if (!BlockIds.TryParseFelt(args[0], "transaction_hash", out var hash, out var error))
+        {
+            return error!;
+        }
+        if (!_chain.TryFindTransaction(hash, view, out var block, out var index))
+        {
+            return RpcError.TxnHashNotFound;
+        }
+        var pending = block == view.Pending;
+        return RpcOutcome.Ok(w =>
+        {
+            w.WriteStartObject();
+            _json.ReceiptMembers(w, block, index, ChainJsonWriter.Status(view, block, pending));
+            if (!pending)
+            {
+                _json.Felt(w, "block_hash"u8, block.Hash);
+            }
+            w.WriteNumber("block_number"u8, block.Number);
+            w.WriteEndObject();
+        });
+    }
+
+    private RpcOutcome TransactionByHash(JsonElement?[] args, ChainView view)
+    {
+        if (!BlockIds.TryParseFelt(args[0], "transaction_hash", out var hash, out var error))
+        {
+            return error!;
+        }
+        return _chain.TryFindTransaction(hash, view, out var block, out var index)
+            ? RpcOutcome.Ok(w => _json.Transaction(w, block, index, withHash: true))
+            : RpcError.TxnHashNotFound;
+    }
+}

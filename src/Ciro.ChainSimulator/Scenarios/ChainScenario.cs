@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Ciro.ChainSimulator.Generation;
+
+namespace Ciro.ChainSimulator.Scenarios;
+
+/// <summary>
+/// What the block generator should do differently from steady. Immutable: switching scenario swaps the whole
+/// record, so a block is generated under exactly one scenario.
+/// </summary>
+public sealed record ChainScenario
+{
+    public const string Steady = "steady";
+    public const string GasSpike = "gas-spike";
+    public const string SlowWorker = "slow-worker";
+    public const string FailingWorker = "failing-worker";
+    public const string Congestion = "congestion";
+    public const string UsageSurge = "usage-surge";
+
+    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge];
+
+    public string Name { get; init; } = Steady;
+
+    /// <summary>The parameters as given (after defaults), echoed by GET /admin/scenario and /admin/state.</summary>
+    public JsonObject Parameters { get; init; } = new();
+
+    /// <summary>Multiplies the job submission rate (usage-surge).</summary>
+    public double JobRateFactor { get; init; } = 1;
+
+    public CiroFunction? SpikeFunction { get; init; }
+    public double SpikeFactor { get; init; } = 1;
+
+    public int? SlowWorkerIndex { get; init; }
+    public double SlowFactor { get; init; } = 1;
+
+    public int? FailingWorkerIndex { get; init; }
+
+    /// <summary>Filler transfer transactions per block and the share of the block L2 gas cap they fill.</summary>
+    public int CongestionTransactions { get; init; }
+    public double CongestionUtilization { get; init; }
+
+    /// <summary>Explicit job rate for pre-generation (events per block); null uses the options' JobsPerBlock.</summary>
+    public double? JobsPerBlockOverride { get; init; }
+
+    /// <summary>Pad each block with transfers up to this many events (pre-generation), 0 for none.</summary>
+    public int TargetEventsPerBlock { get; init; }
+
+    public static ChainScenario Default { get; } = new();
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ciro.ChainSimulator.Faults;
+using Ciro.ChainSimulator.Generation;
+
+namespace Ciro.ChainSimulator.Scenarios;
+
+/// <summary>A parsed POST /admin/scenario body: a chain scenario, a fault plan, or a reorg request.</summary>
+public sealed record ScenarioRequest(ChainScenario? Chain, FaultPlan? Faults, int? ReorgDepth);
+
+/// <summary>
+/// Reads {"name": ..., "parameters": {...}} and applies defaults. Every rejection names the field and the value
+/// it got, keyed as "name" or "parameters.x", the way ValidationProblem reports it.
+/// </summary>
+public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
+{
+    public const string RpcFaults = "rpc-faults";
+    public const string Reorg = "reorg";
+
+    public static IEnumerable<string> AllNames => ChainScenario.Names.Append(RpcFaults).Append(Reorg);
+
+    public ScenarioRequest? Parse(JsonObject? body, Dictionary<string, string[]> errors)
+    {
+        void Fail(string field, string message) => errors[field] = [message];
+
+        if (body is null)
+        {
+            Fail("body", "expected a JSON object {\"name\": ..., \"parameters\": {...}}");
+            return null;
+        }
+        var name = body["name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        if (name is null || !AllNames.Contains(name))
+        {
+            Fail("name", $"'{body["name"]?.ToJsonString() ?? "null"}' is not a scenario; expected one of {string.Join(", ", AllNames)}");
+            return null;
+        }
+        var p = body["parameters"] as JsonObject ?? new JsonObject();
+        if (body["parameters"] is { } raw && raw is not JsonObject)
+        {
+            Fail("parameters", $"must be an object, got {raw.ToJsonString()}");
+            return null;
+        }
+        var reader = new ParamReader(p, errors);
+        ScenarioRequest? result = name switch
+        {
+            ChainScenario.Steady => new(ChainScenario.Default, FaultPlan.None, null),
+            ChainScenario.GasSpike => Chain(name, p, new ChainScenario
+            {
+                SpikeFunction = reader.Function("function", CiroFunction.SubmitJobResult),
+                SpikeFactor = reader.Number("factor", 5, 1.01, 200),
+            }),
+            ChainScenario.SlowWorker => Chain(name, p, new ChainScenario
+            {
+                SlowWorkerIndex = reader.Worker("worker", accounts),
+                SlowFactor = reader.Number("factor", 4, 1.01, 100),
+            }),
+            ChainScenario.FailingWorker => Chain(name, p, new ChainScenario { FailingWorkerIndex = reader.Worker("worker", accounts) }),
+            ChainScenario.Congestion => Chain(name, p, new ChainScenario
+            {
+                CongestionTransactions = (int)reader.Number("transactions", 100, 1, options.BlockMaxTransactions),
+                CongestionUtilization = reader.Number("utilization", 0.95, 0.05, 1),
+            }),
+            ChainScenario.UsageSurge => Chain(name, p, new ChainScenario { JobRateFactor = reader.Number("factor", 5, 1.01, 100) }),
+            RpcFaults => Faults(reader, p),
+            Reorg => new(null, null, (int)reader.Number("depth", 3, 1, 1024)),
+            _ => null,
+        };
+        return errors.Count == 0 ? result : null;
+    }
+
+    private static ScenarioRequest Chain(string name, JsonObject parameters, ChainScenario scenario) =>
+        new(scenario with { Name = name, Parameters = (JsonObject)parameters.DeepClone() }, null, null);
+
+    private static ScenarioRequest Faults(ParamReader reader, JsonObject p)
+    {
+        var kind = reader.Kind("kind");
+        int? count = p.ContainsKey("count") ? (int)reader.Number("count", 1, 1, 1_000_000) : null;
+        var probability = reader.Number("probability", 1, 0.0001, 1);
+        return new(null, new FaultPlan(kind, probability, count,
+            (int)reader.Number("latencyMs", 500, 1, 120_000),
+            (int)reader.Number("retryAfterSeconds", 1, 0, 3600),
+            (int)reader.Number("code", -32603, int.MinValue, int.MaxValue)), null);
+    }
+
+    private sealed class ParamReader(JsonObject p, Dictionary<string, string[]> errors)
+    {
+        public double Number(string field, double fallback, double min, double max)
+        {
+            if (p[field] is not { } node)
+            {
+                return fallback;
+            }
+            if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && d >= min && d <= max)
+            {
+                return d;
+            }
+            errors[$"parameters.{field}"] = [$"must be a number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}], got {node.ToJsonString()}"];
+            return fallback;
+        }
+
+        public CiroFunction Function(string field, CiroFunction fallback)
+        {
+            if (p[field] is not { } node)
+            {
+                return fallback;
+            }
+            if (node is JsonValue v && v.TryGetValue<string>(out var s) && CiroCatalog.TryParseFunction(s, out var f))
+            {
+                return f;
+            }
+            errors[$"parameters.{field}"] = [$"{node.ToJsonString()} is not a simulated function; expected one of {string.Join(", ", CiroCatalog.Functions.Select(x => x.Name))}"];
+            return fallback;
+        }
+
+        /// <summary>A worker by index (0-based) or by account address.</summary>
+        public int Worker(string field, Accounts accounts)
+        {
+            if (p[field] is not { } node)
+            {
+                return 0;
+            }
+            if (node is JsonValue v)
+            {
+                if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i) && i >= 0 && i < accounts.Workers.Length)
+                {
+                    return i;
+                }
+                if (v.TryGetValue<string>(out var s) && Ciro.Starknet.Felt.TryParse(s, out var address)
+                    && accounts.Workers.FirstOrDefault(w => w.Account.Address == address) is { } worker)
+                {
+                    return worker.Index;
+                }
+            }
+            errors[$"parameters.{field}"] = [$"{node.ToJsonString()} is not a worker; expected an index in [0, {accounts.Workers.Length - 1}] or a worker account address"];
+            return 0;
+        }
+
+        public FaultKind Kind(string field)
+        {
+            if (p[field] is JsonValue v && v.TryGetValue<string>(out var s) && FaultPlan.KindNames.TryGetValue(s, out var kind))
+            {
+                return kind;
+            }
+            errors[$"parameters.{field}"] = [$"{p[field]?.ToJsonString() ?? "nothing"} is not a fault kind; expected one of {string.Join(", ", FaultPlan.KindNames.Keys)}"];
+            return FaultKind.None;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Ciro.Starknet;
+using Microsoft.Extensions.Options;
+
+namespace Ciro.ChainSimulator;
+
+/// <summary>Configuration section "Simulator". Everything the chain contains follows from these values.</summary>
+public sealed class SimulatorOptions
+{
+    public const string SectionName = "Simulator";
+
+    /// <summary>Same seed (and StartTimestamp) → same blocks, hashes and events.</summary>
+    public ulong Seed { get; set; } = 42;
+
+    public int BlockIntervalMs { get; set; } = 2000;
+
+    /// <summary>Defaults are the Sepolia addresses in the CIRO repository's contracts.json.</summary>
+    public string JobManagerAddress { get; set; } = "0x00bf025663b8a7c7e43393f082b10afe66bd9ddb06fb5e521e3adbcf693094bd";
+
+    public string CdcPoolAddress { get; set; } = "0x05f73c551dbfda890090c8ee89858992dfeea9794a63ad83e6b1706e9836aeba";
+
+    /// <summary>STRK, the token v3 fees are paid in.</summary>
+    public string FeeTokenAddress { get; set; } = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
+
+    /// <summary>A Cairo short string (at most 31 ASCII characters), served hex-encoded by starknet_chainId.</summary>
+    public string ChainId { get; set; } = "SN_CIRO_SIM";
+
+    /// <summary>Blocks built at start, before the timer runs; their timestamps end at the start time.</summary>
+    public int PregenerateBlocks { get; set; }
+
+    /// <summary>Events per pre-generated block (0: the steady scenario's natural rate).</summary>
+    public int EventsPerBlock { get; set; }
+
+    /// <summary>Unix seconds of block 0. 0 means "now minus the pre-generated history", which is not reproducible:
+    /// set it when hashes must repeat across runs (timestamps are part of the block hash).</summary>
+    public long StartTimestamp { get; set; }
+
+    /// <summary>New jobs submitted per block in the steady scenario (a Poisson mean).</summary>
+    public double JobsPerBlock { get; set; } = 3;
+
+    public int Workers { get; set; } = 8;
+
+    public int Clients { get; set; } = 6;
+
+    /// <summary>Blocks behind the head that count as accepted on L1 (the l1_accepted tag); also the deepest reorg.</summary>
+    public int L1AcceptedLag { get; set; } = 32;
+
+    /// <summary>Largest chunk_size starknet_getEvents accepts (PAGE_SIZE_TOO_BIG above it).</summary>
+    public int MaxChunkSize { get; set; } = 1024;
+
+    /// <summary>Most key positions a getEvents filter may hold (TOO_MANY_KEYS_IN_FILTER above it).</summary>
+    public int MaxFilterKeys { get; set; } = 16;
+
+    /// <summary>Per-block L2 gas cap; Starknet 0.14.1 uses 6e9 with at most 500 transactions.</summary>
+    public ulong BlockL2GasLimit { get; set; } = 6_000_000_000;
+
+    public int BlockMaxTransactions { get; set; } = 500;
+
+    internal Felt JobManager => Felt.Parse(JobManagerAddress);
+    internal Felt CdcPool => Felt.Parse(CdcPoolAddress);
+    internal Felt FeeToken => Felt.Parse(FeeTokenAddress);
+}
+
+/// <summary>Fails start-up with a message naming the setting, its value and what is allowed.</summary>
+public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SimulatorOptions o)
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add($"{SimulatorOptions.SectionName}:{message}");
+            }
+        }
+
+        Check(o.BlockIntervalMs is >= 50 and <= 600_000, $"BlockIntervalMs must be in [50, 600000] ms, got {o.BlockIntervalMs}");
+        foreach (var (field, value) in new[] { ("JobManagerAddress", o.JobManagerAddress), ("CdcPoolAddress", o.CdcPoolAddress), ("FeeTokenAddress", o.FeeTokenAddress) })
+        {
+            Check(value is not null && value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && Felt.TryParse(value, out var f) && !f.IsZero,
+                $"{field} must be a non-zero 0x-prefixed felt, got '{value}'");
+        }
+        Check(!string.IsNullOrEmpty(o.ChainId) && o.ChainId.Length <= 31 && o.ChainId.All(c => c is > ' ' and <= '~'),
+            $"ChainId must be 1-31 printable ASCII characters (a Cairo short string), got '{o.ChainId}'");
+        Check(o.PregenerateBlocks is >= 0 and <= 10_000_000, $"PregenerateBlocks must be in [0, 10000000], got {o.PregenerateBlocks}");
+        Check(o.EventsPerBlock is >= 0 and <= 100_000, $"EventsPerBlock must be in [0, 100000], got {o.EventsPerBlock}");
+        Check(o.StartTimestamp >= 0, $"StartTimestamp must be Unix seconds ≥ 0 (0 = now), got {o.StartTimestamp}");
+        Check(o.JobsPerBlock is >= 0 and <= 1000, $"JobsPerBlock must be in [0, 1000], got {o.JobsPerBlock}");
+        Check(o.Workers is >= 1 and <= 1000, $"Workers must be in [1, 1000], got {o.Workers}");
+        Check(o.Clients is >= 1 and <= 1000, $"Clients must be in [1, 1000], got {o.Clients}");
+        Check(o.L1AcceptedLag is >= 1 and <= 1024, $"L1AcceptedLag must be in [1, 1024], got {o.L1AcceptedLag}");
+        Check(o.MaxChunkSize is >= 1 and <= 100_000, $"MaxChunkSize must be in [1, 100000], got {o.MaxChunkSize}");
+        Check(o.MaxFilterKeys is >= 1 and <= 1024, $"MaxFilterKeys must be in [1, 1024], got {o.MaxFilterKeys}");
+        Check(o.BlockL2GasLimit >= 10_000_000, $"BlockL2GasLimit must be at least 1e7, got {o.BlockL2GasLimit}");
+        Check(o.BlockMaxTransactions is >= 10 and <= 10_000, $"BlockMaxTransactions must be in [10, 10000], got {o.BlockMaxTransactions}");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
