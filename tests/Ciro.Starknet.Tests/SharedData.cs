@@ -14,6 +14,21 @@ internal static class SharedData
 
     public static byte[] ReadBytes(params string[] parts) => File.ReadAllBytes(PathOf(parts));
 
+    /// <summary>The repository root (the folder holding CiroAspire.sln).</summary>
+    public static string RepoRoot { get; } = LocateRepo();
+
+    private static string LocateRepo()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CiroAspire.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"no CiroAspire.sln above {AppContext.BaseDirectory}");
+    }
+
     private static string Locate()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir?.Parent is not null; dir = dir.Parent)
