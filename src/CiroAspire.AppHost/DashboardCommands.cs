@@ -39,7 +39,7 @@ internal static class DashboardCommands
     {
         return indexer.WithCommand("reindex", "Reindex from block…", async context =>
         {
-            var interaction = context.ServiceProvider.GetRequiredService<IInteractionService>();
+            var interaction = context.Services.GetRequiredService<IInteractionService>();
             var answer = await interaction.PromptInputAsync("Reindex", "Delete everything from this block on and index it again.",
                 "From block", "block number", cancellationToken: context.CancellationToken);
             if (answer.Canceled || !ulong.TryParse(answer.Data?.Value, out var fromBlock))

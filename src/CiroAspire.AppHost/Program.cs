@@ -4,7 +4,8 @@ using CiroAspire.AppHost.Infrastructure;
 var builder = DistributedApplication.CreateBuilder(args);
 var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
 var dataRoot = builder.Configuration["Ciro:DataDirectory"] ?? Path.Combine(repoRoot, ".data");
-var mode = InfrastructureModeDetector.Detect(builder.Configuration, out var modeReason);
+// Publishing (the Azure Container Apps manifest) describes the container deployment; nothing starts locally.
+var mode = InfrastructureModeDetector.Detect(builder.Configuration, builder.ExecutionContext.IsPublishMode, out var modeReason);
 Console.WriteLine($"Ciro infrastructure: {mode} ({modeReason})");
 
 // Infrastructure: each piece is external (a connection string), a container, or a local process.

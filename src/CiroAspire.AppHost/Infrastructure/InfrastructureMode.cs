@@ -13,8 +13,13 @@ public enum InfrastructureMode
 
 public static class InfrastructureModeDetector
 {
-    public static InfrastructureMode Detect(IConfiguration configuration, out string reason)
+    public static InfrastructureMode Detect(IConfiguration configuration, bool publishing, out string reason)
     {
+        if (publishing)
+        {
+            reason = "publishing a deployment manifest";
+            return InfrastructureMode.Containers;
+        }
         var forced = configuration["Ciro:Infrastructure"];
         if (!string.IsNullOrWhiteSpace(forced) && !forced.Equals("auto", StringComparison.OrdinalIgnoreCase))
         {

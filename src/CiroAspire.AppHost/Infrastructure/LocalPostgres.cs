@@ -174,7 +174,10 @@ internal static class PostgresDataDirectory
         Directory.CreateDirectory(dataDir);
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         File.WriteAllText(passwordFile, password);
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
 
         var runAsPostgres = Environment.UserName == "root";
         var pwFile = Path.Combine(Path.GetTempPath(), $"ciro-pw-{Guid.NewGuid():N}");
