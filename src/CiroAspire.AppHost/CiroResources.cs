@@ -50,11 +50,11 @@ internal static class CiroResources
         }
         if (mode == InfrastructureMode.Containers)
         {
-            var container = builder.AddContainer(MailName, "rnwood/smtp4dev", "v3")
+            var container = builder.AddContainer(MailName + "-server", "rnwood/smtp4dev", "v3")
                 .WithEndpoint(name: "smtp", targetPort: 25, scheme: "tcp")
                 .WithHttpEndpoint(name: "http", targetPort: 80);
             var smtp = container.GetEndpoint("smtp");
-            return builder.AddConnectionString(MailName + "-smtp", ReferenceExpression.Create(
+            return builder.AddConnectionString(MailName, ReferenceExpression.Create(
                 $"smtp://{smtp.Property(EndpointProperty.Host)}:{smtp.Property(EndpointProperty.Port)}"));
         }
         return builder.AddLocalSmtp4Dev(MailName, repoRoot);
