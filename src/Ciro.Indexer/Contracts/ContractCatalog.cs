@@ -1,18 +1,21 @@
-using System.Text.Json;
 using Ciro.Starknet;
+using Ciro.Starknet.Abi;
 using Ciro.Starknet.Rpc;
 
 namespace Ciro.Indexer.Contracts;
 
 /// <summary>
-/// The contracts the indexer knows: which addresses are watched, and, from their ABIs, the names of their
-/// events (keys[0] = sn_keccak(variant name)) and functions (selector = sn_keccak(function name)).
+/// The contracts the indexer knows: which addresses are watched, and, from their ABIs, how to decode their
+/// events (Ciro.Starknet's <see cref="EventDecoder"/>: flat and nested component events get their variant path
+/// as name, e.g. "JobSubmitted" or "PerformanceEvent::JobSampled") and the names of their functions
+/// (selector = sn_keccak(function name)). Events of unknown contracts are still tried against the standard
+/// ERC20 ABI, because fee-token Transfers are in every block and the analytics read them.
 /// </summary>
 public sealed class ContractCatalog
 {
     private readonly HashSet<Felt> _watched = [];
-    private readonly Dictionary<(Felt Contract, Felt Selector), string> _eventNames = [];
-    private readonly Dictionary<(Felt Contract, Felt Selector), string> _functionNames = [];
+    private readonly Dictionary<Felt, ContractAbi> _abis = [];
+    private readonly EventDecoder _decoder;
 
     public ContractCatalog(IEnumerable<(ContractOptions Contract, string BaseDirectory)> contracts)
     {
@@ -29,56 +32,34 @@ public sealed class ContractCatalog
             {
                 throw new FileNotFoundException($"ABI file of contract '{contract.Name}' not found: '{abiPath}'.", abiPath);
             }
-            var (events, functions) = ReadAbi(abiPath);
+            ContractAbi abi;
+            try
+            {
+                abi = ContractAbi.Load(abiPath, contract.Name);
+            }
+            catch (Exception ex) when (ex is AbiException or System.Text.Json.JsonException)
+            {
+                throw new InvalidOperationException($"ABI file of contract '{contract.Name}' ('{abiPath}') is not a valid ABI: {ex.Message}", ex);
+            }
             foreach (var address in addresses)
             {
-                foreach (var name in events)
-                {
-                    _eventNames[(address, Selector.FromName(name))] = name;
-                }
-                foreach (var name in functions)
-                {
-                    _functionNames[(address, Selector.FromName(name))] = name;
-                }
+                _abis[address] = abi;
             }
         }
+        _decoder = new EventDecoder([StandardAbis.Erc20], _abis);
     }
 
     public bool HasContracts => _watched.Count > 0;
 
     public bool IsWatched(Felt address) => _watched.Contains(address);
 
-    public string? EventName(Event e) =>
-        e.Keys.Count > 0 && _eventNames.TryGetValue((e.FromAddress, e.Keys[0]), out var name) ? name : null;
+    /// <summary>Warnings of every loaded ABI (types it could not resolve), for the start-up log.</summary>
+    public IEnumerable<string> Warnings => _abis.Values.Distinct().SelectMany(a => a.Warnings.Select(w => $"{a.Name}: {w}"));
 
-    public string? FunctionName(Felt contract, Felt selector) =>
-        _functionNames.TryGetValue((contract, selector), out var name) ? name : null;
+    public DecodedEvent Decode(Event e) => _decoder.Decode(e);
 
-    /// <summary>Event variant names (last path segment of each struct event) and external function names.</summary>
-    private static (List<string> Events, List<string> Functions) ReadAbi(string path)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-        var events = new List<string>();
-        var functions = new List<string>();
-        foreach (var item in document.RootElement.EnumerateArray())
-        {
-            var type = item.GetProperty("type").GetString();
-            if (type == "event" && item.TryGetProperty("kind", out var kind) && kind.GetString() == "struct")
-            {
-                var fullName = item.GetProperty("name").GetString()!;
-                events.Add(fullName[(fullName.LastIndexOf(':') + 1)..]);
-            }
-            else if (type == "interface" && item.TryGetProperty("items", out var items))
-            {
-                functions.AddRange(items.EnumerateArray()
-                    .Where(f => f.GetProperty("type").GetString() == "function")
-                    .Select(f => f.GetProperty("name").GetString()!));
-            }
-            else if (type is "function" or "l1_handler")
-            {
-                functions.Add(item.GetProperty("name").GetString()!);
-            }
-        }
-        return (events, functions);
-    }
+    public AbiFunction? Function(Felt contract, Felt selector) =>
+        _abis.TryGetValue(contract, out var abi) && abi.FunctionsBySelector.TryGetValue(selector, out var f) ? f : null;
+
+    public string? FunctionName(Felt contract, Felt selector) => Function(contract, selector)?.Name;
 }

@@ -16,6 +16,7 @@ public sealed class ChainSynchronizer(
     StarknetRpcClient rpc,
     ChainStore store,
     BlockBatchWriter writer,
+    IndexerRowFilter filter,
     IndexerMetrics metrics,
     IOptions<IndexerOptions> options,
     ILogger<ChainSynchronizer> logger)
@@ -23,50 +24,122 @@ public sealed class ChainSynchronizer(
     private IndexerOptions Options => options.Value;
 
     /// <summary>Indexes at most one batch up to <paramref name="target"/>; returns the new cursor position
-    /// (null when nothing is stored yet) and whether anything changed.</summary>
+    /// (null when nothing is stored yet) and whether anything changed. While this batch is committed, the next
+    /// one is already being fetched and decoded (at most one batch ahead, so memory stays bounded).</summary>
     public async Task<(ulong? Cursor, bool Progressed)> StepAsync(ulong target, CancellationToken ct)
     {
         var cursor = await store.GetCursorAsync(Options.CursorName, ct);
         var next = cursor is null ? Options.StartBlock : cursor.Number + 1;
         if (next > target)
         {
+            DropAhead();
             return (cursor?.Number, false);
         }
         var last = Math.Min(target, next + (ulong)Options.BatchSize - 1);
-        var numbers = new ulong[last - next + 1];
-        for (var i = 0; i < numbers.Length; i++)
-        {
-            numbers[i] = next + (ulong)i;
-        }
 
         var started = Stopwatch.GetTimestamp();
-        var blocks = await rpc.GetBlocksWithReceiptsAsync(numbers, ct);
+        var fetch = TakeAhead(next, last) ?? FetchAsync(next, last, ct);
+        var rows = await fetch;
+        var blocks = rows.Blocks;
         if (cursor is not null && blocks[0].ParentHash != cursor.Hash)
         {
+            DropAhead();
             await RollBackReorgAsync(cursor, blocks[0], ct);
             return (cursor.Number, true);
         }
         var linked = LinkedPrefix(blocks);
+        if (linked == 0)
+        {
+            DropAhead();
+            return (cursor?.Number, false); // only a pre_confirmed block: nothing final to store yet
+        }
         if (linked < blocks.Count)
         {
             // The node reorganised while we fetched: keep the consistent prefix, refetch the rest next step.
             logger.LogWarning("Batch {From}..{To} broke at block {Block} (parent hash mismatch inside the batch); committing {Count} blocks",
-                next, last, blocks[linked].BlockNumber, linked);
-            blocks = blocks.Take(linked).ToList();
+                next, rows.To, blocks[linked].BlockNumber, linked);
+            metrics.BrokenBatches.Add(1);
+            DropAhead();
+            rows = BatchRows.Prepare(blocks.Take(linked).ToList(), filter);
+        }
+        else if (rows.To < target)
+        {
+            _ahead = (rows.To + 1, Math.Min(target, rows.To + (ulong)Options.BatchSize), FetchAsync(rows.To + 1, Math.Min(target, rows.To + (ulong)Options.BatchSize), ct));
         }
 
-        var stats = await writer.WriteAsync(Options.CursorName, blocks, ct);
+        BatchStats stats;
+        try
+        {
+            stats = await writer.WriteAsync(Options.CursorName, rows, ct);
+        }
+        catch
+        {
+            DropAhead();
+            throw;
+        }
         var elapsed = Stopwatch.GetElapsedTime(started);
         metrics.Blocks.Add(stats.Blocks);
         metrics.Transactions.Add(stats.Transactions);
         metrics.Events.Add(stats.Events);
         metrics.BatchDuration.Record(elapsed.TotalMilliseconds);
-        var newest = blocks[^1];
-        metrics.SetHeadLag((long)(target - newest.BlockNumber),
-            Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (long)newest.Timestamp));
+        var newest = rows.Blocks[^1];
+        var lagSeconds = Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (long)newest.Timestamp);
+        metrics.SetHeadLag((long)(target - newest.BlockNumber), lagSeconds);
+        if (newest.BlockNumber == target)
+        {
+            metrics.CommitLatency.Record(lagSeconds * 1000.0);
+        }
         logger.LogDebug("Committed blocks {From}..{To}: {Transactions} transactions, {Events} events in {Elapsed} ms",
-            blocks[0].BlockNumber, newest.BlockNumber, stats.Transactions, stats.Events, (long)elapsed.TotalMilliseconds);
+            rows.From, newest.BlockNumber, stats.Transactions, stats.Events, (long)elapsed.TotalMilliseconds);
         return (newest.BlockNumber, true);
+    }
+
+    private (ulong From, ulong To, Task<BatchRows> Task)? _ahead;
+
+    private Task<BatchRows>? TakeAhead(ulong from, ulong to)
+    {
+        if (_ahead is { } ahead && ahead.From == from && ahead.To <= to)
+        {
+            _ahead = null;
+            return ahead.Task;
+        }
+        DropAhead();
+        return null;
+    }
+
+    /// <summary>Forget a prefetched batch (after a reorg, a failure or a cursor move); its failure, if any, is
+    /// observed here so it is not reported as unobserved.</summary>
+    private void DropAhead()
+    {
+        if (_ahead is { } ahead)
+        {
+            _ahead = null;
+            _ = ahead.Task.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<BatchRows> FetchAsync(ulong from, ulong to, CancellationToken ct)
+    {
+        var numbers = new ulong[to - from + 1];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            numbers[i] = from + (ulong)i;
+        }
+        var blocks = await rpc.GetBlocksWithReceiptsAsync(numbers, ct);
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            if (blocks[i].BlockNumber != numbers[i] && !blocks[i].IsPreConfirmed)
+            {
+                // A node answering with the wrong block would otherwise become a silent gap or duplicate.
+                throw new InvalidOperationException($"asked the node for block {numbers[i]}, got block {blocks[i].BlockNumber}");
+            }
+        }
+        if (blocks.Count != numbers.Length)
+        {
+            throw new InvalidOperationException($"asked the node for blocks {from}..{to}, got {blocks.Count} blocks");
+        }
+        // Decoding is CPU work: off the caller's path so it overlaps the previous batch's COPY.
+        return await Task.Run(() => BatchRows.Prepare(blocks, filter), ct);
     }
 
     /// <summary>How many leading blocks are non-pending and each the parent of the next.</summary>

@@ -1,17 +1,18 @@
 using Ciro.Indexer.Contracts;
 using Ciro.Starknet;
+using Ciro.Starknet.Abi;
 using Ciro.Starknet.Rpc;
 using Microsoft.Extensions.Options;
 
 namespace Ciro.Indexer.Storage;
 
-/// <summary>What of a block is kept: in all-transactions mode everything; otherwise the transactions that
-/// call or are touched by a watched contract, and the events those contracts emit.</summary>
+/// <summary>What of a block is kept, and how it is described: in all-transactions mode everything; otherwise
+/// the transactions that call or are touched by a watched contract, and the events those contracts emit.</summary>
 public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOptions> options)
 {
     private bool KeepAll => options.Value.AllTransactions || !catalog.HasContracts;
 
-    public bool KeepTransaction(TransactionWithReceipt item)
+    public bool KeepTransaction(TransactionWithReceipt item, IReadOnlyList<ContractCall> calls)
     {
         if (KeepAll)
         {
@@ -24,7 +25,7 @@ public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOp
                 return true;
             }
         }
-        foreach (var call in Calls(item.Transaction))
+        foreach (var call in calls)
         {
             if (catalog.IsWatched(call.To))
             {
@@ -36,7 +37,20 @@ public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOp
 
     public bool KeepEvent(Event ev) => KeepAll || catalog.IsWatched(ev.FromAddress);
 
-    public IReadOnlyList<(Felt To, Felt Selector)> Calls(Transaction transaction) => [];
+    /// <summary>The (contract, selector) pairs a transaction calls; see <see cref="MulticallCalls"/>.</summary>
+    public IReadOnlyList<ContractCall> Calls(Transaction transaction) => MulticallCalls.Of(transaction);
 
-    public (string? Name, string? DecodedJson) Describe(Event ev) => (catalog.EventName(ev), null);
+    /// <summary>Event name (variant path) and decoded fields as JSON; both null when no ABI fits, in which case the
+    /// raw keys and data columns are the record (storing them twice as JSON would only cost space).</summary>
+    public (string? Name, string? DecodedJson) Describe(Event ev)
+    {
+        if (ev.Keys.Count == 0)
+        {
+            return (null, null);
+        }
+        var decoded = catalog.Decode(ev);
+        return decoded.IsDecoded ? (decoded.Name, CairoJson.EventPayloadJson(decoded)) : (null, null);
+    }
 }
+
+public readonly record struct ContractCall(Felt To, Felt Selector);
