@@ -11,12 +11,28 @@ rm -rf "$results"
 mkdir -p "$results"
 
 status=0
+started_at=$(date +%s)
 dotnet test CiroAspire.sln --no-build -nologo -v q --logger "trx" --results-directory "$results" || status=1
 bash contracts/check.sh || status=1
 
 client=src/Ciro.Web/ClientApp
 if [ -f "$client/package.json" ]; then
   (cd "$client" && npx vitest run --reporter=junit --outputFile="$results/dashboard-junit.xml" >/dev/null 2>&1) || status=1
+fi
+
+# Tests must stop every process they start (servers, services, DCP, browsers). Give stops a moment, then look.
+sleep 3
+leftover=$(ps -eo pid=,lstart=,args= | while read -r pid l1 l2 l3 l4 l5 args; do
+  ts=$(date -d "$l1 $l2 $l3 $l4 $l5" +%s 2>/dev/null || echo 0)
+  if [ "$ts" -ge "$started_at" ] && echo "$args" | grep -qE 'ciro-pg-|ciro-stack-|redis-server|smtp4dev|Ciro\.(Indexer|Analytics|Alerts|Web|ChainSimulator)|/dcp |chromium'; then
+    echo "$pid $args"
+  fi
+done)
+if [ -n "$leftover" ]; then
+  echo "processes left running by the tests:"; echo "$leftover"
+  echo '<testsuite name="leftover-processes" tests="1" failures="1"></testsuite>' > "$results/leftover-junit.xml"
+else
+  echo '<testsuite name="leftover-processes" tests="1" failures="0"></testsuite>' > "$results/leftover-junit.xml"
 fi
 
 python3 - "$results" <<'PY' || status=1
