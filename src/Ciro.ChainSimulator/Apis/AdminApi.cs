@@ -22,6 +22,7 @@ public static class AdminApi
         api.MapGet("/scenario", GetScenario).WithName("GetScenario").WithSummary("The running chain scenario and RPC fault plan");
         api.MapPost("/scenario", SetScenario).WithName("SetScenario").WithSummary("Switch scenario: {\"name\": ..., \"parameters\": {...}}");
         api.MapPost("/reorg", PostReorg).WithName("Reorg").WithSummary("Replace the last depth blocks with a new branch: {\"depth\": d}");
+        api.MapPost("/advance", PostAdvance).WithName("Advance").WithSummary("Seal the next n blocks now instead of waiting for the timer: {\"blocks\": n}");
         api.MapPost("/pregenerate", PostPregenerate).WithName("Pregenerate").WithSummary("Append blocks quickly: {\"blocks\": n, \"eventsPerBlock\": m}");
         return api;
     }
@@ -140,6 +141,24 @@ public static class AdminApi
                 ["depth"] = [$"{depth} is out of range: {e.Message.Split(Environment.NewLine)[0]}"],
             });
         }
+    }
+
+    /// <summary>Seals blocks now, through the same path as the timer (scenario, websocket notifications).</summary>
+    public static Results<Ok<HeadView>, ValidationProblem> PostAdvance(AdvanceRequest? body, [AsParameters] AdminServices s)
+    {
+        if (body is null || body.Blocks is < 1 or > 10_000)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["blocks"] = [$"must be in [1, 10000], got {body?.Blocks.ToString() ?? "nothing"}"],
+            });
+        }
+        SimBlock head = s.Chain.View.Head;
+        for (var i = 0; i < body.Blocks; i++)
+        {
+            head = s.Chain.SealPending();
+        }
+        return TypedResults.Ok(new HeadView(head.Number, head.Hash.ToString(), head.ParentHash.ToString(), head.Timestamp));
     }
 
     public static Results<Ok<PregenerationView>, ValidationProblem> PostPregenerate(PregenerateRequest? body, [AsParameters] AdminServices s)

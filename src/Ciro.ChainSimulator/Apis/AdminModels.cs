@@ -45,3 +45,5 @@ public sealed record BlockTruthView(long Number, string Hash, string ParentHash,
 public sealed record ReorgRequest(int Depth);
 
 public sealed record PregenerateRequest(int Blocks, int EventsPerBlock);
+
+public sealed record AdvanceRequest(int Blocks);

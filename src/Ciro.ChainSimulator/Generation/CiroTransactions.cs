@@ -6,6 +6,7 @@ namespace Ciro.ChainSimulator.Generation;
 /// One method per kind of CIRO transaction: the calls it makes (calldata argument layouts are the simulator's
 /// reading of the CIRO functions, see README) and the events each call emits, encoded exactly as
 /// ciro_events.md lays them out (u256 = [low, high], keys before data in declaration order).
+/// Raw ulongs are felt codes only below 2^63: any amount that may be larger goes through BlockBuilder.U128.
 /// </summary>
 public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario scenario)
 {
@@ -110,8 +111,9 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         var job = new Job { Id = s.NextJobId++, Client = client, Payment = rng.Range(5, 80) * (Strk / 10), Stage = JobStage.Submitted, DueBlock = number + 1 };
         b.Begin(account);
         var model = (ulong)Math.Max(1, s.ModelCount);
-        Call(CiroFunction.SubmitAiJob, [rng.Range(1, model), 0, rng.NextULong() >> 1, job.Payment, 0], ref rng);
-        b.Emit(EventKind.JobSubmitted, a.JobManager, [(ulong)job.Id, 0, account.Code], [job.Payment, 0]);
+        var payment = b.U128(job.Payment);
+        Call(CiroFunction.SubmitAiJob, [rng.Range(1, model), 0, rng.NextULong() >> 1, payment, 0], ref rng);
+        b.Emit(EventKind.JobSubmitted, a.JobManager, [(ulong)job.Id, 0, account.Code], [payment, 0]);
         b.End(s, Tip(ref rng));
         s.Jobs.Add(job);
     }
@@ -163,7 +165,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         var id = (ulong)job.Id;
         b.Begin(a.Coordinator);
         Call(CiroFunction.DistributeRewards, [id, 0], ref rng);
-        b.Emit(EventKind.PaymentReleased, a.JobManager, [id, 0, w.Account.Code], [job.Payment / 10 * 9, 0]);
+        b.Emit(EventKind.PaymentReleased, a.JobManager, [id, 0, w.Account.Code], [b.U128(job.Payment / 10 * 9), 0]);
         b.End(s, Tip(ref rng));
         s.CompletedJobs++;
     }
@@ -185,7 +187,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
     {
         var from = a.Fillers[rng.Next(a.Fillers.Length)];
         var to = a.Fillers[rng.Next(a.Fillers.Length)];
-        var amount = rng.Range(1, 1000) * (Strk / 100);
+        var amount = b.U128(rng.Range(1, 1000) * (Strk / 100));
         b.Begin(from);
         b.Call(CiroFunction.Transfer, [to.Code, amount, 0], ref rng);
         b.AddL2Gas(extraL2Gas);
