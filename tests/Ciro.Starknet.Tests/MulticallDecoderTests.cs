@@ -88,9 +88,23 @@ public sealed class MulticallDecoderTests
     [Fact]
     public void Cairo0_encoding_round_trips() => GenCalls.Sample(calls =>
     {
-        Assert.True(MulticallDecoder.TryDecode(MulticallDecoder.EncodeCairo0(calls), out var decoded, out _));
+        Assert.True(MulticallDecoder.TryDecode(MulticallDecoder.EncodeCairo0(calls), out var decoded, out _, MulticallLayout.Cairo0));
         AssertSame(calls, decoded);
     });
+
+    [Fact]
+    public void Some_calldata_fits_both_layouts_and_auto_detection_prefers_cairo1()
+    {
+        // Found by the round-trip property: a Cairo 0 encoding that also parses as Cairo 1.
+        // Two empty calls (to 2, selector 0) and (to 3, selector 3), Cairo 0 layout.
+        Felt[] cairo0 = [2, 2, 0, 0, 0, 3, 3, 0, 0, 0];
+        Assert.True(MulticallDecoder.TryDecode(cairo0, out var auto, out var layout));
+        Assert.Equal(MulticallLayout.Cairo1, layout);
+        Assert.Equal([(Felt)0UL, 0UL, 0UL], auto[1].Calldata);
+        Assert.True(MulticallDecoder.TryDecode(cairo0, out var calls, out _, MulticallLayout.Cairo0));
+        Assert.Equal([((Felt)2UL, Felt.Zero), (3UL, 3UL)], calls.Select(c => (c.To, c.Selector)));
+        Assert.All(calls, c => Assert.Empty(c.Calldata));
+    }
 
     private static void AssertSame(IReadOnlyList<ContractCall> expected, IReadOnlyList<ContractCall> actual)
     {

@@ -102,10 +102,12 @@ public sealed class RpcFaultTests : IDisposable
     public async Task Slow_answer_times_out_and_is_retried()
     {
         await using var server = await TestRpcServer.StartAsync(
-            async (context, _) => await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted),
+            async (context, _) => await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted),
             TestRpcServer.Json(BlockNumberOk));
 
-        Assert.Equal(123UL, await Client(server, attemptTimeout: TimeSpan.FromMilliseconds(300)).GetBlockNumberAsync());
+        // 1.5 s: long enough that the quick second answer never times out on a busy test machine.
+        Assert.Equal(123UL, await Client(server, attemptTimeout: TimeSpan.FromMilliseconds(1500)).GetBlockNumberAsync());
+        Assert.Equal(2, server.RequestCount);
         Assert.Equal(1, _metrics.Sum("ciro.rpc.retries", "timeout"));
     }
 

@@ -31,19 +31,24 @@ public static class MulticallDecoder
             calls = [new ContractCall(target, selector, transaction.Calldata)];
             return true;
         }
-        return transaction.Type == "INVOKE" && TryDecode(transaction.Calldata, out calls, out _);
+        // v3 transactions come only from Cairo 1 accounts; v1 may come from either.
+        var only = transaction.VersionNumber == 3 ? MulticallLayout.Cairo1 : (MulticallLayout?)null;
+        return transaction.Type == "INVOKE" && TryDecode(transaction.Calldata, out calls, out _, only);
     }
 
-    /// <summary>Tries the Cairo 1 layout, then Cairo 0; each must account for every felt exactly.</summary>
-    public static bool TryDecode(IReadOnlyList<Felt> calldata, out IReadOnlyList<ContractCall> calls, out MulticallLayout layout)
+    /// <summary>Tries the Cairo 1 layout, then Cairo 0 (or only <paramref name="only"/>); each must account for
+    /// every felt exactly. Some felt sequences fit both layouts; Cairo 1 wins then, as Cairo 0 accounts are
+    /// all but gone. Pass <paramref name="only"/> when the account's class is known.</summary>
+    public static bool TryDecode(
+        IReadOnlyList<Felt> calldata, out IReadOnlyList<ContractCall> calls, out MulticallLayout layout, MulticallLayout? only = null)
     {
         ArgumentNullException.ThrowIfNull(calldata);
-        if (TryCairo1(calldata) is { } cairo1)
+        if (only is null or MulticallLayout.Cairo1 && TryCairo1(calldata) is { } cairo1)
         {
             (calls, layout) = (cairo1, MulticallLayout.Cairo1);
             return true;
         }
-        if (TryCairo0(calldata) is { } cairo0)
+        if (only is null or MulticallLayout.Cairo0 && TryCairo0(calldata) is { } cairo0)
         {
             (calls, layout) = (cairo0, MulticallLayout.Cairo0);
             return true;
