@@ -1,0 +1,93 @@
+using Npgsql;
+
+namespace Ciro.Alerts.Tests;
+
+/// <summary>"No JobCompleted for 5 minutes" end to end: known chain in PostgreSQL → analytics API → rule on the
+/// Quartz schedule → incident → email through MailKit to a real SMTP server.</summary>
+[Collection(AlertsCollection.Name)]
+public sealed class NoEventRuleTests(AlertsFixture fixture)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Fires_once_per_episode_then_resolves_with_a_second_email()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        var chain = new KnownChain(database);
+        await chain.AddBlockAsync(1, TimeSpan.Zero, "JobSubmitted", "JobCompleted");
+        await chain.AddBlockAsync(2, TimeSpan.FromSeconds(120), "JobSubmitted");
+        await chain.AddBlockAsync(3, TimeSpan.FromSeconds(400), "JobSubmitted"); // 400 s since the last completion
+
+        await using var smtp = new SmtpCatcher();
+        await using var analytics = fixture.Analytics(database);
+        await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
+        _ = alerts.Server; // starts the host and its Quartz schedule
+
+        var firing = await smtp.WaitForAsync(m => m.Subject.Contains("FIRING"), Wait);
+        Assert.Contains("no-job-completed", firing.Subject);
+        Assert.Contains("[CRITICAL]", firing.Subject);
+        Assert.Contains("last at block 1, head block 3", firing.TextBody!);
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three more evaluations while still breached
+        Assert.Single(smtp.Messages);
+        Assert.Equal(1L, await ScalarAsync(database, "select count(*) from alerts.incidents where state = 'firing'"));
+
+        await chain.AddBlockAsync(4, TimeSpan.FromSeconds(410), "JobCompleted");
+        var resolved = await smtp.WaitForAsync(m => m.Subject.StartsWith("[RESOLVED]", StringComparison.Ordinal), Wait);
+        Assert.Contains("no-job-completed", resolved.Subject);
+        Assert.Equal(0L, await ScalarAsync(database, "select count(*) from alerts.incidents where state = 'firing'"));
+        Assert.Equal(2L, await ScalarAsync(database, "select count(*) from alerts.deliveries where succeeded and channel = 'email'"));
+    }
+
+    [Fact]
+    public async Task No_data_is_not_an_incident()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        await using var smtp = new SmtpCatcher();
+        await using var analytics = fixture.Analytics(database);
+        await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
+        _ = alerts.Server;
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.Empty(smtp.Messages);
+        Assert.Equal(0L, await ScalarAsync(database, "select count(*) from alerts.incidents"));
+    }
+
+    [Fact]
+    public async Task A_refusing_smtp_server_is_retried_and_every_attempt_is_recorded()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        var chain = new KnownChain(database);
+        await chain.AddBlockAsync(1, TimeSpan.Zero, "JobSubmitted");
+
+        await using var smtp = new SmtpCatcher { RefuseNext = 2 };
+        await using var analytics = fixture.Analytics(database);
+        await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
+        _ = alerts.Server;
+
+        var firing = await smtp.WaitForAsync(m => m.Subject.Contains("FIRING"), Wait);
+        Assert.Contains("No JobCompleted event indexed at all", firing.TextBody!);
+        Assert.Equal(3L, await ScalarAsync(database, "select attempts from alerts.deliveries where succeeded"));
+    }
+
+    [Fact]
+    public async Task Incidents_api_rejects_unknown_state_with_problem_details()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        await using var smtp = new SmtpCatcher();
+        await using var analytics = fixture.Analytics(database);
+        await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
+        using var http = alerts.CreateClient();
+        using var response = await http.GetAsync("/api/alerts/incidents?state=bogus';drop table x;--");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("state", await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<long> ScalarAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+}

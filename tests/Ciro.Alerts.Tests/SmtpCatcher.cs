@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Ciro.Alerts.Tests;
+
+/// <summary>A real SMTP server (the SmtpServer library) on a free loopback port that keeps what it receives.
+/// It can refuse mail for a while, to test delivery retries.</summary>
+public sealed class SmtpCatcher : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _running;
+
+    public SmtpCatcher()
+    {
+        Port = Ciro.Testing.FreePort.Next();
+        var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(b => b.Endpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port))).Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new CatchingStore(this));
+        var server = new SmtpServer.SmtpServer(options, services);
+        _running = server.StartAsync(_stop.Token);
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"smtp://127.0.0.1:{Port}";
+
+    public ConcurrentQueue<MimeMessage> Messages { get; } = new();
+
+    /// <summary>Refuse this many messages (transient 451) before accepting again.</summary>
+    public int RefuseNext;
+
+    public async Task<MimeMessage> WaitForAsync(Func<MimeMessage, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = Messages.FirstOrDefault(match);
+            if (found is not null)
+            {
+                return found;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"no matching email within {timeout}; received: {string.Join(" | ", Messages.Select(m => m.Subject))}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        try
+        {
+            await _running;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private sealed class CatchingStore(SmtpCatcher owner) : MessageStore
+    {
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction,
+            ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Decrement(ref owner.RefuseNext) >= 0)
+            {
+                return new SmtpResponse(SmtpReplyCode.MailboxUnavailable, "try later");
+            }
+            await using var stream = new MemoryStream(buffer.ToArray());
+            owner.Messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            return SmtpResponse.Ok;
+        }
+    }
+}
