@@ -22,6 +22,11 @@ public static class BackfillCommand
             return 2;
         }
         var builder = Host.CreateApplicationBuilder([]);
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("ciro")))
+        {
+            Console.Error.WriteLine("backfill: ConnectionStrings__ciro is not set: the PostgreSQL connection string to write to");
+            return 2;
+        }
         builder.Configuration["Starknet:RpcUrl"] = parsed.Rpc;
         builder.Configuration["Indexer:StartBlock"] = parsed.From.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

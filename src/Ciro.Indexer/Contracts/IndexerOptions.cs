@@ -20,6 +20,14 @@ public sealed class IndexerOptions : IValidatableObject
     /// <summary>How long to wait for a new head when caught up.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>First wait after a failed step (RPC or database); doubles per consecutive failure.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a standby replica tries to take the writer lease.</summary>
+    public TimeSpan LeaseRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Deepest reorg walked back before the indexer halts and asks for an operator.</summary>
     public int MaxReorgDepth { get; set; } = 64;
 

@@ -22,14 +22,14 @@ public sealed class ChainFollower(
     {
         await readiness.WaitForSchemaAsync(stoppingToken);
         var synchronizer = services.GetRequiredService<ChainSynchronizer>();
-        var backoff = TimeSpan.FromMilliseconds(500);
+        var backoff = options.Value.RetryBackoff;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await lease.AcquireAsync(TimeSpan.FromSeconds(2), stoppingToken);
+                await lease.AcquireAsync(options.Value.LeaseRetryInterval, stoppingToken);
                 metrics.SetLeader(true);
-                await FollowAsync(synchronizer, stoppingToken);
+                await FollowAsync(synchronizer, () => backoff = options.Value.RetryBackoff, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -41,14 +41,16 @@ public sealed class ChainFollower(
                 metrics.Failures.Add(1, new KeyValuePair<string, object?>("kind", ex.GetType().Name));
                 logger.LogError(ex, "Indexing failed; resuming from the committed cursor in {Backoff}", backoff);
                 await Task.Delay(backoff, stoppingToken);
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 15_000));
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, options.Value.MaxRetryBackoff.TotalMilliseconds));
                 continue;
             }
         }
         metrics.SetLeader(false);
     }
 
-    private async Task FollowAsync(ChainSynchronizer synchronizer, CancellationToken ct)
+    /// <param name="succeeded">Called after each successful step: the backoff restarts small once the
+    /// node or database is healthy again, instead of staying at its maximum for the rest of the run.</param>
+    private async Task FollowAsync(ChainSynchronizer synchronizer, Action succeeded, CancellationToken ct)
     {
         var lastProgressLog = DateTimeOffset.MinValue;
         while (!ct.IsCancellationRequested)
@@ -64,6 +66,7 @@ public sealed class ChainFollower(
             var target = await synchronizer.GetTargetAsync(ct);
             var (cursor, progressed) = await synchronizer.StepAsync(target, ct);
             readiness.MarkIndexing();
+            succeeded();
             if (progressed && cursor is { } position && DateTimeOffset.UtcNow - lastProgressLog > TimeSpan.FromSeconds(10))
             {
                 lastProgressLog = DateTimeOffset.UtcNow;

@@ -12,6 +12,9 @@ namespace Ciro.Indexer.Storage;
 /// </summary>
 public sealed class BlockBatchWriter(NpgsqlDataSource dataSource, ContractCatalog catalog)
 {
+    /// <summary>"host/pid" of this process, stored with the cursor.</summary>
+    public static readonly string WriterIdentity = $"{Environment.MachineName}/{Environment.ProcessId}";
+
     private readonly HashSet<DateTime> _knownMonths = [];
     private readonly RowCopier _copier = new();
 
@@ -35,13 +38,15 @@ public sealed class BlockBatchWriter(NpgsqlDataSource dataSource, ContractCatalo
 
         var last = rows.Blocks[^1];
         await using (var cursor = new NpgsqlCommand("""
-            insert into ciro.block_cursor (name, block_number, block_hash) values ($1, $2, $3)
-            on conflict (name) do update set block_number = excluded.block_number, block_hash = excluded.block_hash, updated_at = now()
+            insert into ciro.block_cursor (name, block_number, block_hash, writer) values ($1, $2, $3, $4)
+            on conflict (name) do update set block_number = excluded.block_number, block_hash = excluded.block_hash,
+              writer = excluded.writer, updated_at = now()
             """, connection, tx))
         {
             cursor.Parameters.AddWithValue(cursorName);
             cursor.Parameters.AddWithValue((long)last.BlockNumber);
             cursor.Parameters.AddWithValue(last.BlockHash!.Value.ToBytes());
+            cursor.Parameters.AddWithValue(WriterIdentity);
             await cursor.ExecuteNonQueryAsync(ct);
         }
         await using (var notify = new NpgsqlCommand("select pg_notify($1, $2)", connection, tx))
