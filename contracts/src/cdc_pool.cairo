@@ -57,7 +57,7 @@ pub mod CDCPool {
         Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePathEntry,
         StoragePointerReadAccess, StoragePointerWriteAccess,
     };
-    use starknet::{ContractAddress, get_block_timestamp, get_caller_address};
+    use starknet::{ContractAddress, get_block_timestamp, get_caller_address, get_execution_info};
     use crate::roles::{COORDINATOR_ROLE, DEFAULT_ADMIN_ROLE, MONITOR_ADMIN_ROLE};
     use crate::types::{JobId, WorkerCapabilities, WorkerId};
     use crate::utils::performance::{DefaultConfig, PerformanceMonitorComponent};
@@ -212,15 +212,15 @@ pub mod CDCPool {
     #[abi(embed_v0)]
     impl CDCPoolImpl of ICDCPool<ContractState> {
         fn register_worker(ref self: ContractState, capabilities: WorkerCapabilities) -> WorkerId {
+            let (owner, sample_key) = caller_and_sample_key();
             let id = self.next_worker_id.read() + 1;
             self.next_worker_id.write(id);
-            let owner = get_caller_address();
             let reserved_job = JobId { value: 0 };
             self.workers.write(id, WorkerInfo { owner, active: true, capabilities, reserved_job });
             let worker_id = WorkerId { value: id };
             // CIRO emits stake_amount 0 here: staking is a separate call.
             self.emit(WorkerRegistered { worker_id, owner, capabilities, stake_amount: 0 });
-            self.monitor.record_call(selector!("register_worker"));
+            self.monitor.record_call_keyed(selector!("register_worker"), sample_key);
             worker_id
         }
 
@@ -242,16 +242,16 @@ pub mod CDCPool {
 
         fn stake(ref self: ContractState, amount: u256) {
             assert(amount != 0, Errors::ZERO_AMOUNT);
-            let worker = get_caller_address();
+            let (worker, sample_key) = caller_and_sample_key();
             let total_stake = self.stakes.read(worker) + amount;
             self.stakes.write(worker, total_stake);
             self.emit(StakeAdded { worker, amount, total_stake });
-            self.monitor.record_call(selector!("stake"));
+            self.monitor.record_call_keyed(selector!("stake"), sample_key);
         }
 
         fn request_unstake(ref self: ContractState, amount: u256) {
             assert(amount != 0, Errors::ZERO_AMOUNT);
-            let worker = get_caller_address();
+            let (worker, sample_key) = caller_and_sample_key();
             let staked = self.stakes.read(worker);
             assert(amount <= staked, Errors::LOW_STAKE);
             self.stakes.write(worker, staked - amount);
@@ -260,17 +260,17 @@ pub mod CDCPool {
             let total_pending = pending.amount + amount;
             self.pending_unstakes.write(worker, PendingUnstake { amount: total_pending, unlock_time });
             self.emit(UnstakeRequested { worker, amount, unlock_time });
-            self.monitor.record_call(selector!("request_unstake"));
+            self.monitor.record_call_keyed(selector!("request_unstake"), sample_key);
         }
 
         fn complete_unstake(ref self: ContractState) {
-            let worker = get_caller_address();
+            let (worker, sample_key) = caller_and_sample_key();
             let pending = self.pending_unstakes.read(worker);
             assert(pending.amount != 0, Errors::NOTHING_PENDING);
             assert(get_block_timestamp() >= pending.unlock_time, Errors::LOCKED);
             self.pending_unstakes.write(worker, PendingUnstake { amount: 0, unlock_time: 0 });
             self.emit(UnstakeExecuted { worker, amount: pending.amount });
-            self.monitor.record_call(selector!("complete_unstake"));
+            self.monitor.record_call_keyed(selector!("complete_unstake"), sample_key);
         }
 
         fn allocate_job(
@@ -321,6 +321,14 @@ pub mod CDCPool {
         fn get_pending_unstake(self: @ContractState, worker: ContractAddress) -> PendingUnstake {
             self.pending_unstakes.read(worker)
         }
+    }
+
+    /// Caller and tx-hash sampling key from a single get_execution_info syscall: the monitor's
+    /// key then costs nothing beyond what the host already pays for its caller.
+    fn caller_and_sample_key() -> (ContractAddress, u128) {
+        let info = get_execution_info().unbox();
+        let tx_hash: u256 = info.tx_info.unbox().transaction_hash.into();
+        (info.caller_address, tx_hash.low)
     }
 
     #[generate_trait]

@@ -69,10 +69,10 @@ pub mod JobManager {
         PerformanceMonitorComponent::PerformanceMonitorAdminImpl<ContractState>;
     impl PerformanceMonitorInternalImpl = PerformanceMonitorComponent::InternalImpl<ContractState>;
 
-    /// Job ids are sequential, so with a floor of 8 seven jobs in eight never touch monitor
-    /// storage; the admin-set rate must be a multiple of 8 (or 0 = off).
+    /// Job ids are sequential, so with a floor of 16 fifteen jobs in sixteen never touch
+    /// monitor storage; the admin-set rate must be a multiple of 16 (or 0 = off).
     impl PerformanceMonitorConfig of PerformanceMonitorComponent::ImmutableConfig {
-        const SAMPLE_FLOOR: u32 = 8;
+        const SAMPLE_FLOOR: u32 = 16;
     }
 
     #[storage]
