@@ -23,7 +23,7 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
         _ = alerts.Server; // starts the host and its Quartz schedule
 
-        var firing = await smtp.WaitForAsync(m => m.Subject.Contains("FIRING"), Wait);
+        var firing = await smtp.WaitForAsync(m => m.Subject?.Contains("FIRING") == true, Wait);
         Assert.Contains("no-job-completed", firing.Subject);
         Assert.Contains("[CRITICAL]", firing.Subject);
         Assert.Contains("last at block 1, head block 3", firing.TextBody!);
@@ -33,7 +33,7 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
         Assert.Equal(1L, await ScalarAsync(database, "select count(*) from alerts.incidents where state = 'firing'"));
 
         await chain.AddBlockAsync(4, TimeSpan.FromSeconds(410), "JobCompleted");
-        var resolved = await smtp.WaitForAsync(m => m.Subject.StartsWith("[RESOLVED]", StringComparison.Ordinal), Wait);
+        var resolved = await smtp.WaitForAsync(m => m.Subject?.StartsWith("[RESOLVED]", StringComparison.Ordinal) == true, Wait);
         Assert.Contains("no-job-completed", resolved.Subject);
         Assert.Equal(0L, await ScalarAsync(database, "select count(*) from alerts.incidents where state = 'firing'"));
         Assert.Equal(2L, await ScalarAsync(database, "select count(*) from alerts.deliveries where succeeded and channel = 'email'"));
@@ -64,7 +64,7 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
         _ = alerts.Server;
 
-        var firing = await smtp.WaitForAsync(m => m.Subject.Contains("FIRING"), Wait);
+        var firing = await smtp.WaitForAsync(m => m.Subject?.Contains("FIRING") == true, Wait);
         Assert.Contains("No JobCompleted event indexed at all", firing.TextBody!);
         Assert.Equal(3L, await ScalarAsync(database, "select attempts from alerts.deliveries where succeeded"));
     }

@@ -13,7 +13,7 @@ public static class IncidentsApi
         return app;
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<Incident>>, BadRequest<ProblemDetails>>> ListIncidents(
+    public static async Task<Results<Ok<IReadOnlyList<Incident>>, ProblemHttpResult>> ListIncidents(
         IncidentStore store, CancellationToken ct, string? state = null, int limit = 50)
     {
         string? dbState = state switch
@@ -25,11 +25,11 @@ public static class IncidentsApi
         };
         if (dbState == "?")
         {
-            return TypedResults.BadRequest(Problem("state", state, "must be open, resolved or all"));
+            return TypedResults.Problem(Problem("state", state, "must be open, resolved or all"));
         }
         if (limit is < 1 or > 500)
         {
-            return TypedResults.BadRequest(Problem("limit", limit, "must be between 1 and 500"));
+            return TypedResults.Problem(Problem("limit", limit, "must be between 1 and 500"));
         }
         return TypedResults.Ok(await store.ListAsync(dbState, limit, ct));
     }
