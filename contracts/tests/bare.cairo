@@ -445,7 +445,6 @@ pub mod CDCPoolBare {
         }
     }
 
-
     #[generate_trait]
     impl PrivateImpl of PrivateTrait {
         fn _assert_known(self: @ContractState, worker_id: WorkerId) {

@@ -65,8 +65,8 @@ fn register_worker_emits_worker_registered_with_ten_data_felts() {
     spy.assert_emitted(@array![(address, PoolEvent::WorkerRegistered(expected))]);
     let events = raw_events(ref spy, address);
     let owner: felt252 = WORKER().into();
-    assert_eq!(events.at(0).keys, @array![selector!("WorkerRegistered"), 1, owner]);
-    assert_eq!(events.at(0).data, @array![80, 64, 512, 4000, 10000, 69, 'H100', 'EPYC', 0, 0]);
+    assert_eq!(events.at(0).keys.clone(), array![selector!("WorkerRegistered"), 1, owner]);
+    assert_eq!(events.at(0).data.clone(), array![80, 64, 512, 4000, 10000, 69, 'H100', 'EPYC', 0, 0]);
     let info = pool.get_worker(worker_id);
     assert_eq!(info.owner, WORKER());
     assert!(info.active);
@@ -89,9 +89,9 @@ fn deactivate_and_reactivate_by_owner_or_coordinator() {
             ],
         );
     let events = raw_events(ref spy, address);
-    assert_eq!(events.at(0).keys, @array![selector!("WorkerDeactivated"), 1]);
-    assert_eq!(events.at(0).data, @array!['maintenance']);
-    assert_eq!(events.at(1).keys, @array![selector!("WorkerReactivated"), 1]);
+    assert_eq!(events.at(0).keys.clone(), array![selector!("WorkerDeactivated"), 1]);
+    assert_eq!(events.at(0).data.clone(), array!['maintenance']);
+    assert_eq!(events.at(1).keys.clone(), array![selector!("WorkerReactivated"), 1]);
 }
 
 #[test]
@@ -119,12 +119,12 @@ fn stake_and_unstake_emit_ciro_events() {
     let events = raw_events(ref spy, address);
     let worker: felt252 = WORKER().into();
     assert_eq!(events.len(), 4); // unsampled tx hash: no monitor events
-    assert_eq!(events.at(1).keys, @array![selector!("StakeAdded"), worker]);
-    assert_eq!(events.at(1).data, @array![250, 0, 750, 0]);
+    assert_eq!(events.at(1).keys.clone(), array![selector!("StakeAdded"), worker]);
+    assert_eq!(events.at(1).data.clone(), array![250, 0, 750, 0]);
     let unlock: felt252 = unlock_time.into();
     let unstake_data: Array<felt252> = array![300, 0, unlock];
-    assert_eq!(events.at(2).data, @unstake_data);
-    assert_eq!(events.at(3).keys, @array![selector!("UnstakeExecuted"), worker]);
+    assert_eq!(events.at(2).data.clone(), unstake_data);
+    assert_eq!(events.at(3).keys.clone(), array![selector!("UnstakeExecuted"), worker]);
 }
 
 #[test]
@@ -147,13 +147,13 @@ fn allocate_reserve_and_release_keep_ciro_key_order() {
         );
     let events = raw_events(ref spy, address);
     // JobAllocated: job_id before worker_id; WorkerReserved/Released: worker_id before job_id.
-    assert_eq!(events.at(0).keys, @array![selector!("JobAllocated"), 3, 0, 1]);
+    assert_eq!(events.at(0).keys.clone(), array![selector!("JobAllocated"), 3, 0, 1]);
     let done: felt252 = (T0 + 600).into();
     let allocated_data: Array<felt252> = array![90, done];
-    assert_eq!(events.at(0).data, @allocated_data);
-    assert_eq!(events.at(1).keys, @array![selector!("WorkerReserved"), 1, 3, 0]);
-    assert_eq!(events.at(1).data, @array![600]);
-    assert_eq!(events.at(2).keys, @array![selector!("WorkerReleased"), 1, 3, 0]);
+    assert_eq!(events.at(0).data.clone(), allocated_data);
+    assert_eq!(events.at(1).keys.clone(), array![selector!("WorkerReserved"), 1, 3, 0]);
+    assert_eq!(events.at(1).data.clone(), array![600]);
+    assert_eq!(events.at(2).keys.clone(), array![selector!("WorkerReleased"), 1, 3, 0]);
     assert_eq!(pool.get_worker(worker_id).reserved_job, JobId { value: 0 });
 }
 
@@ -214,5 +214,5 @@ fn register_stake_unstake_and_allocate_are_hooked() {
     let events = raw_events(ref spy, address);
     // WorkerRegistered, CallSampled, StakeAdded, CallSampled, UnstakeRequested, CallSampled, JobAllocated, JobSampled
     assert_eq!(events.len(), 8);
-    assert_eq!(events.at(3).keys, @array![monitor_key(), selector!("CallSampled"), selector!("stake")]);
+    assert_eq!(events.at(3).keys.clone(), array![monitor_key(), selector!("CallSampled"), selector!("stake")]);
 }

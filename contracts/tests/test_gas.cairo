@@ -25,9 +25,9 @@ const MAX_OVERHEAD_BPS: u128 = 500; // 5%
 // measurement did not see the callee's gas, and the comparison would be meaningless.
 const MIN_PLAUSIBLE_CALL_GAS: u128 = 10000;
 
-#[derive(Copy, Drop)]
+#[derive(Drop)]
 struct Measured {
-    name: felt252,
+    name: ByteArray,
     bare: u128,
     monitored: u128,
 }
@@ -58,7 +58,11 @@ fn job_lifecycle_gas(address: ContractAddress) -> (u128, u128, u128, u128, u128)
     start_cheat_block_timestamp(address, 1735689600);
     start_cheat_caller_address(address, CLIENT());
     let model = jm.register_model('model');
-    let (mut submit, mut assign, mut complete, mut fail, mut distribute) = (0, 0, 0, 0, 0);
+    let mut submit: u128 = 0;
+    let mut assign: u128 = 0;
+    let mut complete: u128 = 0;
+    let mut fail: u128 = 0;
+    let mut distribute: u128 = 0;
     let mut i: u32 = 1;
     while i <= N {
         let before = get_available_gas();
@@ -104,11 +108,11 @@ fn job_lifecycle_gas(address: ContractAddress) -> (u128, u128, u128, u128, u128)
 fn test_gas_job_manager_overhead_under_5_percent() {
     let (s0, a0, c0, f0, d0) = job_lifecycle_gas(deploy_admin_only("JobManagerBare"));
     let (s1, a1, c1, f1, d1) = job_lifecycle_gas(deploy_monitored("JobManager", DEFAULT_RATE));
-    check(Measured { name: 'submit_ai_job', bare: s0, monitored: s1 });
-    check(Measured { name: 'assign_job_to_worker', bare: a0, monitored: a1 });
-    check(Measured { name: 'submit_job_result', bare: c0, monitored: c1 });
-    check(Measured { name: 'fail_job', bare: f0, monitored: f1 });
-    check(Measured { name: 'distribute_rewards', bare: d0, monitored: d1 });
+    check(Measured { name: "submit_ai_job", bare: s0, monitored: s1 });
+    check(Measured { name: "assign_job_to_worker", bare: a0, monitored: a1 });
+    check(Measured { name: "submit_job_result", bare: c0, monitored: c1 });
+    check(Measured { name: "fail_job", bare: f0, monitored: f1 });
+    check(Measured { name: "distribute_rewards", bare: d0, monitored: d1 });
 }
 
 fn caps() -> WorkerCapabilities {
@@ -122,7 +126,11 @@ fn caps() -> WorkerCapabilities {
 fn pool_gas(address: ContractAddress) -> (u128, u128, u128, u128, u128) {
     let pool = ICDCPoolDispatcher { contract_address: address };
     start_cheat_block_timestamp(address, 1735689600);
-    let (mut register, mut stake, mut request, mut complete, mut allocate) = (0, 0, 0, 0, 0);
+    let mut register: u128 = 0;
+    let mut stake: u128 = 0;
+    let mut request: u128 = 0;
+    let mut complete: u128 = 0;
+    let mut allocate: u128 = 0;
     let mut i: u32 = 1;
     while i <= N {
         start_cheat_caller_address(address, caller(i));
@@ -163,9 +171,9 @@ fn pool_gas(address: ContractAddress) -> (u128, u128, u128, u128, u128) {
 fn test_gas_cdc_pool_overhead_under_5_percent() {
     let (r0, s0, q0, c0, a0) = pool_gas(deploy_admin_only("CDCPoolBare"));
     let (r1, s1, q1, c1, a1) = pool_gas(deploy_monitored("CDCPool", DEFAULT_RATE));
-    check(Measured { name: 'register_worker', bare: r0, monitored: r1 });
-    check(Measured { name: 'stake', bare: s0, monitored: s1 });
-    check(Measured { name: 'request_unstake', bare: q0, monitored: q1 });
-    check(Measured { name: 'complete_unstake', bare: c0, monitored: c1 });
-    check(Measured { name: 'allocate_job', bare: a0, monitored: a1 });
+    check(Measured { name: "register_worker", bare: r0, monitored: r1 });
+    check(Measured { name: "stake", bare: s0, monitored: s1 });
+    check(Measured { name: "request_unstake", bare: q0, monitored: q1 });
+    check(Measured { name: "complete_unstake", bare: c0, monitored: c1 });
+    check(Measured { name: "allocate_job", bare: a0, monitored: a1 });
 }

@@ -59,7 +59,7 @@ fn register_model_emits_model_registered_with_ciro_felts() {
     spy.assert_emitted(@array![(address, JobEvent::ModelRegistered(ModelRegistered { model_id: 1, owner: CLIENT() }))]);
     let events = raw_events(ref spy, address);
     let client: felt252 = CLIENT().into();
-    assert_eq!(events.at(0).keys, @array![selector!("ModelRegistered"), 1, 0, client]);
+    assert_eq!(events.at(0).keys.clone(), array![selector!("ModelRegistered"), 1, 0, client]);
     assert_eq!(events.at(0).data.len(), 0);
 }
 
@@ -76,8 +76,8 @@ fn submit_emits_job_submitted_with_ciro_felts() {
     spy.assert_emitted(@array![(address, JobEvent::JobSubmitted(expected))]);
     let events = raw_events(ref spy, address);
     let client: felt252 = CLIENT().into();
-    assert_eq!(events.at(0).keys, @array![selector!("JobSubmitted"), 1, 0, client]);
-    assert_eq!(events.at(0).data, @array![5, 1]);
+    assert_eq!(events.at(0).keys.clone(), array![selector!("JobSubmitted"), 1, 0, client]);
+    assert_eq!(events.at(0).data.clone(), array![5, 1]);
     let zero: ContractAddress = 0.try_into().unwrap();
     let job = JobInfo { client: CLIENT(), worker: zero, model_id: model, payment, status: JobStatus::QUEUED, assigned_at: 0 };
     assert_eq!(jm.get_job(1), job);
@@ -115,10 +115,10 @@ fn full_lifecycle_emits_every_ciro_event() {
     let events = raw_events(ref spy, address);
     let worker: felt252 = WORKER().into();
     assert_eq!(events.len(), 3); // job 1 is not sampled at rate 16: no monitor events
-    assert_eq!(events.at(0).keys, @array![selector!("JobAssigned"), 1, 0, worker]);
-    assert_eq!(events.at(1).keys, @array![selector!("JobCompleted"), 1, 0, worker]);
-    assert_eq!(events.at(2).keys, @array![selector!("PaymentReleased"), 1, 0, worker]);
-    assert_eq!(events.at(2).data, @array![1000, 0]);
+    assert_eq!(events.at(0).keys.clone(), array![selector!("JobAssigned"), 1, 0, worker]);
+    assert_eq!(events.at(1).keys.clone(), array![selector!("JobCompleted"), 1, 0, worker]);
+    assert_eq!(events.at(2).keys.clone(), array![selector!("PaymentReleased"), 1, 0, worker]);
+    assert_eq!(events.at(2).data.clone(), array![1000, 0]);
     let job = jm.get_job(1);
     assert_eq!(job.status, JobStatus::PAID);
     assert_eq!(job.assigned_at, T0);
@@ -181,7 +181,7 @@ fn hooks_follow_one_job_end_to_end_at_the_sampled_rate() {
     let events = raw_events(ref spy, address);
     // JobAssigned(15), JobAssigned(16), JobSampled, JobCompleted(16), JobSampled
     assert_eq!(events.len(), 5);
-    assert_eq!(events.at(2).keys, @array![monitor_key(), selector!("JobSampled"), 16, 0, worker]);
+    assert_eq!(events.at(2).keys.clone(), array![monitor_key(), selector!("JobSampled"), 16, 0, worker]);
     let stats = monitor.get_worker_stats(worker);
     assert_eq!(stats.assigned, 16);
     assert_eq!(stats.completed, 16);

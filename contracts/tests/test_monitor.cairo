@@ -68,10 +68,10 @@ fn sampled_call_updates_bucket_marker_and_emits_call_sampled() {
     // Nested component event: keys = [outer variant, inner variant, #[key] selector].
     let events = raw_events(ref spy, address);
     assert_eq!(events.len(), 1);
-    assert_eq!(events.at(0).keys, @array![monitor_key(), selector!("CallSampled"), SEL]);
+    assert_eq!(events.at(0).keys.clone(), array![monitor_key(), selector!("CallSampled"), SEL]);
     let t0: felt252 = T0.into();
     let expected_data: Array<felt252> = array![4, 4, 100, t0];
-    assert_eq!(events.at(0).data, @expected_data);
+    assert_eq!(events.at(0).data.clone(), expected_data);
     assert_eq!(monitor.get_call_count(SEL, T0 / HOUR), 4);
     assert_eq!(monitor.get_block_marker(), BlockMarker { block_number: 100, block_timestamp: T0, calls_in_block: 4 });
 }
@@ -163,8 +163,8 @@ fn a_full_bucket_saturates_and_reports_instead_of_reverting() {
     spy.assert_emitted(@array![(address, wrap(MonitorEvent::MonitorError(error)))]);
     let events = raw_events(ref spy, address);
     assert_eq!(events.len(), 3); // CallSampled, MonitorError, CallSampled
-    assert_eq!(events.at(1).keys, @array![monitor_key(), selector!("MonitorError"), ERR_BUCKET_SATURATED]);
-    assert_eq!(events.at(1).data, @array![SEL]);
+    assert_eq!(events.at(1).keys.clone(), array![monitor_key(), selector!("MonitorError"), ERR_BUCKET_SATURATED]);
+    assert_eq!(events.at(1).data.clone(), array![SEL]);
 }
 
 #[test]
@@ -201,8 +201,8 @@ fn job_lifecycle_records_worker_stats_and_durations() {
         );
     let events = raw_events(ref spy, address);
     // keys: outer, inner, job_id.low, job_id.high, worker; data: stage, duration, rate.
-    assert_eq!(events.at(1).keys, @array![monitor_key(), selector!("JobSampled"), 4, 0, 'w']);
-    assert_eq!(events.at(1).data, @array![1, 600, 2]);
+    assert_eq!(events.at(1).keys.clone(), array![monitor_key(), selector!("JobSampled"), 4, 0, 'w']);
+    assert_eq!(events.at(1).data.clone(), array![1, 600, 2]);
     assert_eq!(monitor.get_call_count('assign', T0 / HOUR), 4);
 }
 

@@ -67,7 +67,8 @@ fn reporters_request_then_get_approved_and_revoked() {
             ],
         );
     let reporter: felt252 = REPORTER().into();
-    assert_eq!(raw_events(ref spy, address).at(0).keys, @array![selector!("ReporterRequested"), reporter]);
+    let events = raw_events(ref spy, address);
+    assert_eq!(events.at(0).keys.clone(), array![selector!("ReporterRequested"), reporter]);
 }
 
 #[test]
@@ -94,10 +95,10 @@ fn reporters_push_samples_that_views_return() {
         );
     let reporter: felt252 = REPORTER().into();
     let events = raw_events(ref spy, address);
-    assert_eq!(events.at(2).keys, @array![selector!("CallSamplePushed"), reporter, 'fn']);
+    assert_eq!(events.at(2).keys.clone(), array![selector!("CallSamplePushed"), reporter, 'fn']);
     let hour_felt: felt252 = hour.into();
     let pushed: Array<felt252> = array![hour_felt, 48];
-    assert_eq!(events.at(2).data, @pushed);
+    assert_eq!(events.at(2).data.clone(), pushed);
 }
 
 #[test]
