@@ -28,7 +28,8 @@ internal sealed class TestRpcServer : IAsyncDisposable
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         _app = builder.Build();
         _app.UseWebSockets();
-        _app.Map("/ws", WebSocketHandler);
+        // A middleware branch, not an endpoint: the terminal Run below would answer before endpoints run.
+        _app.Map(new PathString("/ws"), branch => branch.Run(context => WebSocketHandler(context)));
         _app.Run(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
