@@ -49,7 +49,7 @@ public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
         var number = latest.GetProperty("blockNumber").GetInt64();
         using var chain = stack.App.CreateHttpClient("chain");
         var canonical = await chain.GetFromJsonAsync<JsonElement>($"/admin/blocks/{number}");
-        Assert.Equal(canonical.GetProperty("blockHash").GetString(), latest.GetProperty("blockHash").GetString());
+        Assert.Equal(canonical.GetProperty("hash").GetString(), latest.GetProperty("blockHash").GetString());
     }
 
     [Fact]
