@@ -1,5 +1,12 @@
+using Ciro.Analytics.Anomalies;
 using Ciro.Analytics.Apis;
 using Ciro.Analytics.Extensions;
+
+// Offline backtesting runs the same detector as the service without starting the web host.
+if (args is ["detect", ..])
+{
+    return await DetectCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,13 +17,19 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapActivityApi();
 app.MapBlocksApi();
 app.MapEventsApi();
+app.MapKpiApi();
+app.MapAnomalyApi();
+app.MapAdminApi();
 
 app.Run();
+return 0;
 
 /// <summary>Marker for WebApplicationFactory in tests (several projects have a Program).</summary>
 public partial class Program;

@@ -1,3 +1,4 @@
+using Ciro.Analytics.Auth;
 using Ciro.Analytics.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ public static class ActivityApi
 
     public static IEndpointRouteBuilder MapActivityApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/activity").WithTags("Activity");
+        var api = app.MapGroup("api/activity").WithTags("Activity").RequireRole(Roles.Viewer);
         api.MapGet("/jobs", GetJobsActivity)
             .WithName("GetJobsActivity")
             .WithSummary("CIRO jobs submitted, allocated, assigned, completed and failed per minute, up to the newest indexed block");

@@ -1,3 +1,4 @@
+using Ciro.Analytics.Auth;
 using Ciro.Analytics.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ public static class BlocksApi
 {
     public static IEndpointRouteBuilder MapBlocksApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/blocks").WithTags("Blocks");
+        var api = app.MapGroup("api/blocks").WithTags("Blocks").RequireRole(Roles.Viewer);
         api.MapGet("/latest", GetLatest).WithName("GetLatestBlockSummary").WithSummary("Summary of the newest indexed block");
         api.MapGet("/{number}/summary", GetSummary).WithName("GetBlockSummary").WithSummary("Transactions, reverts, events, fees by unit and gas of one block");
         return app;

@@ -1,3 +1,4 @@
+using Ciro.Analytics.Auth;
 using System.Text.RegularExpressions;
 using Ciro.Analytics.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,7 @@ public static partial class EventsApi
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/events").WithTags("Events");
+        var api = app.MapGroup("api/events").WithTags("Events").RequireRole(Roles.Viewer);
         api.MapGet("/last", GetLast).WithName("GetLastEvent").WithSummary("The newest event with a given name, and the chain head");
         return app;
     }

@@ -1,5 +1,9 @@
+using Ciro.Analytics.Auth;
+using Ciro.Analytics.Caching;
 using Ciro.Analytics.Notifications;
 using Ciro.Analytics.Queries;
+using Ciro.Analytics.Rollups;
+using Ciro.Storage;
 
 namespace Ciro.Analytics.Extensions;
 
@@ -8,11 +12,26 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource("ciro");
-        builder.AddRedisClient("cache");
+        builder.AddRedisClient("cache", configureOptions: o => o.AbortOnConnectFail = false);
+
+        builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.BlockL2GasTarget <= o.BlockL2GasLimit, "Ciro:Analytics:BlockL2GasTarget must not exceed BlockL2GasLimit")
+            .ValidateOnStart();
+        builder.AddCiroAuth();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddHostedService<SchemaMigrationService>();
         builder.Services.AddSingleton<AnalyticsQueries>();
+        builder.Services.AddSingleton<GasKpis>();
+        builder.Services.AddSingleton<NetworkKpis>();
+        builder.Services.AddSingleton<JobKpis>();
+        builder.Services.AddSingleton<WorkerKpis>();
+        builder.Services.AddSingleton<UsageKpis>();
+        builder.Services.AddSingleton<QueryCache>();
+        builder.Services.AddSingleton<RollupReconciler>();
         builder.Services.AddSingleton<AnalyticsMetrics>();
         builder.Services.AddHostedService<ChainNotificationRelay>();
     }

@@ -12,7 +12,18 @@ public sealed class AnalyticsMetrics
         NotificationsRelayed = meter.CreateCounter<long>("ciro.analytics.notifications", description: "Indexer notifications relayed to Redis");
         NotificationErrors = meter.CreateCounter<long>("ciro.analytics.notification_errors", description: "Listener disconnects and publish failures");
         NotificationResyncs = meter.CreateCounter<long>("ciro.analytics.notification_resyncs", description: "Reconnects after which consumers were told to refetch");
+        RollupHours = meter.CreateCounter<long>("ciro.analytics.rollup_hours", description: "Hour buckets recomputed from raw rows");
+        RollupDuration = meter.CreateHistogram<double>("ciro.analytics.rollup_duration", "ms", "One reconcile pass, notification to committed rollups");
+        RollupErrors = meter.CreateCounter<long>("ciro.analytics.rollup_errors", description: "Reconcile passes that failed (retried on the next notification)");
+        CacheHits = meter.CreateCounter<long>("ciro.analytics.cache_hits", description: "KPI answers served from Redis");
+        CacheMisses = meter.CreateCounter<long>("ciro.analytics.cache_misses", description: "KPI answers computed and stored in Redis");
     }
+
+    public Counter<long> RollupHours { get; }
+    public Histogram<double> RollupDuration { get; }
+    public Counter<long> RollupErrors { get; }
+    public Counter<long> CacheHits { get; }
+    public Counter<long> CacheMisses { get; }
 
     public Counter<long> NotificationsRelayed { get; }
     public Counter<long> NotificationErrors { get; }

@@ -1,3 +1,8 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Ciro.Analytics.Caching;
+using Ciro.Analytics.Rollups;
+using Ciro.Storage;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -5,13 +10,18 @@ namespace Ciro.Analytics.Notifications;
 
 /// <summary>
 /// LISTENs to the indexer's commit and reorg notifications (sent inside its commit, so they arrive only for
-/// data that is really stored) and republishes them on Redis for the web tier and other consumers, after
-/// the analytics side has reacted. Reconnects with backoff; a reconnect publishes a resync because
-/// notifications sent while disconnected are lost.
+/// data that is really stored), brings the rollups up to date, invalidates cached answers, and only then
+/// republishes them on Redis: a consumer that refetches on the message sees rollups that include the block.
+/// Notifications queue in a channel and are handled in order; a backlog is folded into one reconcile pass.
+/// Reconnects with backoff; a reconnect reconciles everything and publishes a resync, because notifications
+/// sent while disconnected are lost.
 /// </summary>
 public sealed class ChainNotificationRelay(
     NpgsqlDataSource dataSource,
     IConnectionMultiplexer redis,
+    RollupReconciler rollups,
+    QueryCache cache,
+    SchemaMigrator migrator,
     AnalyticsMetrics metrics,
     ILogger<ChainNotificationRelay> logger) : BackgroundService
 {
@@ -19,8 +29,19 @@ public sealed class ChainNotificationRelay(
     public const string ReorgChannel = "ciro_reorg";
     public const string RedisBlocksChannel = "ciro:blocks";
     public const string RedisReorgChannel = "ciro:reorg";
+    private const string ResyncPayload = "{\"resync\":true}";
+
+    private readonly Channel<(string Channel, string Payload)> _queue = Channel.CreateUnbounded<(string, string)>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var processing = ProcessAsync(stoppingToken);
+        await ListenAsync(stoppingToken);
+        _queue.Writer.TryComplete();
+        await processing;
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(250);
         var first = true;
@@ -29,17 +50,14 @@ public sealed class ChainNotificationRelay(
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => Relay(e.Channel, e.Payload);
+                connection.Notification += (_, e) => _queue.Writer.TryWrite((e.Channel, e.Payload));
                 await using (var listen = new NpgsqlCommand($"listen {BlocksChannel}; listen {ReorgChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
                 logger.LogInformation("Listening for chain notifications");
-                if (!first)
-                {
-                    metrics.NotificationResyncs.Add(1);
-                    await PublishAsync(RedisBlocksChannel, "{\"resync\":true}");
-                }
+                // Both the first start (backfill) and a reconnect (missed notifications) reconcile everything.
+                _queue.Writer.TryWrite((first ? "start" : "resync", ResyncPayload));
                 first = false;
                 delay = TimeSpan.FromMilliseconds(250);
                 while (!stoppingToken.IsCancellationRequested)
@@ -61,11 +79,80 @@ public sealed class ChainNotificationRelay(
         }
     }
 
-    private void Relay(string channel, string payload)
+    private async Task ProcessAsync(CancellationToken stoppingToken)
     {
-        var target = channel == ReorgChannel ? RedisReorgChannel : RedisBlocksChannel;
-        metrics.NotificationsRelayed.Add(1, new KeyValuePair<string, object?>("channel", channel));
-        _ = PublishAsync(target, payload);
+        var migrated = false;
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                var batch = new List<(string Channel, string Payload)>();
+                while (_queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+                try
+                {
+                    if (!migrated)
+                    {
+                        // The indexer applies migrations too; applying ours here means rollups work even if the
+                        // indexer started from an older build. The migrator's lock makes the race harmless.
+                        await migrator.MigrateAsync(stoppingToken);
+                        migrated = true;
+                    }
+                    await rollups.ReconcileAsync(FromBlock(batch), stoppingToken);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+                {
+                    // Rollups catch up on the next pass (the ledger diff finds every stale hour); consumers still
+                    // hear about the block so raw-backed views stay live.
+                    metrics.RollupErrors.Add(1);
+                    logger.LogError(ex, "Rollup reconcile failed; will retry on the next notification");
+                }
+                await cache.InvalidateAsync();
+                foreach (var (channel, payload) in batch)
+                {
+                    if (channel == "start")
+                    {
+                        continue;
+                    }
+                    if (channel == "resync")
+                    {
+                        metrics.NotificationResyncs.Add(1);
+                    }
+                    metrics.NotificationsRelayed.Add(1, new KeyValuePair<string, object?>("channel", channel));
+                    await PublishAsync(channel == ReorgChannel ? RedisReorgChannel : RedisBlocksChannel, payload);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>The lowest block any notification in the batch touches; null (everything) when one is a
+    /// start/resync or cannot be read.</summary>
+    private static long? FromBlock(List<(string Channel, string Payload)> batch)
+    {
+        long? lowest = long.MaxValue;
+        foreach (var (channel, payload) in batch)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(payload);
+                var property = channel == ReorgChannel ? "fromBlock" : "from";
+                if (channel is "start" or "resync" || !json.RootElement.TryGetProperty(property, out var value) || !value.TryGetInt64(out var block))
+                {
+                    return null;
+                }
+                lowest = Math.Min(lowest.Value, block);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+        return lowest;
     }
 
     private async Task PublishAsync(string channel, string payload)

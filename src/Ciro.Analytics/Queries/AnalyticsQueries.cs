@@ -98,6 +98,13 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
             found ? reader.GetInt64(0) : null, found ? reader.GetFieldValue<DateTimeOffset>(1) : null);
     }
 
+    /// <summary>Time of the newest indexed block: KPI ranges default to end there.</summary>
+    public async Task<DateTimeOffset?> GetHeadTimeAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await GetHeadAsync(connection, ct))?.Time;
+    }
+
     private static async Task<(long Number, DateTimeOffset Time)?> GetHeadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(

@@ -1,0 +1,37 @@
+namespace Ciro.Analytics.Auth;
+
+/// <summary>Access control settings (section Ciro:Auth).</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Ciro:Auth";
+
+    /// <summary>An admin key accepted from configuration (Ciro__Auth__BootstrapAdminKey) for first start and
+    /// automation; use it to create stored keys, then rotate it away. Empty = none.</summary>
+    public string? BootstrapAdminKey { get; set; }
+
+    /// <summary>While no key exists at all (no bootstrap key, none stored), viewer endpoints answer without a
+    /// key, so a fresh local stack works before anyone sets up access. Production must set this to false.</summary>
+    public bool AllowAnonymousViewer { get; set; } = true;
+
+    public JwtOptions Jwt { get; set; } = new();
+}
+
+/// <summary>Optional OIDC bearer tokens: enabled when Authority is set. The role claim carries viewer/operator/admin.</summary>
+public sealed class JwtOptions
+{
+    public string? Authority { get; set; }
+    public string? Audience { get; set; }
+    public string RoleClaim { get; set; } = "roles";
+    public bool RequireHttpsMetadata { get; set; } = true;
+}
+
+public static class Roles
+{
+    public const string Viewer = "viewer";
+    public const string Operator = "operator";
+    public const string Admin = "admin";
+    public static readonly string[] All = [Viewer, Operator, Admin];
+
+    /// <summary>admin ⊇ operator ⊇ viewer.</summary>
+    public static int Level(string? role) => role switch { Viewer => 1, Operator => 2, Admin => 3, _ => 0 };
+}

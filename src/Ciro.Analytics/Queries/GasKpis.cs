@@ -1,0 +1,139 @@
+using System.Numerics;
+using Ciro.Analytics.Rollups;
+using Ciro.Analytics.Sketches;
+using Npgsql;
+
+namespace Ciro.Analytics.Queries;
+
+/// <summary>One (bucket, contract, function, call shape) of gas use. Percentiles describe <see cref="Metric"/>
+/// per transaction; ShareOfTotal = this row's sum of that metric / the sum over every transaction in the bucket.</summary>
+public sealed record GasRow(
+    DateTimeOffset BucketStart, string Contract, string Function, string Selector, string CallShape,
+    long TxCount, long Succeeded, long Reverted, long L1Gas, long L1DataGas, long L2Gas, string FeeWei, string FeeFri,
+    string Metric, double? P50, double? P95, double? P99, double? ShareOfTotal);
+
+/// <summary>One transaction in the raw drill-down (one row per distinct contract+function it calls).</summary>
+public sealed record GasTxRow(
+    long BlockNumber, DateTimeOffset BlockTime, int TxIndex, string TxHash, string? Sender, string Contract, string Function,
+    string CallShape, string Status, long L1Gas, long L1DataGas, long L2Gas, string Fee, string FeeUnit);
+
+public sealed class GasKpis(NpgsqlDataSource dataSource)
+{
+    public static readonly string[] Metrics = ["l2_gas", "l1_gas", "l1_data_gas", "fee_fri", "fee_wei"];
+
+    public const string AttributionNote =
+        "Gas of a transaction is attributed whole to each distinct contract function it calls; callShape=single rows are exact per function, multicall rows count the whole multicall's gas under every function in it.";
+
+    public async Task<TablePage<GasRow>> GetAsync(KpiRequest request, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var bucket = request.Bucket;
+        var start = Buckets.Floor(request.From, bucket);
+        var (filter, values) = Filter(request, 4);
+        var rows = await RollupStore.LoadAsync(connection, null, RollupTable.Gas, bucket, start, request.To, t => t, ct, filter, values);
+        var totals = await RollupStore.LoadAsync(connection, null, RollupTable.Network, bucket, start, request.To, t => t, ct);
+        // Sketch order in the table: l1_gas, l1_data_gas, l2_gas, fee_wei, fee_fri; amounts likewise.
+        var column = request.Metric switch { "l1_gas" => 0, "l1_data_gas" => 1, "l2_gas" => 2, "fee_wei" => 3, _ => 4 };
+        var totalByBucket = totals.Rows.ToDictionary(r => r.BucketStart, r => r.Amounts[column]);
+        var result = rows.Rows
+            .Select(r =>
+            {
+                var sketch = r.Sketches[column];
+                var total = totalByBucket.GetValueOrDefault(r.BucketStart);
+                return new GasRow(r.BucketStart, Hex.Of((byte[])r.Key[0])!, r.Texts[0] ?? Hex.Of((byte[])r.Key[1])!, Hex.Of((byte[])r.Key[1])!,
+                    (bool)r.Key[2] ? "multicall" : "single", r.Counts[0], r.Counts[0] - r.Counts[1], r.Counts[1],
+                    (long)r.Amounts[0], (long)r.Amounts[1], (long)r.Amounts[2], r.Amounts[3].ToString(), r.Amounts[4].ToString(),
+                    request.Metric!, sketch.Quantile(0.5), sketch.Quantile(0.95), sketch.Quantile(0.99),
+                    total.IsZero ? null : Ratio(r.Amounts[column], total));
+            })
+            .OrderBy(r => r.BucketStart).ThenByDescending(r => r.L2Gas).ThenBy(r => r.Contract).ThenBy(r => r.Selector).ThenBy(r => r.CallShape)
+            .ToList();
+        return TablePage<GasRow>.Of(result, request, AttributionNote,
+            "Percentiles are nearest-rank, from DDSketches with 1% relative accuracy merged across buckets.");
+    }
+
+    /// <summary>Raw transactions (newest first), exact values; the drill-down behind a gas row.</summary>
+    public async Task<TablePage<GasTxRow>> GetTransactionsAsync(KpiRequest request, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var (filter, values) = Filter(request, 3);
+        await using var command = new NpgsqlCommand($"""
+            with c as (
+              select distinct block_number, block_time, tx_index, contract, selector, call_count, function_name
+              from ciro.tx_calls where block_time >= $1 and block_time < $2 {filter})
+            select t.block_number, t.block_time, t.tx_index, ciro.felt_hex(t.tx_hash), ciro.felt_hex(t.sender),
+                   ciro.felt_hex(c.contract), coalesce(c.function_name, ciro.felt_hex(c.selector)), c.call_count > 1,
+                   t.execution_status, t.l1_gas, t.l1_data_gas, t.l2_gas, t.fee_amount::text, t.fee_unit, count(*) over ()
+            from c join ciro.transactions t
+              on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
+            where t.block_time >= $1 and t.block_time < $2
+            order by t.block_time desc, t.block_number desc, t.tx_index, c.contract, c.selector
+            limit {request.PageSize} offset {(long)(request.Page - 1) * request.PageSize}
+            """, connection);
+        command.Parameters.AddWithValue(request.From);
+        command.Parameters.AddWithValue(request.To);
+        foreach (var value in values)
+        {
+            command.Parameters.AddWithValue(value);
+        }
+        var rows = new List<GasTxRow>();
+        long total = 0;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new GasTxRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt32(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetBoolean(7) ? "multicall" : "single",
+                reader.GetString(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetString(12), reader.GetString(13)));
+            total = reader.GetInt64(14);
+        }
+        if (rows.Count == 0 && request.Page > 1)
+        {
+            total = await CountAsync(connection, request, filter, values, ct);
+        }
+        return new TablePage<GasTxRow>(rows, request.Page, request.PageSize, total, "raw", request.From, request.To, [AttributionNote]);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, KpiRequest request, string filter, object[] values, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select count(*) from (select distinct block_number, tx_index, contract, selector from ciro.tx_calls
+                                  where block_time >= $1 and block_time < $2 {filter}) c
+            """, connection);
+        command.Parameters.AddWithValue(request.From);
+        command.Parameters.AddWithValue(request.To);
+        foreach (var value in values)
+        {
+            command.Parameters.AddWithValue(value);
+        }
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Contract/function filters as SQL over columns contract, selector, function_name with
+    /// parameters numbered from <paramref name="first"/>. Only constant SQL; values are always parameters.</summary>
+    public static (string Sql, object[] Values) Filter(KpiRequest request, int first)
+    {
+        var sql = "";
+        var values = new List<object>();
+        if (request.Contract is not null)
+        {
+            values.Add(request.Contract);
+            sql += $" and contract = ${first + values.Count - 1}";
+        }
+        if (request.FunctionName is not null)
+        {
+            values.Add(request.FunctionName);
+            sql += $" and function_name = ${first + values.Count - 1}";
+        }
+        if (request.Selector is not null)
+        {
+            values.Add(request.Selector);
+            sql += $" and selector = ${first + values.Count - 1}";
+        }
+        return (sql, values.ToArray());
+    }
+
+    public static double Ratio(BigInteger part, BigInteger whole) =>
+        whole.IsZero ? 0 : Math.Round((double)part / (double)whole, 6);
+
+    public static double? Quantile(DDSketch sketch, double q, double scale = 1) => sketch.Quantile(q) is { } v ? v / scale : null;
+}

@@ -1,0 +1,73 @@
+using Ciro.Analytics.Rollups;
+using Npgsql;
+
+namespace Ciro.Analytics.Queries;
+
+/// <summary>Use of one contract function over the whole range. Calls counts every call (a multicall calling it
+/// twice counts 2); callers are transaction senders; a caller is new when it never called this function before
+/// the range start, returning otherwise.</summary>
+public sealed record UsageRow(string Contract, string Function, string Selector, long Calls, long Transactions, long UniqueCallers, long NewCallers, long ReturningCallers);
+
+/// <summary>Transactions calling the filtered functions per UTC hour of day, summed over the range.</summary>
+public sealed record BusyHourRow(int HourOfDay, long Transactions, double Share);
+
+public sealed class UsageKpis(NpgsqlDataSource dataSource)
+{
+    public async Task<TablePage<UsageRow>> GetAsync(KpiRequest request, CancellationToken ct)
+    {
+        var (filter, values) = GasKpis.Filter(request, 3);
+        var filterCalls = filter.Replace(" contract", " c.contract").Replace(" selector", " c.selector").Replace(" function_name", " c.function_name");
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            with calls as (
+              select c.contract, c.selector, max(c.function_name) as fn, t.sender, count(*) as n, count(distinct (c.block_number, c.tx_index)) as txs
+              from ciro.tx_calls c
+              join ciro.transactions t on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
+              where c.block_time >= $1 and c.block_time < $2 and t.block_time >= $1 and t.block_time < $2 {filterCalls}
+              group by c.contract, c.selector, t.sender)
+            select ciro.felt_hex(contract), coalesce(max(fn), ciro.felt_hex(selector)), ciro.felt_hex(selector), sum(n)::bigint, sum(txs)::bigint,
+                   count(sender),
+                   count(sender) filter (where not exists (
+                     select 1 from ciro.tx_calls c2
+                     join ciro.transactions t2 on t2.block_number = c2.block_number and t2.tx_index = c2.tx_index and t2.block_time = c2.block_time
+                     where c2.contract = calls.contract and c2.selector = calls.selector and t2.sender = calls.sender
+                       and c2.block_time < $1 and t2.block_time < $1))
+            from calls group by contract, selector
+            order by 4 desc, 1, 3
+            """, connection);
+        command.Parameters.AddWithValue(request.From);
+        command.Parameters.AddWithValue(request.To);
+        foreach (var value in values)
+        {
+            command.Parameters.AddWithValue(value);
+        }
+        var rows = new List<UsageRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var unique = reader.GetInt64(5);
+            var fresh = reader.GetInt64(6);
+            rows.Add(new UsageRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), unique, fresh, unique - fresh));
+        }
+        return TablePage<UsageRow>.Of(rows, request, "Computed from raw calls over the whole range (exact distinct callers); transactions without a sender count as calls but not callers.");
+    }
+
+    /// <summary>From hourly gas rollups (transactions per function per hour), so long ranges stay cheap.</summary>
+    public async Task<TablePage<BusyHourRow>> GetBusiestHoursAsync(KpiRequest request, CancellationToken ct)
+    {
+        var (filter, values) = GasKpis.Filter(request, 4);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var set = await RollupStore.LoadAsync(connection, null, RollupTable.Gas, Buckets.Hour,
+            Buckets.Floor(request.From, Buckets.Hour), request.To, t => t, ct, filter, values);
+        var byHour = new long[24];
+        foreach (var row in set.Rows)
+        {
+            byHour[row.BucketStart.UtcDateTime.Hour] += row.Counts[0];
+        }
+        var total = byHour.Sum();
+        var rows = Enumerable.Range(0, 24)
+            .Select(h => new BusyHourRow(h, byHour[h], total == 0 ? 0 : Math.Round((double)byHour[h] / total, 6)))
+            .OrderByDescending(r => r.Transactions).ThenBy(r => r.HourOfDay).ToList();
+        return TablePage<BusyHourRow>.Of(rows, request, "Hours are UTC; a transaction calling several matching functions counts once per function.");
+    }
+}
