@@ -24,7 +24,10 @@ public static class Extensions
         {
             throw new InvalidOperationException($"Starknet:RpcUrl = '{rpcUrl}' is not an absolute URL of a Starknet JSON-RPC endpoint.");
         }
-        builder.Services.AddStarknetRpcClient(_ => rpcUri, o => builder.Configuration.GetSection("Starknet:Client").Bind(o));
+        // The client retries transient RPC faults itself (and counts them); the service defaults' standard
+        // resilience handler would retry them again and cut long batch fetches at its 30 s total timeout.
+        builder.Services.AddStarknetRpcClient(_ => rpcUri, o => builder.Configuration.GetSection("Starknet:Client").Bind(o))
+            .RemoveAllResilienceHandlers();
 
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton(sp => CreateCatalog(sp.GetRequiredService<IOptions<IndexerOptions>>().Value));
