@@ -12,8 +12,7 @@ namespace Ciro.ChainSimulator.Rpc;
 /// </summary>
 public sealed class EventsQuery(ChainStore chain, FeltTable felts, ChainJsonWriter json, SimulatorOptions options)
 {
-    /// <summary>A position filter: null = any value; an empty array = nothing can match (an unknown felt).</summary>
-    private sealed record Filter(long From, long To, ulong[]? Addresses, ulong[]?[] Keys, ulong Fingerprint);
+    private sealed record Filter(long From, long To, EventMatcher Matcher, ulong Fingerprint);
 
     public RpcOutcome Execute(JsonElement? raw, ChainView view)
     {
@@ -50,7 +49,7 @@ public sealed class EventsQuery(ChainStore chain, FeltTable felts, ChainJsonWrit
             var b = pending ? view.Pending : view.ByNumber(n)!;
             for (var i = index; i < b.Events.Length; i++)
             {
-                if (!Matches(b, b.Events[i], filter))
+                if (!filter.Matcher.Matches(b, b.Events[i]))
                 {
                     continue;
                 }
@@ -80,27 +79,6 @@ public sealed class EventsQuery(ChainStore chain, FeltTable felts, ChainJsonWrit
         });
     }
 
-    private static bool Matches(SimBlock b, in SimEvent e, Filter f)
-    {
-        if (f.Addresses is { } addresses && Array.IndexOf(addresses, e.From) < 0)
-        {
-            return false;
-        }
-        var keys = b.Keys(e);
-        for (var p = 0; p < f.Keys.Length; p++)
-        {
-            if (f.Keys[p] is not { } allowed)
-            {
-                continue;
-            }
-            if (p >= keys.Length || Array.IndexOf(allowed, keys[p]) < 0)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private bool TryParseFilter(JsonElement f, ChainView view, out Filter filter, out RpcError? error)
     {
         filter = null!;
@@ -125,67 +103,15 @@ public sealed class EventsQuery(ChainStore chain, FeltTable felts, ChainJsonWrit
             fingerprint.Add(toElement.GetRawText());
         }
 
-        ulong[]? addresses = null;
-        if (f.TryGetProperty("address", out var addressElement) && addressElement.ValueKind != JsonValueKind.Null)
+        f.TryGetProperty("address", out var address);
+        f.TryGetProperty("keys", out var keys);
+        if (!EventFilter.TryParse(address, keys, options.MaxFilterKeys, out var parsed, out error))
         {
-            var list = addressElement.ValueKind == JsonValueKind.Array ? addressElement.EnumerateArray().ToList() : [addressElement];
-            var codes = new List<ulong>();
-            foreach (var a in list)
-            {
-                if (!BlockIds.TryParseFelt(a, "address", out var felt, out error))
-                {
-                    return false;
-                }
-                if (felts.TryGetCode(felt, out var code))
-                {
-                    codes.Add(code);
-                }
-                fingerprint.Add(felt.ToString());
-            }
-            addresses = list.Count == 0 ? null : codes.ToArray();
+            return false;
         }
-
-        var keys = Array.Empty<ulong[]?>();
-        if (f.TryGetProperty("keys", out var keysElement) && keysElement.ValueKind != JsonValueKind.Null)
-        {
-            if (keysElement.ValueKind != JsonValueKind.Array)
-            {
-                error = RpcError.InvalidParams("keys must be an array of arrays of felts");
-                return false;
-            }
-            if (keysElement.GetArrayLength() > options.MaxFilterKeys)
-            {
-                error = RpcError.TooManyKeysInFilter.WithData($"{keysElement.GetArrayLength()} key positions, at most {options.MaxFilterKeys}");
-                return false;
-            }
-            keys = new ulong[]?[keysElement.GetArrayLength()];
-            var p = 0;
-            foreach (var position in keysElement.EnumerateArray())
-            {
-                if (position.ValueKind != JsonValueKind.Array)
-                {
-                    error = RpcError.InvalidParams($"keys[{p}] must be an array of felts");
-                    return false;
-                }
-                fingerprint.Add("|");
-                var codes = new List<ulong>();
-                foreach (var k in position.EnumerateArray())
-                {
-                    if (!BlockIds.TryParseFelt(k, $"keys[{p}]", out var felt, out error))
-                    {
-                        return false;
-                    }
-                    if (felts.TryGetCode(felt, out var code))
-                    {
-                        codes.Add(code);
-                    }
-                    fingerprint.Add(felt.ToString());
-                }
-                keys[p++] = position.GetArrayLength() == 0 ? null : codes.ToArray();
-            }
-        }
+        fingerprint.Add(parsed.Canonical());
         error = null;
-        filter = new Filter(from, to, addresses, keys, fingerprint.Value);
+        filter = new Filter(from, to, parsed.Compile(felts, intern: false), fingerprint.Value);
         return true;
     }
 

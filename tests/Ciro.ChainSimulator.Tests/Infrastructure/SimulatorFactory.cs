@@ -29,7 +29,9 @@ public class SimulatorFactory : WebApplicationFactory<Program>
             ["Simulator:EventsPerBlock"] = eventsPerBlock.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        UseKestrel(0);
+        // UseKestrel(port) races the app's own Kestrel start for minimal-hosting apps (dotnet/aspnetcore#67714:
+        // "Addresses cannot be modified after the server has started"); an explicit endpoint does not touch them.
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
