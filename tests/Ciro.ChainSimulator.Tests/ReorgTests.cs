@@ -57,6 +57,21 @@ public sealed class ReorgTests
         Assert.Contains("40", problem);
     }
 
+    /// <summary>The Aspire dashboard's commands post without a body.</summary>
+    [Fact]
+    public async Task Dashboard_commands_without_a_body_use_defaults_or_the_query()
+    {
+        await using var sim = new SimulatorFactory(seed: 4, pregenerate: 10);
+        var reorg = await sim.Http.PostAsync("/admin/reorg", null);
+        Assert.Equal(HttpStatusCode.OK, reorg.StatusCode);
+        var state = await sim.AdminAsync("/admin/state");
+        Assert.Equal(8, state.GetProperty("lastReorg").GetProperty("firstNumber").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.PostAsync("/admin/reorg?depth=1", null)).StatusCode);
+        Assert.Equal(10, (await sim.AdminAsync("/admin/state")).GetProperty("lastReorg").GetProperty("firstNumber").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.PostAsync("/admin/scenario?name=usage-surge", null)).StatusCode);
+        Assert.Equal("usage-surge", (await sim.AdminAsync("/admin/scenario")).GetProperty("chain").GetProperty("name").GetString());
+    }
+
     private static async Task<List<string>> HashesAsync(SimulatorFactory sim, long from, long to)
     {
         var hashes = new List<string>();

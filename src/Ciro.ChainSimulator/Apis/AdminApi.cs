@@ -89,8 +89,13 @@ public static class AdminApi
 
     public static Ok<ScenarioView> GetScenario([AsParameters] AdminServices s) => TypedResults.Ok(Scenario(s));
 
-    public static Results<Ok<ScenarioView>, ValidationProblem> SetScenario(JsonObject? body, [AsParameters] AdminServices s)
+    /// <summary>The body names the scenario; a dashboard command without a body may use ?name= instead.</summary>
+    public static Results<Ok<ScenarioView>, ValidationProblem> SetScenario(JsonObject? body, string? name, [AsParameters] AdminServices s)
     {
+        if (body is null && name is not null)
+        {
+            body = new JsonObject { ["name"] = name };
+        }
         var errors = new Dictionary<string, string[]>();
         var request = s.Parser.Parse(body, errors);
         if (request is null)
@@ -112,13 +117,10 @@ public static class AdminApi
         return TypedResults.Ok(Scenario(s));
     }
 
-    public static Results<Ok<ReorgView>, ValidationProblem> PostReorg(ReorgRequest? body, [AsParameters] AdminServices s)
+    /// <summary>Depth from the body, else ?depth=, else 3 (a dashboard command posts no body).</summary>
+    public static Results<Ok<ReorgView>, ValidationProblem> PostReorg(ReorgRequest? body, int? depth, [AsParameters] AdminServices s)
     {
-        if (body is null)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["depth"] = ["expected a JSON body {\"depth\": d}"] });
-        }
-        if (Reorg(body.Depth, s) is { } problem)
+        if (Reorg(body?.Depth ?? depth ?? DefaultReorgDepth, s) is { } problem)
         {
             return problem;
         }
@@ -126,6 +128,8 @@ public static class AdminApi
         return TypedResults.Ok(new ReorgView(r.FirstNumber, r.LastNumber, r.OldHashes.Select(h => h.ToString()).ToArray(),
             r.NewHashes.Select(h => h.ToString()).ToArray(), r.Branch));
     }
+
+    public const int DefaultReorgDepth = 3;
 
     private static ValidationProblem? Reorg(int depth, AdminServices s)
     {
