@@ -38,13 +38,14 @@ public static class AdminApi
 
     public static Ok<StateView> GetState([AsParameters] AdminServices s)
     {
-        var view = s.Chain.View;
-        var head = view.Head;
-        var state = s.Chain.HeadState;
         var truth = s.Chain.Truth;
         StateView result;
+        // Under the chain's lock: head, generator state and counts describe the same block.
         lock (s.Chain.Gate)
         {
+            var view = s.Chain.View;
+            var head = view.Head;
+            var state = s.Chain.HeadState;
             var last = s.Chain.Reorgs.Count > 0 ? s.Chain.Reorgs[^1] : null;
             result = new StateView(
                 new HeadView(head.Number, head.Hash.ToString(), head.ParentHash.ToString(), head.Timestamp),
