@@ -106,7 +106,9 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
     /// ledger moved with them, and the day row re-merged, so readers never see hours and day disagree.</summary>
     private static async Task RecomputeDayAsync(NpgsqlConnection connection, DateTimeOffset day, List<DateTimeOffset> hours, CancellationToken ct)
     {
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        // One snapshot for the raw reads and the ledger write: under read committed a block committed between
+        // the two would be recorded as rolled up without being in the rows (seen in the reorg test).
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         foreach (var (start, end) in Runs(hours))
         {
             var sets = await HourlyComputer.ComputeAsync(connection, tx, start, end, ct);
