@@ -12,6 +12,7 @@ public static class Extensions
         builder.Services.AddSignalR();
         builder.Services.AddHttpClient<AnalyticsClient>(c => c.BaseAddress = new Uri(builder.Configuration["Ciro:AnalyticsUrl"] ?? "http://analytics"));
         builder.Services.AddHttpClient(BackendProxy.AlertsClient, c => c.BaseAddress = new Uri(builder.Configuration["Ciro:AlertsUrl"] ?? "http://alerts"));
+        builder.Services.AddSingleton<LiveMetrics>();
         builder.Services.AddHostedService<LiveActivityPublisher>();
     }
 }

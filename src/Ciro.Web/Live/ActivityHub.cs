@@ -4,10 +4,11 @@ namespace Ciro.Web.Live;
 
 /// <summary>Server → browser: "jobsActivity", "blockCommitted" and "reorg" messages. A new connection gets
 /// the current activity at once, so the page does not wait for the next block.</summary>
-public sealed class ActivityHub(AnalyticsClient analytics, ILogger<ActivityHub> logger) : Hub
+public sealed class ActivityHub(AnalyticsClient analytics, LiveMetrics metrics, ILogger<ActivityHub> logger) : Hub
 {
     public override async Task OnConnectedAsync()
     {
+        metrics.Connected();
         try
         {
             var activity = await analytics.GetJobsActivityAsync(LiveActivityPublisher.DefaultMinutes, Context.ConnectionAborted);
@@ -21,5 +22,11 @@ public sealed class ActivityHub(AnalyticsClient analytics, ILogger<ActivityHub> 
             logger.LogWarning(ex, "Could not send the initial jobs activity to a new dashboard connection");
         }
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.Disconnected();
+        return base.OnDisconnectedAsync(exception);
     }
 }

@@ -13,6 +13,7 @@ public sealed class LiveActivityPublisher(
     IConnectionMultiplexer redis,
     IHubContext<ActivityHub> hub,
     AnalyticsClient analytics,
+    LiveMetrics metrics,
     ILogger<LiveActivityPublisher> logger) : BackgroundService
 {
     public const int DefaultMinutes = 30;
@@ -33,10 +34,12 @@ public sealed class LiveActivityPublisher(
                 if (activity is not null)
                 {
                     await hub.Clients.All.SendAsync("jobsActivity", activity.Value, stoppingToken);
+                    metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", "jobsActivity"));
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {
+                metrics.RefreshErrors.Add(1);
                 logger.LogWarning(ex, "Could not refresh jobs activity for live clients");
             }
         }
@@ -47,6 +50,7 @@ public sealed class LiveActivityPublisher(
         if (TryParse(message, out var payload) && payload.TryGetProperty("from", out _))
         {
             _ = hub.Clients.All.SendAsync("blockCommitted", payload);
+            metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", "blockCommitted"));
         }
         RequestRefresh();
     }
@@ -56,6 +60,7 @@ public sealed class LiveActivityPublisher(
         if (TryParse(message, out var payload))
         {
             _ = hub.Clients.All.SendAsync("reorg", payload);
+            metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", "reorg"));
         }
         RequestRefresh();
     }

@@ -1,0 +1,24 @@
+using System.Diagnostics.Metrics;
+
+namespace Ciro.Web.Live;
+
+/// <summary>What the live path does for browsers: pushes sent, refresh failures, connected dashboards.</summary>
+public sealed class LiveMetrics
+{
+    public const string MeterName = "Ciro.Web";
+    private long _connections;
+
+    public LiveMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        Pushes = meter.CreateCounter<long>("ciro.web.pushes", description: "SignalR messages broadcast, by message type");
+        RefreshErrors = meter.CreateCounter<long>("ciro.web.refresh_errors", description: "Failed reads of jobs activity from analytics");
+        meter.CreateObservableUpDownCounter("ciro.web.connections", () => Interlocked.Read(ref _connections), description: "Connected dashboards");
+    }
+
+    public Counter<long> Pushes { get; }
+    public Counter<long> RefreshErrors { get; }
+
+    public void Connected() => Interlocked.Increment(ref _connections);
+    public void Disconnected() => Interlocked.Decrement(ref _connections);
+}
