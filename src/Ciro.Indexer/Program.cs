@@ -7,7 +7,8 @@ if (args.Length > 0 && args[0] == "backfill")
     return await BackfillCommand.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration (and the ABIs it names) next to the binary, whatever directory the service is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();

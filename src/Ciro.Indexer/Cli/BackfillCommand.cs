@@ -21,7 +21,8 @@ public static class BackfillCommand
             Console.Error.WriteLine("usage: Ciro.Indexer backfill --rpc <url> --from <block> --to <block> [--contracts <file>]");
             return 2;
         }
-        var builder = Host.CreateApplicationBuilder([]);
+        // appsettings.json next to the binary (its ABIs decode events) wherever the command is started from.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("ciro")))
         {
             Console.Error.WriteLine("backfill: ConnectionStrings__ciro is not set: the PostgreSQL connection string to write to");
@@ -29,13 +30,22 @@ public static class BackfillCommand
         }
         builder.Configuration["Starknet:RpcUrl"] = parsed.Rpc;
         builder.Configuration["Indexer:StartBlock"] = parsed.From.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A command-line run prints progress and problems only; appsettings' Information level is for the service.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Npgsql"] = "Warning",
+        });
         builder.Services.PostConfigure<IndexerOptions>(o =>
         {
-            // The run's own choice replaces the service's configured contracts.
-            o.Contracts = parsed.ContractsFile is null ? [] : [.. ReadContracts(parsed.ContractsFile)];
+            // --contracts replaces the configured contracts and keeps only what touches them; without it every
+            // transaction and event is kept, still decoded with the configured ABIs.
+            if (parsed.ContractsFile is not null)
+            {
+                o.Contracts = [.. ReadContracts(parsed.ContractsFile)];
+                o.ContractsFile = null;
+            }
             o.AllTransactions = parsed.ContractsFile is null;
-            o.ContractsFile = null;
         });
         builder.AddIndexerCore();
         using var host = builder.Build();

@@ -35,11 +35,22 @@ public sealed class ChainSynchronizer(
             DropAhead();
             return (cursor?.Number, false);
         }
-        var last = Math.Min(target, next + (ulong)Options.BatchSize - 1);
+        var last = Math.Min(target, next + (ulong)_batchLimit - 1);
 
         var started = Stopwatch.GetTimestamp();
         var fetch = TakeAhead(next, last) ?? FetchAsync(next, last, ct);
-        var rows = await fetch;
+        BatchRows rows;
+        try
+        {
+            rows = await fetch;
+            _batchLimit = Math.Min(Options.BatchSize, _batchLimit * 2);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One bad block answer fails the whole batch; smaller batches get through a flaky node.
+            _batchLimit = Math.Max(1, _batchLimit / 2);
+            throw;
+        }
         var blocks = rows.Blocks;
         if (cursor is not null && blocks[0].ParentHash != cursor.Hash)
         {
@@ -64,7 +75,8 @@ public sealed class ChainSynchronizer(
         }
         else if (rows.To < target)
         {
-            _ahead = (rows.To + 1, Math.Min(target, rows.To + (ulong)Options.BatchSize), FetchAsync(rows.To + 1, Math.Min(target, rows.To + (ulong)Options.BatchSize), ct));
+            var aheadTo = Math.Min(target, rows.To + (ulong)_batchLimit);
+            _ahead = (rows.To + 1, aheadTo, FetchAsync(rows.To + 1, aheadTo, ct));
         }
 
         BatchStats stats;
@@ -95,6 +107,7 @@ public sealed class ChainSynchronizer(
     }
 
     private (ulong From, ulong To, Task<BatchRows> Task)? _ahead;
+    private int _batchLimit = options.Value.BatchSize;
 
     private Task<BatchRows>? TakeAhead(ulong from, ulong to)
     {

@@ -62,10 +62,23 @@ public sealed class WriterLease(NpgsqlDataSource dataSource, ILogger<WriterLease
         }
     }
 
+    public bool IsHeld => _connection is not null;
+
     private async Task ReleaseAsync()
     {
         if (_connection is not null)
         {
+            try
+            {
+                // A pooled connection keeps its session (and the lock) when returned to the pool: unlock first,
+                // or this very replica would find "another replica" holding the lease.
+                await using var unlock = new NpgsqlCommand("select pg_advisory_unlock_all()", _connection);
+                await unlock.ExecuteNonQueryAsync();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.IO.IOException)
+            {
+                // The session is gone, and the lock with it.
+            }
             await _connection.DisposeAsync();
             _connection = null;
         }
