@@ -2,10 +2,13 @@ namespace Ciro.Analytics.Anomalies;
 
 public sealed record DetectorOptions
 {
-    /// <summary>Points seen before any score is given (baseline warm-up): two days of hourly points.</summary>
-    public int WarmUp { get; init; } = 48;
-    /// <summary>Samples a seasonal slot needs before its offset is trusted (the minimum-sample floor).</summary>
+    /// <summary>Points seen before any score is given (baseline warm-up): one week of hourly points, so every
+    /// hour-of-week slot has been seen once and weekends are not news.</summary>
+    public int WarmUp { get; init; } = 168;
+    /// <summary>Samples an hour-of-day slot needs before its offset is trusted (the minimum-sample floor).</summary>
     public int MinSlotSamples { get; init; } = 3;
+    /// <summary>Samples an hour-of-week slot needs (the same hour last week is the classic seasonal baseline).</summary>
+    public int MinWeekSlotSamples { get; init; } = 1;
     public double LevelAlpha { get; init; } = 0.03;
     public double SeasonAlpha { get; init; } = 0.15;
     public double ScaleAlpha { get; init; } = 0.03;
@@ -21,23 +24,25 @@ public sealed record DetectorOptions
 public sealed record AnomalyScore(DateTimeOffset Timestamp, double Value, double Score, double? Expected, double? Lower, double? Upper, bool WarmingUp, string Explanation);
 
 /// <summary>
-/// Streaming detector for one series, O(1) time and memory per point:
-/// expected = level + seasonal offset (hour of week once that slot has enough samples, else hour of day, else
-/// none); scale = EWMA of absolute residuals × 1.2533 (σ for normal noise); both updated with residuals
-/// clipped at ±3 scales (Huber-style), so an outlier does not drag the baseline it is judged against.
-/// A point score comes from |z|; a two-sided CUSUM of clipped z catches level shifts and drifts that no single
-/// point reveals, and after it fires the level re-bases so one shift is one episode. Score is the larger of
-/// the two, squashed to [0, 1] by a logistic curve (0.5 at the threshold).
+/// Streaming detector for one series, O(1) time and memory per point (168 + 24 slots, a few scalars):
+/// expected = seasonal mean of this slot (hour of week once seen, else hour of day after a minimum of samples,
+/// else the overall mean) + shift, where shift follows changes common to all slots. Scale = EWMA of absolute
+/// residuals × 1.2533 (σ for normal noise). After warm-up, learning uses residuals clipped at ±3 scales
+/// (Huber-style), so an outlier does not drag the baseline it is judged against. A point score comes from
+/// |z|; a two-sided CUSUM of clipped z catches level shifts and drifts that no single point reveals, and when
+/// it fires the shift re-bases so one change is one episode. Score = the larger of the two, squashed to [0, 1]
+/// by a logistic curve (0.5 at the threshold).
 /// </summary>
 public sealed class SeasonalDetector(string series, DetectorOptions? options = null)
 {
     private readonly DetectorOptions _o = options ?? new DetectorOptions();
-    private readonly double[] _weekOffset = new double[168];
+    private readonly double[] _weekMean = new double[168];
     private readonly int[] _weekCount = new int[168];
-    private readonly double[] _dayOffset = new double[24];
+    private readonly double[] _dayMean = new double[24];
     private readonly int[] _dayCount = new int[24];
     private long _n;
-    private double _level;
+    private double _mean;
+    private double _shift;
     private double _meanAbs;
     private double _cusumUp;
     private double _cusumDown;
@@ -56,14 +61,10 @@ public sealed class SeasonalDetector(string series, DetectorOptions? options = n
         var day = utc.Hour;
         var week = ((int)utc.DayOfWeek + 6) % 7 * 24 + utc.Hour;
         _n++;
-        if (_n == 1)
-        {
-            _level = value;
-        }
-        var (seasonal, baseline) = _weekCount[week] >= _o.MinSlotSamples ? (_weekOffset[week], "same hour of week")
-            : _dayCount[day] >= _o.MinSlotSamples ? (_dayOffset[day], "same hour of day")
-            : (0.0, "recent level");
-        var expected = _level + seasonal;
+        var (seasonal, baseline) = _weekCount[week] >= _o.MinWeekSlotSamples ? (_weekMean[week], "same hour of week")
+            : _dayCount[day] >= _o.MinSlotSamples ? (_dayMean[day], "same hour of day")
+            : (_n == 1 ? value : _mean, "overall mean");
+        var expected = seasonal + _shift;
         var residual = value - expected;
         var scale = Math.Max(1.2533 * _meanAbs, Math.Max(_o.RelativeScaleFloor * Math.Abs(expected), 1e-9));
         var z = residual / scale;
@@ -86,23 +87,27 @@ public sealed class SeasonalDetector(string series, DetectorOptions? options = n
                 $"(normal range {expected - 3 * scale:G6} to {expected + 3 * scale:G6}, baseline: {baseline}); {kind}, z = {z:F1}";
             if (cusum > _o.CusumLimit)
             {
-                // Accept the new level so the shift is reported once, not on every later point.
-                _level += _recentResidual;
+                // Accept the new level so the change is reported once, not on every later point.
+                _shift += _recentResidual;
                 _cusumUp = _cusumDown = 0;
             }
         }
 
-        // Learn. Early on, averages (1/n) converge faster than a fixed EWMA weight.
-        var clipped = Math.Clamp(residual, -3 * scale, 3 * scale);
+        // Learn. During warm-up nothing is clipped (the baseline is still forming); afterwards residuals are.
+        var clipped = warm ? Math.Clamp(residual, -3 * scale, 3 * scale) : residual;
         _recentResidual += 0.3 * (residual - _recentResidual);
-        _level += Math.Max(_o.LevelAlpha, 1.0 / _n) * clipped;
-        var meanAbsInput = _n <= 2 ? Math.Abs(residual) : Math.Min(Math.Abs(residual), 4 * scale);
+        if (warm)
+        {
+            _shift += _o.LevelAlpha * clipped;
+        }
+        var deshifted = expected + clipped - _shift;
+        var meanAbsInput = warm ? Math.Min(Math.Abs(residual), 4 * scale) : Math.Abs(residual);
         _meanAbs += Math.Max(_o.ScaleAlpha, 1.0 / _n) * (meanAbsInput - _meanAbs);
-        var deseasoned = expected + clipped - _level;
+        _mean += Math.Max(_o.LevelAlpha, 1.0 / _n) * (deshifted - _mean);
         _dayCount[day]++;
-        _dayOffset[day] += Math.Max(_o.SeasonAlpha, 1.0 / _dayCount[day]) * (deseasoned - _dayOffset[day]);
+        _dayMean[day] += Math.Max(_o.SeasonAlpha, 1.0 / _dayCount[day]) * (deshifted - _dayMean[day]);
         _weekCount[week]++;
-        _weekOffset[week] += Math.Max(_o.SeasonAlpha, 1.0 / _weekCount[week]) * (deseasoned - _weekOffset[week]);
+        _weekMean[week] += Math.Max(_o.SeasonAlpha, 1.0 / _weekCount[week]) * (deshifted - _weekMean[week]);
 
         return new AnomalyScore(timestamp, value, Math.Round(score, 4), warm ? expected : null,
             warm ? expected - 3 * scale : null, warm ? expected + 3 * scale : null, !warm, explanation);
