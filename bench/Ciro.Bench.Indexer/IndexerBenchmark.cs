@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ciro.Storage;
+using Ciro.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Ciro.Bench.Indexer;
+
+internal static class IndexerBenchmark
+{
+    private const int EventsPerBlock = 100;
+    private static readonly string[] Tables = ["blocks", "transactions", "tx_calls", "events"];
+
+    public static async Task<int> RunAsync(int targetEvents)
+    {
+        var blocks = Math.Max(10, targetEvents / EventsPerBlock);
+        await using var postgres = await LocalPostgres.StartAsync();
+        Console.WriteLine($"bench indexer: PostgreSQL on 127.0.0.1:{postgres.Port}; simulator pre-generating {blocks:N0} blocks x ~{EventsPerBlock} events");
+
+        // (a) the chain
+        var (simulator, url) = await Processes.StartSimulatorAsync(blocks, EventsPerBlock, 600_000);
+        using (simulator)
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            var state = await http.GetFromJsonAsync<JsonElement>("/admin/state");
+            var head = state.GetProperty("head").GetProperty("number").GetInt64();
+            Console.WriteLine($"bench indexer: simulator ready: head {head}, {state.GetProperty("counts").GetProperty("events").GetInt64():N0} events");
+
+            // (b) the real indexer binary, backfill mode
+            var database = await postgres.CreateDatabaseAsync("indexer");
+            var (seconds, wall, peakRss) = await BackfillAsync(database, url + "/rpc", head);
+            var events = await ScalarAsync(database, "select count(*) from ciro.events");
+            var rate = events / seconds;
+            Console.WriteLine($"bench indexer: backfilled {events:N0} events in {seconds:F2} s ({wall:F2} s with process start-up), {rate:N0} events/s, peak RSS {peakRss / 1048576.0:F0} MB");
+
+            // (c) the ceiling: the same rows, binary COPY straight into the same (empty) tables
+            var ceilingSeconds = await CopyCeilingAsync(postgres, database);
+            var ceiling = events / ceilingSeconds;
+            Console.WriteLine($"bench indexer: COPY of the same rows took {ceilingSeconds:F2} s");
+
+            var latency = await FollowLatencyAsync(postgres);
+            Console.WriteLine(latency);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"indexer: {rate:F0} events/s, copy ceiling {ceiling:F0} events/s, ratio {rate / ceiling:F2}, peak RSS {peakRss / 1048576.0:F0} MB"));
+        }
+        return 0;
+    }
+
+    private static async Task<(double Seconds, double Wall, long PeakRss)> BackfillAsync(string database, string rpc, long head)
+    {
+        var clock = Stopwatch.StartNew();
+        using var run = Processes.StartIndexer(database, ["backfill", "--rpc", rpc, "--from", "0", "--to", head.ToString(CultureInfo.InvariantCulture)]);
+        long peak = 0;
+        var lastProgress = TimeSpan.Zero;
+        while (!run.HasExited)
+        {
+            peak = Math.Max(peak, run.PeakResidentBytes());
+            if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
+            {
+                lastProgress = clock.Elapsed;
+                var lastLine = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+                Console.WriteLine($"bench indexer: {clock.Elapsed.TotalSeconds:F0} s: {lastLine}");
+            }
+            await Task.Delay(50);
+        }
+        var wall = clock.Elapsed.TotalSeconds;
+        var code = await run.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        var done = run.Output.Split('\n').FirstOrDefault(l => l.StartsWith("backfill: done", StringComparison.Ordinal));
+        if (code != 0 || done is null)
+        {
+            throw new InvalidOperationException($"backfill exited {code}: {run.Output}");
+        }
+        // "backfill: done through block N in S s": the indexer's own clock, without .NET start-up.
+        var seconds = double.Parse(done.Split(" in ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        return (seconds, wall, peak);
+    }
+
+    private static async Task<double> CopyCeilingAsync(LocalPostgres postgres, string source)
+    {
+        var target = await postgres.CreateDatabaseAsync("ceiling");
+        await using (var migrate = NpgsqlDataSource.Create(target))
+        {
+            await new SchemaMigrator(migrate, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        }
+        var folder = Directory.CreateTempSubdirectory("ciro-bench-");
+        try
+        {
+            await using (var from = new NpgsqlConnection(source))
+            {
+                await from.OpenAsync();
+                foreach (var table in Tables)
+                {
+                    await using var file = File.Create(Path.Combine(folder.FullName, table));
+                    await using var export = await from.BeginRawBinaryCopyAsync($"copy (select * from ciro.{table}) to stdout (format binary)");
+                    await export.CopyToAsync(file);
+                }
+                await using var months = new NpgsqlCommand("select min(block_time), max(block_time) from ciro.blocks", from);
+                await using var reader = await months.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                var (min, max) = (reader.GetDateTime(0), reader.GetDateTime(1));
+                await reader.CloseAsync();
+                await using var to = new NpgsqlConnection(target);
+                await to.OpenAsync();
+                await using var ensure = new NpgsqlCommand("select ciro.ensure_partitions($1, $2)", to);
+                ensure.Parameters.AddWithValue(min);
+                ensure.Parameters.AddWithValue(max);
+                await ensure.ExecuteNonQueryAsync();
+            }
+            await using var connection = new NpgsqlConnection(target);
+            await connection.OpenAsync();
+            var clock = Stopwatch.StartNew();
+            await using var tx = await connection.BeginTransactionAsync();
+            foreach (var table in Tables)
+            {
+                await using var file = File.OpenRead(Path.Combine(folder.FullName, table));
+                await using var import = await connection.BeginRawBinaryCopyAsync($"copy ciro.{table} from stdin (format binary)");
+                await file.CopyToAsync(import);
+            }
+            await tx.CommitAsync();
+            return clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Follow mode: the time from a block appearing at the node (the benchmark polls starknet_blockNumber
+    /// every 5 ms) to the "blocks N..M committed" notification, for ~60 blocks.</summary>
+    private static async Task<string> FollowLatencyAsync(LocalPostgres postgres)
+    {
+        var database = await postgres.CreateDatabaseAsync("follow");
+        var (simulator, url) = await Processes.StartSimulatorAsync(20, 20, 250);
+        using (simulator)
+        using (var indexer = Processes.StartIndexer(database, ["--urls", $"http://127.0.0.1:{FreePort.Next()}"], new()
+        {
+            ["Starknet__RpcUrl"] = url + "/rpc",
+            ["Indexer__PollInterval"] = "00:00:00.100",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }))
+        {
+            var seen = new Dictionary<long, long>();
+            var committed = new Dictionary<long, long>();
+            await using var listen = new NpgsqlConnection(database + ";Pooling=false");
+            // The indexer creates the schema; LISTEN works before the channel is ever used.
+            await listen.OpenAsync();
+            listen.Notification += (_, e) =>
+            {
+                var now = Stopwatch.GetTimestamp();
+                using var payload = JsonDocument.Parse(e.Payload);
+                var (from, to) = (payload.RootElement.GetProperty("from").GetInt64(), payload.RootElement.GetProperty("to").GetInt64());
+                lock (committed)
+                {
+                    for (var n = from; n <= to; n++)
+                    {
+                        committed.TryAdd(n, now);
+                    }
+                }
+            };
+            await using (var command = new NpgsqlCommand("listen ciro_blocks", listen))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            var waiter = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    await listen.WaitAsync();
+                }
+            });
+            var clock = Stopwatch.StartNew();
+            long first = -1;
+            while (clock.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                using var response = await http.PostAsJsonAsync("/rpc", new { jsonrpc = "2.0", id = 1, method = "starknet_blockNumber" });
+                var head = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetInt64();
+                if (first < 0)
+                {
+                    first = head + 2; // blocks before the indexer caught up measure the backfill, not following
+                }
+                if (head >= first)
+                {
+                    seen.TryAdd(head, Stopwatch.GetTimestamp());
+                }
+                await Task.Delay(5);
+            }
+            await Task.Delay(1000);
+            List<double> latencies;
+            lock (committed)
+            {
+                latencies = seen.Where(p => committed.ContainsKey(p.Key))
+                    .Select(p => Stopwatch.GetElapsedTime(p.Value, committed[p.Key]).TotalMilliseconds).Order().ToList();
+            }
+            if (latencies.Count == 0)
+            {
+                return "bench indexer: follow mode: no block was committed while following: " + indexer.Output;
+            }
+            var p50 = latencies[latencies.Count / 2];
+            var p95 = latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.95) - 1)];
+            return string.Create(CultureInfo.InvariantCulture,
+                $"bench indexer: follow mode: {latencies.Count} blocks, produced -> committed and notified p50 {p50:F0} ms, p95 {p95:F0} ms (target < 500 ms; indexer polls every 100 ms)");
+        }
+    }
+}
