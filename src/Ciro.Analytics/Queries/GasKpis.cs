@@ -30,10 +30,10 @@ public sealed class GasKpis(NpgsqlDataSource dataSource)
         var bucket = request.Bucket;
         var start = Buckets.Floor(request.From, bucket);
         var (filter, values) = Filter(request, 4);
-        var rows = await RollupStore.LoadAsync(connection, null, RollupTable.Gas, bucket, start, request.To, t => t, ct, filter, values);
-        var totals = await RollupStore.LoadAsync(connection, null, RollupTable.Network, bucket, start, request.To, t => t, ct);
         // Sketch order in the table: l1_gas, l1_data_gas, l2_gas, fee_wei, fee_fri; amounts likewise.
         var column = request.Metric switch { "l1_gas" => 0, "l1_data_gas" => 1, "l2_gas" => 2, "fee_wei" => 3, _ => 4 };
+        var rows = await RollupStore.LoadAsync(connection, null, RollupTable.Gas, bucket, start, request.To, t => t, ct, filter, values, [column]);
+        var totals = await RollupStore.LoadAsync(connection, null, RollupTable.Network, bucket, start, request.To, t => t, ct, sketches: []);
         var totalByBucket = totals.Rows.ToDictionary(r => r.BucketStart, r => r.Amounts[column]);
         var result = rows.Rows
             .Select(r =>

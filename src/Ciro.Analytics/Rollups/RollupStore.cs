@@ -75,8 +75,9 @@ public static class RollupStore
     /// over the table's columns with parameters $4, $5, … bound from <paramref name="filterValues"/>.</summary>
     public static async Task<RollupSet> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, RollupTable table, string bucket,
         DateTimeOffset start, DateTimeOffset end, Func<DateTimeOffset, DateTimeOffset> into, CancellationToken ct,
-        string filterSql = "", params object[] filterValues)
+        string filterSql = "", object[]? filterValues = null, int[]? sketches = null)
     {
+        filterValues ??= [];
         var set = new RollupSet(table);
         var sql = $"select bucket_start, {string.Join(", ", table.Columns)} from {table.Name} where bucket = $1 and bucket_start >= $2 and bucket_start < $3 {filterSql}";
         await using var command = new NpgsqlCommand(sql, connection, tx);
@@ -120,7 +121,11 @@ public static class RollupStore
             }
             for (var i = 0; i < row.Sketches.Length; i++, column++)
             {
-                row.Sketches[i] = DDSketch.Deserialize(reader.GetFieldValue<byte[]>(column));
+                // Reading only the sketches a query uses keeps year-long answers fast (most of the cost is here).
+                if (sketches is null || sketches.Contains(i))
+                {
+                    row.Sketches[i] = DDSketch.Deserialize(reader.GetFieldValue<byte[]>(column));
+                }
             }
             set.Merge(row, row.BucketStart);
         }
