@@ -1,0 +1,42 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ciro.Analytics.Rollups;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Ciro.Analytics.Tests;
+
+[Collection(AnalyticsCollection.Name)]
+public sealed class CacheTests(AnalyticsFixture fixture)
+{
+    [Fact]
+    public async Task Answers_come_from_redis_until_a_block_notification_invalidates_them()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(db, KnownChain.Standard().Blocks);
+        await using var app = fixture.App(db);
+        var http = app.CreateClient();
+        await app.Services.GetRequiredService<RollupReconciler>().ReconcileAsync(null, default);
+        const string url = "/api/kpi/network?from=2026-03-02T10:00:00Z&to=2026-03-02T11:00:00Z&bucket=hour";
+        async Task<long> Blocks() => (await http.GetFromJsonAsync<JsonElement>(url)).GetProperty("items")[0].GetProperty("blocks").GetInt64();
+        Assert.Equal(4, await Blocks());
+        // Change the stored rollup behind the cache's back: the cached answer still says 4.
+        await using (var tamper = db.CreateCommand("update ciro.rollup_network set blocks = 99 where bucket = 'hour' and bucket_start = '2026-03-02 10:00+00'"))
+        {
+            await tamper.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(4, await Blocks());
+        using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Redis.ConnectionString);
+        var generation = (long)await redis.GetDatabase().StringGetAsync(Caching.QueryCache.GenerationKey);
+        // A block notification (nothing new to roll up) bumps the generation: the next read recomputes.
+        await using (var notify = db.CreateCommand("""select pg_notify('ciro_blocks', '{"from":6,"to":6}')"""))
+        {
+            await notify.ExecuteNonQueryAsync();
+        }
+        for (var i = 0; i < 100 && (long)await redis.GetDatabase().StringGetAsync(Caching.QueryCache.GenerationKey) == generation; i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(99, await Blocks());
+    }
+}
