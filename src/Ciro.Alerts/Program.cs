@@ -9,6 +9,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseProblemJsonErrors();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapIncidentsApi();

@@ -11,6 +11,7 @@ builder.AddChainSimulator();
 var app = builder.Build();
 
 app.UseWebSockets();
+app.UseProblemJsonErrors();
 app.MapDefaultEndpoints();
 app.MapStarknetRpc();
 app.MapStarknetWebSocket();

@@ -16,6 +16,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseProblemJsonErrors();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapAdminApi();

@@ -10,6 +10,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseProblemJsonErrors();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapDefaultEndpoints();

@@ -66,6 +66,28 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Every error a Ciro API writes is a ProblemDetails body, but results such as <c>BadRequest&lt;ProblemDetails&gt;</c>
+    /// label it plain JSON; RFC 7807 clients look for <c>application/problem+json</c>, so error responses get it.
+    /// </summary>
+    public static WebApplication UseProblemJsonErrors(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var response = context.Response;
+                if (response.StatusCode >= 400 && response.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    response.ContentType = "application/problem+json; charset=utf-8";
+                }
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+        return app;
+    }
+
     /// <summary>/health (all checks must pass: ready) and /alive (the process answers).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
