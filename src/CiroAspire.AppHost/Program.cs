@@ -14,6 +14,11 @@ var cache = builder.AddCiroCache(mode);
 var mail = builder.AddCiroMail(mode, repoRoot);
 var chain = builder.AddCiroChain(mode);
 
+// Access to the analytics API: an admin key for operators (kept in the AppHost's user secrets, shown as a
+// parameter in the Aspire dashboard) and a viewer key the dashboard and the alerts service read with.
+var adminKey = builder.AddParameter("analytics-admin-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+var viewerKey = builder.AddParameter("analytics-viewer-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+
 // Services
 var indexer = builder.AddProject<Projects.Ciro_Indexer>("indexer")
     .WithCiroDefaults()
@@ -28,6 +33,9 @@ var analytics = builder.AddProject<Projects.Ciro_Analytics>("analytics")
     .WithReference(db).WaitFor(db)
     .WithReference(cache).WaitFor(cache)
     .WaitFor(indexer)
+    .WithEnvironment("Ciro__Auth__BootstrapAdminKey", adminKey)
+    .WithEnvironment("Ciro__Auth__ServiceKeys__services__Key", viewerKey)
+    .WithEnvironment("Ciro__Auth__ServiceKeys__services__Role", "viewer")
     .WithHttpHealthCheck("/health");
 
 var alerts = builder.AddProject<Projects.Ciro_Alerts>("alerts")
@@ -35,6 +43,7 @@ var alerts = builder.AddProject<Projects.Ciro_Alerts>("alerts")
     .WithReference(db).WaitFor(db)
     .WithReference(mail).WaitFor(mail)
     .WithReference(analytics).WaitFor(analytics)
+    .WithEnvironment("Ciro__AnalyticsApiKey", viewerKey)
     .WithHttpHealthCheck("/health")
     .WithForwardedConfiguration("Alerts");
 
@@ -45,6 +54,7 @@ builder.AddProject<Projects.Ciro_Web>("web", launchProfileName: null)
     .WithReference(cache).WaitFor(cache)
     .WithReference(analytics).WaitFor(analytics)
     .WithReference(alerts)
+    .WithEnvironment("Ciro__AnalyticsApiKey", viewerKey)
     .WithHttpHealthCheck("/health")
     .PrintDashboardAddress();
 

@@ -119,6 +119,17 @@ public sealed class AuthMatrixTests(AnalyticsFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Service_keys_from_configuration_carry_their_role_and_close_anonymous_access()
+    {
+        const string webKey = "web-service-viewer-key-for-tests";
+        await using var app = fixture.App(_db, ("Ciro:Auth:ServiceKeys:web:Key", webKey), ("Ciro:Auth:ServiceKeys:web:Role", Roles.Viewer));
+        var http = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await Send(http, HttpMethod.Get, "/api/blocks/latest", webKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(http, HttpMethod.Get, "/api/ops/rollups", webKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/blocks/latest")).StatusCode);
+    }
+
+    [Fact]
     public async Task Jwt_bearer_roles_map_to_the_same_policies()
     {
         var signingKey = new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

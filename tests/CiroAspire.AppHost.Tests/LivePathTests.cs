@@ -27,7 +27,7 @@ public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
     [Fact]
     public async Task Ciro_jobs_from_the_chain_are_visible_through_the_analytics_api()
     {
-        using var http = stack.App.CreateHttpClient("analytics");
+        using var http = await stack.AnalyticsAsAdminAsync();
         var deadline = DateTime.UtcNow + Bound;
         long submitted = 0;
         while (DateTime.UtcNow < deadline && submitted == 0)
@@ -50,6 +50,21 @@ public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
         using var chain = stack.App.CreateHttpClient("chain");
         var canonical = await chain.GetFromJsonAsync<JsonElement>($"/admin/blocks/{number}");
         Assert.Equal(canonical.GetProperty("hash").GetString(), latest.GetProperty("blockHash").GetString());
+    }
+
+    [Fact]
+    public async Task The_analytics_api_needs_a_key_but_the_dashboard_reads_with_its_own()
+    {
+        using var anonymous = stack.App.CreateHttpClient("analytics");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/blocks/latest")).StatusCode);
+        using var admin = await stack.AnalyticsAsAdminAsync();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.GetAsync("/api/admin/keys")).StatusCode);
+        using var web = stack.App.CreateHttpClient("web");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await web.GetAsync("/api/blocks/latest")).StatusCode);
+        // A browser's own (wrong) key is passed through, not replaced by the dashboard's.
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/blocks/latest");
+        wrong.Headers.Add("X-Api-Key", "ciro_000000000000_not-a-key");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await web.SendAsync(wrong)).StatusCode);
     }
 
     [Fact]

@@ -48,6 +48,16 @@ public sealed class StackFixture : IAsyncLifetime
         StartupTime = started.Elapsed;
     }
 
+    /// <summary>An analytics client with the admin key the AppHost generated (as an operator would use it).</summary>
+    public async Task<HttpClient> AnalyticsAsAdminAsync()
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var key = model.Resources.OfType<ParameterResource>().Single(p => p.Name == "analytics-admin-key");
+        var http = App.CreateHttpClient("analytics");
+        http.DefaultRequestHeaders.Add("X-Api-Key", await key.GetValueAsync(default));
+        return http;
+    }
+
     public async Task DisposeAsync()
     {
         if (App is not null)

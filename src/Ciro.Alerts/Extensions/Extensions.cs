@@ -21,7 +21,15 @@ public static class Extensions
         builder.Services.AddSingleton<AlertsMetrics>();
         builder.Services.AddSingleton<IncidentStore>();
         builder.Services.AddSingleton<IncidentDispatcher>();
-        builder.Services.AddHttpClient<AnalyticsReader>(c => c.BaseAddress = new Uri(builder.Configuration["Ciro:AnalyticsUrl"] ?? "http://analytics"));
+        var analyticsKey = builder.Configuration["Ciro:AnalyticsApiKey"];
+        builder.Services.AddHttpClient<AnalyticsReader>(c =>
+        {
+            c.BaseAddress = new Uri(builder.Configuration["Ciro:AnalyticsUrl"] ?? "http://analytics");
+            if (!string.IsNullOrEmpty(analyticsKey))
+            {
+                c.DefaultRequestHeaders.Add("X-Api-Key", analyticsKey);
+            }
+        });
 
         var interval = builder.Configuration.GetSection("Alerts").Get<AlertsOptions>()?.EvaluationInterval ?? TimeSpan.FromSeconds(15);
         builder.Services.AddQuartz(q =>

@@ -63,10 +63,16 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, IOptionsMonitor<Aut
     public async Task<(string Role, string Name)?> ValidateAsync(string presented, CancellationToken ct)
     {
         var bootstrap = options.CurrentValue.BootstrapAdminKey;
-        if (!string.IsNullOrEmpty(bootstrap) && CryptographicOperations.FixedTimeEquals(
-                SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(bootstrap))))
+        if (!string.IsNullOrEmpty(bootstrap) && SameKey(presented, bootstrap))
         {
             return (Roles.Admin, "bootstrap");
+        }
+        foreach (var (name, service) in options.CurrentValue.ServiceKeys)
+        {
+            if (SameKey(presented, service.Key))
+            {
+                return (service.Role, "service:" + name);
+            }
         }
         var parts = presented.Split('_');
         if (parts is not ["ciro", { Length: 12 } prefix, { Length: > 0 }] || presented.Length > 200)
@@ -90,7 +96,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, IOptionsMonitor<Aut
     /// by this process's own creates and revokes, because it is asked on every anonymous request.</summary>
     public async Task<bool> AnyKeysAsync(CancellationToken ct)
     {
-        if (!string.IsNullOrEmpty(options.CurrentValue.BootstrapAdminKey))
+        if (!string.IsNullOrEmpty(options.CurrentValue.BootstrapAdminKey) || options.CurrentValue.ServiceKeys.Count > 0)
         {
             return true;
         }
@@ -104,6 +110,9 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, IOptionsMonitor<Aut
         _anyKeys = (now, any);
         return any;
     }
+
+    private static bool SameKey(string presented, string configured) => CryptographicOperations.FixedTimeEquals(
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
 
     private static byte[] Hash(byte[] salt, string key) => SHA256.HashData([.. salt, .. Encoding.UTF8.GetBytes(key)]);
 

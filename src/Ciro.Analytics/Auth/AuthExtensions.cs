@@ -16,6 +16,8 @@ public static class AuthExtensions
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
             .Validate(o => string.IsNullOrEmpty(o.BootstrapAdminKey) || o.BootstrapAdminKey.Length >= 16,
                 "Ciro:Auth:BootstrapAdminKey must be at least 16 characters")
+            .Validate(o => o.ServiceKeys.Values.All(k => k.Key.Length >= 16 && Roles.Level(k.Role) > 0),
+                "every Ciro:Auth:ServiceKeys entry needs a Key of at least 16 characters and a Role of viewer, operator or admin")
             .Validate(o => string.IsNullOrEmpty(o.Jwt.Authority) || Uri.IsWellFormedUriString(o.Jwt.Authority, UriKind.Absolute),
                 "Ciro:Auth:Jwt:Authority must be an absolute URL")
             .ValidateOnStart();

@@ -13,7 +13,18 @@ public sealed class AuthOptions
     /// key, so a fresh local stack works before anyone sets up access. Production must set this to false.</summary>
     public bool AllowAnonymousViewer { get; set; } = true;
 
+    /// <summary>Keys of other services, from configuration (Ciro__Auth__ServiceKeys__web__Key, …__Role): the
+    /// AppHost generates them so the dashboard proxy and the alerts service read with a viewer key even when
+    /// anonymous access is off. Compared like the bootstrap key; never stored.</summary>
+    public Dictionary<string, ServiceKey> ServiceKeys { get; set; } = [];
+
     public JwtOptions Jwt { get; set; } = new();
+}
+
+public sealed class ServiceKey
+{
+    public string Key { get; set; } = "";
+    public string Role { get; set; } = Roles.Viewer;
 }
 
 /// <summary>Optional OIDC bearer tokens: enabled when Authority is set. The role claim carries viewer/operator/admin.</summary>
