@@ -1,4 +1,5 @@
 using Ciro.Starknet;
+using Ciro.Starknet.Calldata;
 using Ciro.Starknet.Rpc;
 
 namespace Ciro.Indexer.Storage;

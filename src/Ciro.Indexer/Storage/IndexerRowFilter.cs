@@ -1,6 +1,7 @@
 using Ciro.Indexer.Contracts;
 using Ciro.Starknet;
 using Ciro.Starknet.Abi;
+using Ciro.Starknet.Calldata;
 using Ciro.Starknet.Rpc;
 using Microsoft.Extensions.Options;
 
@@ -37,8 +38,11 @@ public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOp
 
     public bool KeepEvent(Event ev) => KeepAll || catalog.IsWatched(ev.FromAddress);
 
-    /// <summary>The (contract, selector) pairs a transaction calls; see <see cref="MulticallCalls"/>.</summary>
-    public IReadOnlyList<ContractCall> Calls(Transaction transaction) => MulticallCalls.Of(transaction);
+    /// <summary>The calls a transaction makes (Ciro.Starknet's multicall decoder: INVOKE v0 / L1_HANDLER targets,
+    /// Cairo 1 and Cairo 0 __execute__ layouts); none when the calldata fits no layout (the transaction row is
+    /// still stored, its function is just unknown).</summary>
+    public IReadOnlyList<ContractCall> Calls(Transaction transaction) =>
+        MulticallDecoder.TryDecode(transaction, out var calls) ? calls : [];
 
     /// <summary>Event name (variant path) and decoded fields as JSON; both null when no ABI fits, in which case the
     /// raw keys and data columns are the record (storing them twice as JSON would only cost space).</summary>
@@ -52,5 +56,3 @@ public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOp
         return decoded.IsDecoded ? (decoded.Name, CairoJson.EventPayloadJson(decoded)) : (null, null);
     }
 }
-
-public readonly record struct ContractCall(Felt To, Felt Selector);
