@@ -57,6 +57,25 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
         }
     }
 
+    /// <summary>Migrations this build knows that the database has not applied yet: services that read the
+    /// schema wait until this is empty, while the indexer alone applies them.</summary>
+    public async Task<IReadOnlyList<string>> GetPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("select to_regclass('public.ciro_schema_migrations') is not null", connection);
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        if ((bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+        {
+            await using var list = new NpgsqlCommand("select name from public.ciro_schema_migrations", connection);
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+        return LoadMigrations().Select(m => m.Name).Where(name => !applied.Contains(name)).ToList();
+    }
+
     /// <summary>TimescaleDB is used when the server has it; everything works on plain PostgreSQL too.</summary>
     private async Task TryCreateTimescaleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

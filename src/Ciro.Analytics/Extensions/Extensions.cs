@@ -23,7 +23,9 @@ public static class Extensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<SchemaMigrator>();
-        builder.Services.AddHostedService<SchemaMigrationService>();
+        builder.Services.AddSingleton<SchemaReadiness>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SchemaReadiness>());
+        builder.Services.AddHealthChecks().AddCheck<SchemaReadiness>("schema");
         builder.Services.AddSingleton<AnalyticsQueries>();
         builder.Services.AddSingleton<GasKpis>();
         builder.Services.AddSingleton<NetworkKpis>();

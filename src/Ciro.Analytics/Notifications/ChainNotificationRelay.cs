@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Ciro.Analytics.Caching;
 using Ciro.Analytics.Rollups;
-using Ciro.Storage;
+using Ciro.Analytics.Extensions;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -21,7 +21,7 @@ public sealed class ChainNotificationRelay(
     IConnectionMultiplexer redis,
     RollupReconciler rollups,
     QueryCache cache,
-    SchemaMigrator migrator,
+    SchemaReadiness schema,
     AnalyticsMetrics metrics,
     ILogger<ChainNotificationRelay> logger) : BackgroundService
 {
@@ -81,7 +81,6 @@ public sealed class ChainNotificationRelay(
 
     private async Task ProcessAsync(CancellationToken stoppingToken)
     {
-        var migrated = false;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
@@ -93,13 +92,7 @@ public sealed class ChainNotificationRelay(
                 }
                 try
                 {
-                    if (!migrated)
-                    {
-                        // The indexer applies migrations too; applying ours here means rollups work even if the
-                        // indexer started from an older build. The migrator's lock makes the race harmless.
-                        await migrator.MigrateAsync(stoppingToken);
-                        migrated = true;
-                    }
+                    await schema.WaitAsync(stoppingToken);
                     await rollups.ReconcileAsync(FromBlock(batch), stoppingToken);
                 }
                 catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
