@@ -71,6 +71,33 @@ public sealed class RpcBatchAndPagingTests
     }
 
     [Fact]
+    public async Task A_malformed_single_object_answer_is_a_fault_not_a_batch_rejection()
+    {
+        var broken = true;
+        await using var server = await TestRpcServer.StartAsync(async (context, body) =>
+        {
+            context.Response.ContentType = "application/json";
+            if (broken)
+            {
+                broken = false;
+                await context.Response.WriteAsync("""{"jsonrpc":"2.0","id":1,"result":{"block_hash":""");
+                return;
+            }
+            using var request = JsonDocument.Parse(body);
+            var answers = request.RootElement.EnumerateArray().Select(c =>
+                $$"""{"jsonrpc":"2.0","id":{{c.GetProperty("id").GetInt64()}},"result":{{Block(c.GetProperty("params").GetProperty("block_id").GetProperty("block_number").GetUInt64())}}}""");
+            await context.Response.WriteAsync("[" + string.Join(",", answers) + "]");
+        });
+        var client = Client(server);
+
+        await Assert.ThrowsAsync<StarknetProtocolException>(() => client.GetBlocksWithReceiptsAsync([7, 8, 9]));
+        Assert.False(client.BatchUnsupported);
+        var blocks = await client.GetBlocksWithReceiptsAsync([7, 8, 9]);
+        Assert.Equal([7UL, 8UL, 9UL], blocks.Select(b => b.BlockNumber));
+        Assert.Equal(2, server.RequestCount);
+    }
+
+    [Fact]
     public async Task Error_for_one_block_in_a_batch_fails_the_call_with_its_type()
     {
         await using var server = await TestRpcServer.StartAsync(async (context, body) =>

@@ -36,6 +36,13 @@ internal static class JsonRpcEnvelope
 
     /// <summary>Parses a batch answer. Returns null when the node answered with one object instead of an array,
     /// which is how nodes that do not support batches reject them.</summary>
+    private static bool IsErrorEnvelope(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.TryGetProperty("error"u8, out var error) && error.ValueKind == JsonValueKind.Object;
+    }
+
     public static Dictionary<long, Outcome<T>>? ParseBatch<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string method)
     {
         var reader = new Utf8JsonReader(json, isFinalBlock: true, new JsonReaderState(ReaderOptions));
@@ -44,7 +51,10 @@ internal static class JsonRpcEnvelope
             Read(ref reader, method);
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                return null;
+                // A node without batch support answers with one error object. Anything else in a single object
+                // (a broken or truncated body, a stray result) is a protocol fault of this answer, not proof
+                // that the node cannot batch: marking it so would slow every later backfill to one call a block.
+                return IsErrorEnvelope(json) ? null : throw new StarknetProtocolException(method, "batch answered with a single object that is not a JSON-RPC error");
             }
             if (reader.TokenType != JsonTokenType.StartArray)
             {
