@@ -11,8 +11,10 @@ rm -rf "$results"
 mkdir -p "$results"
 
 status=0
-started_at=$(date +%s)
+export CIRO_TEST_RUN="$(date +%s)-$$-$RANDOM"
 dotnet test CiroAspire.sln --no-build -nologo -v q --logger "trx" --results-directory "$results" || status=1
+run_id="$CIRO_TEST_RUN"
+export -n CIRO_TEST_RUN
 bash contracts/check.sh || status=1
 
 client=src/Ciro.Web/ClientApp
@@ -20,16 +22,19 @@ if [ -f "$client/package.json" ]; then
   (cd "$client" && npx vitest run --reporter=junit --outputFile="$results/dashboard-junit.xml" >/dev/null 2>&1) || status=1
 fi
 
-# Tests must stop every process they start (servers, services, DCP, browsers). Give stops a moment, then look.
+# Tests must stop every process they start (servers, services, DCP, browsers). Every process the test run
+# starts inherits CIRO_TEST_RUN; after a moment for stops to finish, any process still carrying it is a leak.
 sleep 3
-leftover=$(ps -eo pid=,lstart=,args= | while read -r pid l1 l2 l3 l4 l5 args; do
-  ts=$(date -d "$l1 $l2 $l3 $l4 $l5" +%s 2>/dev/null || echo 0)
-  if [ "$ts" -ge "$started_at" ] && echo "$args" | grep -qE 'ciro-pg-|ciro-stack-|redis-server|smtp4dev|Ciro\.(Indexer|Analytics|Alerts|Web|ChainSimulator)|/dcp |chromium'; then
-    echo "$pid $args"
+leftover=""
+for environ in /proc/[0-9]*/environ; do
+  pid=${environ#/proc/}; pid=${pid%/environ}
+  [ "$pid" = "$$" ] && continue
+  if tr '\0' '\n' < "$environ" 2>/dev/null | grep -qx "CIRO_TEST_RUN=$run_id"; then
+    leftover+="$pid $(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null | cut -c1-200)"$'\n'
   fi
-done)
+done
 if [ -n "$leftover" ]; then
-  echo "processes left running by the tests:"; echo "$leftover"
+  echo "processes left running by the tests:"; printf '%s' "$leftover"
   echo '<testsuite name="leftover-processes" tests="1" failures="1"></testsuite>' > "$results/leftover-junit.xml"
 else
   echo '<testsuite name="leftover-processes" tests="1" failures="0"></testsuite>' > "$results/leftover-junit.xml"
