@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent machine and build set-up shared by scripts/run.sh and scripts/test.sh.
+# Idempotent machine and build set-up shared by scripts/run.sh and scripts/test.sh. Argument: what to build.
 # Installs what is missing (Debian packages, the smtp4dev tool, npm packages), builds the dashboard and the
 # solution. Safe to run again: each step checks before it acts.
 set -euo pipefail
@@ -47,5 +47,7 @@ if [ -f "$client/package.json" ]; then
   fi
 fi
 
-log "building the solution"
-dotnet build CiroAspire.sln -c Debug -nologo -v q -clp:ErrorsOnly
+# What to build: the AppHost (and through it every service) for run.sh, the whole solution for test.sh.
+target="${1:-CiroAspire.sln}"
+log "building $target"
+dotnet build "$target" -c Debug -nologo -v q -clp:ErrorsOnly
