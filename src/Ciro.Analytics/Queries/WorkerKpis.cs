@@ -36,7 +36,7 @@ public sealed class WorkerKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsOp
     public async Task<TablePage<LeaderboardRow>> GetLeaderboardAsync(KpiRequest request, CancellationToken ct)
     {
         var minSamples = options.Value.LeaderboardMinSamples;
-        var set = await LoadAsync(request, _ => request.From, ct);
+        var set = await LoadMergedAsync(request, ct);
         var stakes = await StakesAsync(request.To, ct);
         var all = set.Rows.Select(r => (Row: r, Worker: Hex.Of((byte[])r.Key[0])!, Rate: SuccessRate(r), Finished: r.Counts[1] + r.Counts[2])).ToList();
         var ranked = all.Where(w => w.Finished >= minSamples)
@@ -71,6 +71,20 @@ public sealed class WorkerKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsOp
         object[] values = request.Worker is null ? [] : [request.Worker];
         return await RollupStore.LoadAsync(connection, null, RollupTable.Workers, request.Bucket,
             Buckets.Floor(request.From, request.Bucket), request.To, into, ct, filter, values);
+    }
+
+    /// <summary>The whole range merged into one row per worker; hourly requests read day rows for whole days.</summary>
+    private async Task<RollupSet> LoadMergedAsync(KpiRequest request, CancellationToken ct)
+    {
+        if (request.Bucket != Buckets.Hour)
+        {
+            return await LoadAsync(request, _ => request.From, ct);
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var filter = request.Worker is null ? "" : " and worker = $4";
+        object[] values = request.Worker is null ? [] : [request.Worker];
+        return await RollupStore.LoadHoursMergedAsync(connection, RollupTable.Workers, Buckets.Floor(request.From, Buckets.Hour),
+            request.To, request.From, ct, filter, values);
     }
 
     private async Task<Dictionary<string, BigInteger>> StakesAsync(DateTimeOffset asOf, CancellationToken ct)

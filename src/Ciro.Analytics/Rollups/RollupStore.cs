@@ -70,6 +70,40 @@ public static class RollupStore
         }
     }
 
+    /// <summary>
+    /// Everything <see cref="LoadAsync"/> would merge from hour rows in [start, end) into the one bucket
+    /// <paramref name="into"/>, read instead as hour rows for the partial days at the edges and day rows for
+    /// the whole days between. Day rows are the merge of their hours, written in the same transaction, and
+    /// merging only adds counts and sketch bins, so the answer is identical (tested) from ~24× fewer rows:
+    /// a 30-day leaderboard reads ~30 rows per worker instead of ~720.
+    /// </summary>
+    public static async Task<RollupSet> LoadHoursMergedAsync(NpgsqlConnection connection, RollupTable table,
+        DateTimeOffset start, DateTimeOffset end, DateTimeOffset into, CancellationToken ct,
+        string filterSql = "", object[]? filterValues = null)
+    {
+        // Hour rows taken are those starting before end, so they cover up to end rounded up to the hour.
+        var covered = Buckets.Ceiling(end, Buckets.Hour);
+        var firstDay = Buckets.Ceiling(start, Buckets.Day);
+        var lastDay = Buckets.Floor(covered, Buckets.Day);
+        if (firstDay >= lastDay)
+        {
+            return await LoadAsync(connection, null, table, Buckets.Hour, start, end, _ => into, ct, filterSql, filterValues);
+        }
+        var result = await LoadAsync(connection, null, table, Buckets.Hour, start, firstDay, _ => into, ct, filterSql, filterValues);
+        foreach (var (bucket, from, to) in new[] { (Buckets.Day, firstDay, lastDay), (Buckets.Hour, lastDay, end) })
+        {
+            if (from < to)
+            {
+                var part = await LoadAsync(connection, null, table, bucket, from, to, _ => into, ct, filterSql, filterValues);
+                foreach (var row in part.Rows)
+                {
+                    result.Merge(row, into);
+                }
+            }
+        }
+        return result;
+    }
+
     /// <summary>Loads rows of <paramref name="bucket"/> in [start, end) and merges them into the output buckets
     /// that <paramref name="into"/> maps each bucket start to. <paramref name="filterSql"/> is code-supplied SQL
     /// over the table's columns with parameters $4, $5, … bound from <paramref name="filterValues"/>.</summary>
