@@ -24,7 +24,7 @@ public static class KpiApi
         api.MapGet("/workers/leaderboard", GetLeaderboard).WithName("GetWorkerLeaderboard")
             .WithSummary("Workers over the range ranked by success rate then completed jobs, ties sharing a rank, with a minimum-sample rule and stake");
         api.MapGet("/usage", GetUsage).WithName("GetContractUsage")
-            .WithSummary("Calls, transactions, unique, new and returning callers per contract function over the range (raw)");
+            .WithSummary("Calls, transactions, unique, new and returning callers per contract function per bucket (hour, day, week), or over the whole range when no bucket is given (raw)");
         api.MapGet("/usage/hours", GetBusiestHours).WithName("GetBusiestHours")
             .WithSummary("Transactions per UTC hour of day over the range, busiest first");
         return app;
@@ -59,7 +59,10 @@ public static class KpiApi
         KpiEndpoint.RunAsync("usage", p, s, [], r => r.To - r.From > TimeSpan.FromDays(s.Options.Value.RawMaxRangeDays)
                 ? ApiProblems.InvalidField("from", p.From, $"usage is computed from raw calls over at most {s.Options.Value.RawMaxRangeDays} days")
                 : null,
-            r => s.Usage.GetAsync(r, ct), ct);
+            r => s.Usage.GetAsync(r, ct), ct,
+            // Without an explicit bucket the answer stays one row per function over the range (what callers
+            // of the first version got); hour, day or week give one row per function per bucket.
+            r => p.Bucket is null || p.Bucket.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? r with { Bucket = UsageKpis.WholeRange } : r);
 
     public static Task<Results<Ok<TablePage<BusyHourRow>>, ContentHttpResult, BadRequest<ProblemDetails>>> GetBusiestHours(
         [AsParameters] KpiParameters p, [AsParameters] KpiServices s, CancellationToken ct) =>

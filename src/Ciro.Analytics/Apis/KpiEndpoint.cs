@@ -24,10 +24,12 @@ public static class KpiEndpoint
 {
     public static async Task<Results<Ok<TablePage<T>>, ContentHttpResult, BadRequest<ProblemDetails>>> RunAsync<T>(
         string kind, KpiParameters parameters, KpiServices services, string[] metrics, Func<KpiRequest, ProblemDetails?>? check,
-        Func<KpiRequest, Task<TablePage<T>>> query, CancellationToken ct)
+        Func<KpiRequest, Task<TablePage<T>>> query, CancellationToken ct, Func<KpiRequest, KpiRequest>? adjust = null)
     {
         var (problem, request) = await ParseAsync(parameters, services, metrics, rawAllowed: false, ct);
         problem ??= check?.Invoke(request);
+        // Adjusted before the cache lookup, so the cache identity describes the query actually run.
+        request = problem is null && adjust is not null ? adjust(request) : request;
         if (problem is not null)
         {
             return TypedResults.BadRequest(problem);

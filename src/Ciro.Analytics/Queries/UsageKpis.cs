@@ -3,37 +3,48 @@ using Npgsql;
 
 namespace Ciro.Analytics.Queries;
 
-/// <summary>Use of one contract function over the whole range. Calls counts every call (a multicall calling it
-/// twice counts 2); callers are transaction senders; a caller is new when it never called this function before
-/// the range start, returning otherwise.</summary>
-public sealed record UsageRow(string Contract, string Function, string Selector, long Calls, long Transactions, long UniqueCallers, long NewCallers, long ReturningCallers);
+/// <summary>Use of one contract function in one bucket (or over the whole range, when no bucket was asked for:
+/// BucketStart is then the range start). Calls counts every call (a multicall calling it twice counts 2);
+/// callers are transaction senders; a caller is new when it never called this function before the bucket's
+/// start (or the range start, if later), returning otherwise.</summary>
+public sealed record UsageRow(DateTimeOffset BucketStart, string Contract, string Function, string Selector, long Calls, long Transactions, long UniqueCallers, long NewCallers, long ReturningCallers);
 
 /// <summary>Transactions calling the filtered functions per UTC hour of day, summed over the range.</summary>
 public sealed record BusyHourRow(int HourOfDay, long Transactions, double Share);
 
 public sealed class UsageKpis(NpgsqlDataSource dataSource)
 {
+    /// <summary>Bucket "range" = one row per function over the whole range.</summary>
+    public const string WholeRange = "range";
+
     public async Task<TablePage<UsageRow>> GetAsync(KpiRequest request, CancellationToken ct)
     {
+        // Bucket starts by date_trunc (UTC; weeks start Monday, as Buckets.Floor); the unit is a validated constant.
+        var bucketSql = request.Bucket switch
+        {
+            WholeRange => "$1::timestamptz",
+            Buckets.Hour or Buckets.Day or Buckets.Week => $"date_trunc('{request.Bucket}', c.block_time, 'UTC')",
+            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Bucket, "usage buckets are range, hour, day, week"),
+        };
         var (filter, values) = GasKpis.Filter(request, 3);
         var filterCalls = filter.Replace(" contract", " c.contract").Replace(" selector", " c.selector").Replace(" function_name", " c.function_name");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand($"""
             with calls as (
-              select c.contract, c.selector, max(c.function_name) as fn, t.sender, count(*) as n, count(distinct (c.block_number, c.tx_index)) as txs
+              select {bucketSql} as b, c.contract, c.selector, max(c.function_name) as fn, t.sender, count(*) as n, count(distinct (c.block_number, c.tx_index)) as txs
               from ciro.tx_calls c
               join ciro.transactions t on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
               where c.block_time >= $1 and c.block_time < $2 and t.block_time >= $1 and t.block_time < $2 {filterCalls}
-              group by c.contract, c.selector, t.sender)
-            select ciro.felt_hex(contract), coalesce(max(fn), ciro.felt_hex(selector)), ciro.felt_hex(selector), sum(n)::bigint, sum(txs)::bigint,
+              group by 1, c.contract, c.selector, t.sender)
+            select b, ciro.felt_hex(contract), coalesce(max(fn), ciro.felt_hex(selector)), ciro.felt_hex(selector), sum(n)::bigint, sum(txs)::bigint,
                    count(sender),
                    count(sender) filter (where not exists (
                      select 1 from ciro.tx_calls c2
                      join ciro.transactions t2 on t2.block_number = c2.block_number and t2.tx_index = c2.tx_index and t2.block_time = c2.block_time
                      where c2.contract = calls.contract and c2.selector = calls.selector and t2.sender = calls.sender
-                       and c2.block_time < $1 and t2.block_time < $1))
-            from calls group by contract, selector
-            order by 4 desc, 1, 3
+                       and c2.block_time < greatest(calls.b, $1) and t2.block_time < greatest(calls.b, $1)))
+            from calls group by b, contract, selector
+            order by 1, 5 desc, 2, 4
             """, connection);
         command.Parameters.AddWithValue(request.From);
         command.Parameters.AddWithValue(request.To);
@@ -45,9 +56,10 @@ public sealed class UsageKpis(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var unique = reader.GetInt64(5);
-            var fresh = reader.GetInt64(6);
-            rows.Add(new UsageRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), unique, fresh, unique - fresh));
+            var unique = reader.GetInt64(6);
+            var fresh = reader.GetInt64(7);
+            rows.Add(new UsageRow(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt64(4), reader.GetInt64(5), unique, fresh, unique - fresh));
         }
         return TablePage<UsageRow>.Of(rows, request, "Computed from raw calls over the whole range (exact distinct callers); transactions without a sender count as calls but not callers.");
     }
