@@ -1,124 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Ciro.Bench.Queries;
 
 /// <summary>
-/// A year of synthetic CIRO traffic written with binary COPY. Per block (one every ~`interval` seconds):
-/// submit_ai_job (JobSubmitted), assign_job_to_worker (JobAssigned for the job submitted 2 blocks earlier),
-/// submit_job_result (JobCompleted for the job of 5 blocks earlier, 10% reverted without event) and a token
-/// transfer (Transfer event): about 3.6 events per block across 20 functions' worth of selectors and 50 workers.
+/// A year of synthetic Starknet traffic around CIRO, generated inside PostgreSQL (INSERT … SELECT from
+/// generate_series) one block range at a time: client-side COPY topped out at ~44k events/s because every
+/// row crossed the socket; here only the statement does. Two connections fill the two halves of the year at
+/// once (the machine has two cores and each half lands in its own monthly partitions, so they do not
+/// contend). The rows go through the same tables, keys and indexes the indexer writes to.
+///
+/// Shape per block (blocks evenly spaced over the span):
+/// - five CIRO job-lifecycle transactions: submit_ai_job (JobSubmitted, job n), allocate_job (JobAllocated,
+///   job n−1), assign_job_to_worker (JobAssigned, job n−2), submit_job_result (JobCompleted, job n−5, or
+///   reverted with no event; failure rate 2–26 % depending on the worker) and distribute_rewards
+///   (PaymentReleased, job n−6, unless its result reverted). Jobs go to 100 workers, skewed (u² picks).
+/// - "other" traffic whose count follows the UTC hour of day (peak 16:00, half at 04:00) and weekday
+///   (weekends 25 % lighter), drawn from 15 functions on 8 contracts by weight (see <see cref="Functions"/>).
+/// - every transaction emits the fee Transfer event (as Starknet does, reverted or not), plus its function's
+///   events; 3 % pay in WEI; half the swaps are approve+swap multicalls.
+/// Random draws are hashint8 of (block, tx, stream), so a block is the same whichever chunk generates it.
 /// </summary>
 public static class ChainGenerator
 {
-    public static byte[] Felt(long v) { var b = new byte[32]; System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(24), v); return b; }
+    public const int Workers = 100;
+    private const int LifecycleEvents = 10; // five lifecycle txs, each with its fee Transfer and (mostly) one event
 
-    public static async Task<(long Events, long Blocks, DateTimeOffset Head)> GenerateAsync(NpgsqlDataSource db, long targetEvents, DateTimeOffset start, TimeSpan span)
+    /// <summary>(name, contract, weight, base L2 gas, events it emits). Lifecycle functions first (ids 0–4).</summary>
+    public static readonly (string Name, long Contract, double Weight, long L2Gas, string[] Events)[] Functions =
+    [
+        ("submit_ai_job", 0xc1a0, 0, 1_200_000, ["JobSubmitted"]),
+        ("allocate_job", 0xc1a1, 0, 900_000, ["JobAllocated"]),
+        ("assign_job_to_worker", 0xc1a0, 0, 700_000, ["JobAssigned"]),
+        ("submit_job_result", 0xc1a0, 0, 1_500_000, ["JobCompleted"]),
+        ("distribute_rewards", 0xc1a0, 0, 1_100_000, ["PaymentReleased"]),
+        ("transfer", 0x4718, 30, 350_000, ["Transfer"]),
+        ("approve", 0x4718, 8, 250_000, ["Approval"]),
+        ("transfer", 0x49d3, 10, 350_000, ["Transfer"]),
+        ("swap_exact_tokens_for_tokens", 0x41fd, 12, 2_400_000, ["Transfer", "Transfer", "Swap"]),
+        ("add_liquidity", 0x41fd, 3, 3_100_000, ["Transfer", "Transfer", "Mint"]),
+        ("deposit", 0x2545, 4, 1_800_000, ["Transfer", "Deposit"]),
+        ("withdraw", 0x2545, 3, 1_900_000, ["Transfer", "Withdraw"]),
+        ("borrow", 0x2545, 2, 2_200_000, ["Transfer", "Borrow"]),
+        ("mint", 0x7e57, 3, 1_300_000, ["Transfer"]),
+        ("transfer_from", 0x7e57, 2, 600_000, ["Transfer"]),
+        ("update_price", 0x0a1e, 5, 500_000, ["PriceUpdate"]),
+        ("execute_upgrade", 0x0ac1, 1, 4_000_000, []),
+        ("register_worker", 0xc1a1, 0.2, 900_000, ["WorkerRegistered"]),
+        ("stake", 0xc1a1, 0.05, 800_000, ["StakeAdded"]),
+        ("claim_rewards", 0xc1a0, 1, 700_000, ["Transfer"]),
+    ];
+
+    /// <summary>Mean events of one "other" transaction: its fee Transfer plus its function's events.</summary>
+    public static double EventsPerOtherTx
     {
-        var blocks = (long)(targetEvents / 3.6);
+        get
+        {
+            var others = Functions.Skip(5).ToList();
+            return 1 + others.Sum(f => f.Weight * f.Events.Length) / others.Sum(f => f.Weight);
+        }
+    }
+
+    public static async Task<(long Events, long Blocks, DateTimeOffset Head, double Interval)> GenerateAsync(
+        NpgsqlDataSource db, long targetEvents, DateTimeOffset start, TimeSpan span, Action<string> log)
+    {
+        // ~50 events per block: at 50M events that is ~1M blocks, one every ~32 s, and ~12.5M transactions.
+        var blocks = Math.Max(1000, targetEvents / 50);
         var interval = span.TotalSeconds / blocks;
-        await using var connection = await db.OpenConnectionAsync();
-        await using (var parts = new NpgsqlCommand("select ciro.ensure_partitions($1, $2)", connection))
+        var othersPerBlock = Math.Max(0, ((double)targetEvents / blocks - LifecycleEvents) / EventsPerOtherTx);
+        await using (var connection = await db.OpenConnectionAsync())
         {
-            parts.Parameters.AddWithValue(start);
-            parts.Parameters.AddWithValue(start + span + TimeSpan.FromDays(2));
-            await parts.ExecuteNonQueryAsync();
+            await ExecAsync(connection, "select ciro.ensure_partitions($1, $2)", start, start + span + TimeSpan.FromDays(2));
+            await ExecAsync(connection, GeneratorSql.Setup(Functions, Workers));
         }
-        long events = 0;
-        await using (var b = await connection.BeginBinaryImportAsync("copy ciro.blocks from stdin (format binary)"))
+        var watch = Stopwatch.StartNew();
+        long done = 0;
+        // One day of blocks per statement: big enough to amortise planning, small enough to report progress.
+        var chunk = (long)Math.Ceiling(86400 / interval);
+        async Task FillAsync(long from, long to)
         {
-            for (long n = 0; n < blocks; n++)
+            await using var connection = await db.OpenConnectionAsync();
+            for (var a = from; a < to; a += chunk)
             {
-                await BlockRowAsync(b, n, start.AddSeconds(n * interval));
-            }
-            await b.CompleteAsync();
-        }
-        await using (var t = await connection.BeginBinaryImportAsync("copy ciro.transactions from stdin (format binary)"))
-        {
-            for (long n = 0; n < blocks; n++)
-            {
-                var time = start.AddSeconds(n * interval);
-                for (var i = 0; i < 4; i++)
+                var b = Math.Min(to, a + chunk);
+                await ExecAsync(connection, GeneratorSql.Chunk, a, b, start, interval, othersPerBlock);
+                if (Interlocked.Add(ref done, b - a) * 12 / blocks != (done - (b - a)) * 12 / blocks)
                 {
-                    await TxRowAsync(t, n, time, i);
+                    log($"  generated {done:N0}/{blocks:N0} blocks in {watch.Elapsed.TotalSeconds:F0} s");
                 }
             }
-            await t.CompleteAsync();
         }
-        await using (var c = await connection.BeginBinaryImportAsync("copy ciro.tx_calls from stdin (format binary)"))
+        var half = blocks / 2;
+        await Task.WhenAll(Task.Run(() => FillAsync(0, half)), Task.Run(() => FillAsync(half, blocks)));
+        await using (var connection = await db.OpenConnectionAsync())
         {
-            for (long n = 0; n < blocks; n++)
-            {
-                var time = start.AddSeconds(n * interval);
-                for (var i = 0; i < 4; i++)
-                {
-                    await c.WriteRowAsync(default, n, time, i, 0, 1, Felt(i == 3 ? 0x333 : 0x111), Felt(1000 + i + (n % 5) * 10), Function(i, n));
-                }
-            }
-            await c.CompleteAsync();
+            await ExecAsync(connection, "vacuum analyze");
+            await using var count = new NpgsqlCommand("select count(*) from ciro.events", connection);
+            var events = (long)(await count.ExecuteScalarAsync())!;
+            return (events, blocks, start.AddSeconds((blocks - 1) * interval), interval);
         }
-        await using (var e = await connection.BeginBinaryImportAsync("copy ciro.events from stdin (format binary)"))
-        {
-            for (long n = 0; n < blocks; n++)
-            {
-                var time = start.AddSeconds(n * interval);
-                var index = 0;
-                foreach (var (tx, name, json) in Events(n))
-                {
-                    await e.StartRowAsync();
-                    await e.WriteAsync(n, NpgsqlDbType.Bigint);
-                    await e.WriteAsync(time, NpgsqlDbType.TimestampTz);
-                    await e.WriteAsync(tx, NpgsqlDbType.Integer);
-                    await e.WriteAsync(index++, NpgsqlDbType.Integer);
-                    await e.WriteAsync(Felt(n * 4 + tx), NpgsqlDbType.Bytea);
-                    await e.WriteAsync(Felt(tx == 3 ? 0x333 : 0x111), NpgsqlDbType.Bytea);
-                    await e.WriteAsync(Felt(name.Length), NpgsqlDbType.Bytea);
-                    await e.WriteAsync(name, NpgsqlDbType.Text);
-                    await e.WriteAsync(new[] { Felt(name.Length) }, NpgsqlDbType.Array | NpgsqlDbType.Bytea);
-                    await e.WriteAsync(Array.Empty<byte[]>(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
-                    await e.WriteAsync(json, NpgsqlDbType.Jsonb);
-                    events++;
-                }
-            }
-            await e.CompleteAsync();
-        }
-        await using (var analyze = new NpgsqlCommand("analyze", connection))
-        {
-            await analyze.ExecuteNonQueryAsync();
-        }
-        return (events, blocks, start.AddSeconds((blocks - 1) * interval));
     }
 
-    public static string Function(int i, long n) => i switch { 0 => "submit_ai_job", 1 => "assign_job_to_worker", 2 => "submit_job_result", _ => "transfer" } + (n % 5 == 0 ? "" : "_v" + n % 5);
-
-    public static string Worker(long job) => "0x" + (0xa00 + job % 50).ToString("x");
-
-    public static bool Reverted(long n) => n % 10 == 7;
-
-    public static IEnumerable<(int Tx, string Name, string Json)> Events(long n)
+    /// <summary>Writes block <paramref name="number"/> (same shape as the history) in the caller's transaction.</summary>
+    public static async Task WriteBlockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long number, DateTimeOffset start, double interval, double othersPerBlock)
     {
-        yield return (0, "JobSubmitted", $$"""{"job_id":"{{n}}","client":"0xc1","payment":"1000"}""");
-        if (n >= 2)
+        await using var command = new NpgsqlCommand(GeneratorSql.Chunk, connection, tx);
+        foreach (var value in new object[] { number, number + 1, start, interval, othersPerBlock })
         {
-            yield return (1, "JobAssigned", $$"""{"job_id":"{{n - 2}}","worker":"{{Worker(n - 2)}}"}""");
+            command.Parameters.AddWithValue(value);
         }
-        if (n >= 5 && !Reverted(n))
-        {
-            yield return (2, "JobCompleted", $$"""{"job_id":"{{n - 5}}","worker":"{{Worker(n - 5)}}"}""");
-        }
-        yield return (3, "Transfer", """{"from":"0xc1","to":"0xc2","value":"5"}""");
+        await command.ExecuteNonQueryAsync();
     }
 
-    public static async Task BlockRowAsync(NpgsqlBinaryImporter b, long n, DateTimeOffset time)
+    public static double OthersPerBlock(long targetEvents, long blocks) =>
+        Math.Max(0, ((double)targetEvents / blocks - LifecycleEvents) / EventsPerOtherTx);
+
+    private static async Task ExecAsync(NpgsqlConnection connection, string sql, params object[] values)
     {
-        await b.WriteRowAsync(default, n, Felt(n + 1_000_000), Felt(n + 999_999), time, Felt(0x5e9),
-            10m, 1m, 20m, 2m, 30m, 3m, 4, n >= 5 && !Reverted(n) ? 4 : 3, 0L, 400L, 40_000L + n % 1000, "ACCEPTED_ON_L2", "0.14.1");
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        foreach (var value in values)
+        {
+            command.Parameters.AddWithValue(value);
+        }
+        await command.ExecuteNonQueryAsync();
     }
 
-    public static async Task TxRowAsync(NpgsqlBinaryImporter t, long n, DateTimeOffset time, int i)
-    {
-        var reverted = i == 2 && Reverted(n);
-        await t.WriteRowAsync(default, n, time, i, Felt(n * 4 + i), "INVOKE", "0x3", Felt(i == 2 ? 0xa00 + (n - 5) % 50 : 0xd1 + i),
-            (decimal)(1000 + n % 97 * 10), "FRI", 0L, 100L, 10_000L + (n * 7 + i * 13) % 1000, reverted ? "REVERTED" : "SUCCEEDED", reverted ? "boom" : null, 1);
-    }
+    public static string Hex(long v) => "0x" + v.ToString("x", CultureInfo.InvariantCulture);
 }

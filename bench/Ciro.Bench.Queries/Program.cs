@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 // bench/run queries [--events N]: everything on 127.0.0.1, a throwaway PostgreSQL, stops by itself.
-var events = 2_000_000L;
+var events = 50_000_000L;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--events" && i + 1 < args.Length && long.TryParse(args[++i], out var n) && n >= 10_000)
@@ -26,13 +26,14 @@ for (var i = 0; i < args.Length; i++)
 }
 
 await using var postgres = await LocalPostgres.StartAsync();
+await PostgresTuning.ApplyAsync(postgres);
 await using var db = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
 await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
 var start = new DateTimeOffset(2025, 1, 6, 0, 0, 0, TimeSpan.Zero);
 var watch = Stopwatch.StartNew();
-var (generated, blocks, head) = await ChainGenerator.GenerateAsync(db, events, start, TimeSpan.FromDays(365));
+var (generated, blocks, head, interval) = await ChainGenerator.GenerateAsync(db, events, start, TimeSpan.FromDays(365), Console.WriteLine);
 Console.WriteLine($"generated {generated:N0} raw events in {blocks:N0} blocks over 365 days in {watch.Elapsed.TotalSeconds:F0} s " +
-                  $"(the issue asks for 50M; this 2-core box used {generated:N0}: pass --events to change)");
+                  $"({generated / watch.Elapsed.TotalSeconds:N0} events/s, server-side INSERT … SELECT on 2 connections)");
 
 var metrics = new AnalyticsMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 var reconciler = new RollupReconciler(db, metrics, NullLogger<RollupReconciler>.Instance);
@@ -82,26 +83,13 @@ var pump = Task.Run(async () =>
     }
 });
 var lags = new List<double>();
-var interval = 365.0 * 86400 / blocks;
+var others = ChainGenerator.OthersPerBlock(events, blocks);
 for (var k = 0; k < 30; k++)
 {
     var number = blocks + k;
-    var time = start.AddSeconds(number * interval);
     await using var connection = await db.OpenConnectionAsync();
     await using var tx = await connection.BeginTransactionAsync();
-    await using (var b = await connection.BeginBinaryImportAsync("copy ciro.blocks from stdin (format binary)"))
-    {
-        await ChainGenerator.BlockRowAsync(b, number, time);
-        await b.CompleteAsync();
-    }
-    await using (var t = await connection.BeginBinaryImportAsync("copy ciro.transactions from stdin (format binary)"))
-    {
-        for (var i = 0; i < 4; i++)
-        {
-            await ChainGenerator.TxRowAsync(t, number, time, i);
-        }
-        await t.CompleteAsync();
-    }
+    await ChainGenerator.WriteBlockAsync(connection, tx, number, start, interval, others);
     await using (var notify = new NpgsqlCommand($$"""select pg_notify('ciro_blocks', '{"from":{{number}},"to":{{number}}}')""", connection, tx))
     {
         await notify.ExecuteNonQueryAsync();
@@ -123,16 +111,18 @@ return 0;
 
 static async Task<double> TimeAsync<T>(string name, Func<Task<T>> query, Func<T, long> rows)
 {
+    // 50 timed runs: with 20 the "p95" is the 19th sample, one stray GC or a neighbour's build away from the max.
+    const int Runs = 50;
     var first = await query(); // warm caches and plans; not counted
     var samples = new List<double>();
-    for (var i = 0; i < 20; i++)
+    for (var i = 0; i < Runs; i++)
     {
         var watch = Stopwatch.StartNew();
         await query();
         samples.Add(watch.Elapsed.TotalMilliseconds);
     }
     var (p50, p95) = Percentiles(samples);
-    Console.WriteLine($"{name}: p50 {p50:F1} ms, p95 {p95:F1} ms ({rows(first):N0} rows, 20 runs)");
+    Console.WriteLine($"{name}: p50 {p50:F1} ms, p95 {p95:F1} ms ({rows(first):N0} rows, {Runs} runs)");
     return p95;
 }
 
