@@ -69,6 +69,7 @@ public static class BackfillCommand
                 var (cursor, progressed) = await synchronizer.StepAsync(parsed.To, CancellationToken.None);
                 if (cursor >= parsed.To || !progressed)
                 {
+                    Console.WriteLine($"backfill: time: {synchronizer.TimeBreakdown}; GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s");
                     Console.WriteLine($"backfill: done through block {cursor} in {clock.Elapsed.TotalSeconds:F1} s");
                     return cursor >= parsed.To ? 0 : 1;
                 }

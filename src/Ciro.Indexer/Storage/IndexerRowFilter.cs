@@ -44,15 +44,19 @@ public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOp
     public IReadOnlyList<ContractCall> Calls(Transaction transaction) =>
         MulticallDecoder.TryDecode(transaction, out var calls) ? calls : [];
 
-    /// <summary>Event name (variant path) and decoded fields as JSON; both null when no ABI fits, in which case the
-    /// raw keys and data columns are the record (storing them twice as JSON would only cost space).</summary>
-    public (string? Name, string? DecodedJson) Describe(Event ev)
+    /// <summary>The event decoded by ABI (name = variant path, fields → the decoded JSONB), or null when no ABI
+    /// fits, in which case the raw keys and data columns are the record (storing them twice as JSON would only cost
+    /// space).</summary>
+    public DecodedEvent? Decode(Event ev)
     {
         if (ev.Keys.Count == 0)
         {
-            return (null, null);
+            return null;
         }
         var decoded = catalog.Decode(ev);
-        return decoded.IsDecoded ? (decoded.Name, CairoJson.EventPayloadJson(decoded)) : (null, null);
+        return decoded.IsDecoded ? decoded : null;
     }
+
+    /// <summary>The called function's name from the called contract's ABI, when the catalog has it.</summary>
+    public string? FunctionName(Felt contract, Felt selector) => catalog.FunctionName(contract, selector);
 }
