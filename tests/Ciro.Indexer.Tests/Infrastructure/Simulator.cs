@@ -83,6 +83,13 @@ public sealed class Simulator : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Seals the next blocks now (the timer is frozen in tests that need an exact head).</summary>
+    public async Task AdvanceAsync(int blocks)
+    {
+        using var response = await _http.PostAsJsonAsync("/admin/advance", new { blocks });
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>POST /admin/scenario {"name": "rpc-faults", "parameters": {...}} (kind "none" clears).</summary>
     public async Task SetFaultsAsync(string kind, double probability = 1, int latencyMs = 50, int retryAfterSeconds = 0)
     {
