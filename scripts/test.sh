@@ -29,7 +29,7 @@ leftover=""
 for environ in /proc/[0-9]*/environ; do
   pid=${environ#/proc/}; pid=${pid%/environ}
   [ "$pid" = "$$" ] && continue
-  if tr '\0' '\n' < "$environ" 2>/dev/null | grep -qx "CIRO_TEST_RUN=$run_id"; then
+  if { tr '\0' '\n' < "$environ"; } 2>/dev/null | grep -qx "CIRO_TEST_RUN=$run_id"; then
     leftover+="$pid $(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null | cut -c1-200)"$'\n'
   fi
 done
