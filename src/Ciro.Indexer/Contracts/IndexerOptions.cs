@@ -20,6 +20,19 @@ public sealed class IndexerOptions : IValidatableObject
     /// <summary>How long to wait for a new head when caught up.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Subscribe to new heads over the node's websocket (Starknet:WebSocketUrl, or ws://host:port/ws
+    /// derived from Starknet:RpcUrl when that is absent) so a new block wakes the follower at once. Polling stays the
+    /// fallback whenever the socket is unavailable.</summary>
+    public bool UseWebSocket { get; set; } = true;
+
+    /// <summary>Safety-net poll while the newHeads subscription is open (never shorter than PollInterval).</summary>
+    public TimeSpan PollIntervalWhileSubscribed { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>First wait before reconnecting a failed websocket; doubles per consecutive failure.</summary>
+    public TimeSpan WebSocketRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxWebSocketRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>First wait after a failed step (RPC or database); doubles per consecutive failure.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -52,6 +65,10 @@ public sealed class IndexerOptions : IValidatableObject
         if (ConfirmationDepth is < 0 or > 1000)
         {
             yield return new ValidationResult($"Indexer:ConfirmationDepth = {ConfirmationDepth} must be between 0 and 1000.", [nameof(ConfirmationDepth)]);
+        }
+        if (WebSocketRetryDelay <= TimeSpan.Zero || MaxWebSocketRetryDelay < WebSocketRetryDelay)
+        {
+            yield return new ValidationResult($"Indexer:WebSocketRetryDelay = {WebSocketRetryDelay} must be positive and at most Indexer:MaxWebSocketRetryDelay = {MaxWebSocketRetryDelay}.", [nameof(WebSocketRetryDelay)]);
         }
         if (MaxReorgDepth < 1)
         {

@@ -48,9 +48,11 @@ public static class Extensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<IndexerReadiness>();
         builder.Services.AddSingleton<ReindexRequests>();
+        builder.Services.AddSingleton<HeadSignal>();
         builder.Services.AddHealthChecks().AddCheck<IndexerReadiness>("indexer");
         builder.Services.AddHostedService<SchemaMigrationService>();
         builder.Services.AddHostedService<ChainFollower>();
+        builder.Services.AddHostedService<HeadSubscriber>();
     }
 
     private static ContractCatalog CreateCatalog(IndexerOptions options)

@@ -15,6 +15,7 @@ public sealed class ChainFollower(
     ReindexRequests reindexRequests,
     IndexerMetrics metrics,
     IndexerReadiness readiness,
+    HeadSignal headSignal,
     IOptions<IndexerOptions> options,
     ILogger<ChainFollower> logger) : BackgroundService
 {
@@ -74,8 +75,21 @@ public sealed class ChainFollower(
             }
             if (!progressed)
             {
-                await Task.Delay(options.Value.PollInterval, ct);
+                await headSignal.WaitAsync(WaitInterval(target), ct);
             }
         }
     }
+
+    /// <summary>Caught up: with a live newHeads subscription the timer is only a safety net (a notification
+    /// wakes the loop); without one, or when the node announced a head its starknet_blockNumber did not show yet
+    /// (e.g. another node behind a balancer), poll at the normal interval.</summary>
+    private TimeSpan WaitInterval(ulong target)
+    {
+        var o = options.Value;
+        var head = (long)target + o.ConfirmationDepth;
+        return headSignal.Subscribed && headSignal.AnnouncedHead <= head ? SubscribedPollInterval(o) : o.PollInterval;
+    }
+
+    public static TimeSpan SubscribedPollInterval(IndexerOptions o) =>
+        o.PollIntervalWhileSubscribed > o.PollInterval ? o.PollIntervalWhileSubscribed : o.PollInterval;
 }

@@ -10,6 +10,7 @@ public sealed class IndexerMetrics
     private long _headLagBlocks;
     private double _headLagSeconds;
     private int _isLeader;
+    private int _webSocketConnected;
 
     public IndexerMetrics(IMeterFactory meterFactory)
     {
@@ -25,6 +26,9 @@ public sealed class IndexerMetrics
         CommitLatency = meter.CreateHistogram<double>("ciro.indexer.commit_latency", unit: "ms", description: "Block timestamp to commit, when following the head");
         meter.CreateObservableGauge("ciro.indexer.head_lag_blocks", () => Interlocked.Read(ref _headLagBlocks), unit: "{block}");
         meter.CreateObservableGauge("ciro.indexer.head_lag_seconds", () => Volatile.Read(ref _headLagSeconds), unit: "s");
+        HeadNotifications = meter.CreateCounter<long>("ciro.indexer.head_notifications", description: "newHeads and reorg notifications received over the websocket (tag kind)");
+        WebSocketFailures = meter.CreateCounter<long>("ciro.indexer.websocket_failures", description: "Websocket connects, subscriptions or open subscriptions that failed (tag stage); polling covers meanwhile");
+        meter.CreateObservableGauge("ciro.indexer.websocket_connected", () => Volatile.Read(ref _webSocketConnected), description: "1 while the newHeads subscription is open");
         meter.CreateObservableGauge("ciro.indexer.leader", () => Volatile.Read(ref _isLeader), description: "1 when this replica holds the writer lease");
     }
 
@@ -37,6 +41,10 @@ public sealed class IndexerMetrics
     public Counter<long> BrokenBatches { get; }
     public Histogram<double> BatchDuration { get; }
     public Histogram<double> CommitLatency { get; }
+    public Counter<long> HeadNotifications { get; }
+    public Counter<long> WebSocketFailures { get; }
+
+    public void SetWebSocketConnected(bool connected) => Volatile.Write(ref _webSocketConnected, connected ? 1 : 0);
 
     public void SetHeadLag(long blocks, double seconds)
     {
