@@ -18,6 +18,7 @@ public sealed class IndexerHost : IAsyncDisposable
     private readonly IHost _host;
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, double> _sums = new();
+    private readonly ConcurrentDictionary<string, double> _last = new();
     private readonly ConcurrentQueue<string> _log;
 
     private IndexerHost(IHost host, ConcurrentQueue<string> log)
@@ -83,9 +84,17 @@ public sealed class IndexerHost : IAsyncDisposable
 
     public IEnumerable<KeyValuePair<string, double>> Measurements => _sums.OrderBy(p => p.Key);
 
+    /// <summary>Current value of an observable gauge (null: not reported).</summary>
+    public double? Gauge(string instrument)
+    {
+        _listener.RecordObservableInstruments();
+        return _last.TryGetValue(instrument, out var value) ? value : null;
+    }
+
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         _sums.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
+        _last[instrument.Name] = value;
         foreach (var tag in tags)
         {
             _sums.AddOrUpdate($"{instrument.Name}|{tag.Key}={tag.Value}", value, (_, old) => old + value);
