@@ -42,7 +42,7 @@ public static class CiroEventTable
             Assert.True(cells.Length == 6, $"Unexpected CIRO table row (want 6 cells): {line}");
             events.Add(new CiroEvent(
                 contract, cells[0], Fields(cells[1]), Fields(cells[2]),
-                LayoutCount(cells[3]) - 1, LayoutCount(cells[4]), SnKeccak.Normalize(cells[5])));
+                LayoutCount(cells[3]) - 1, LayoutCount(cells[4]), Felt.Parse(cells[5]).ToString()));
         }
 
         return events;

@@ -11,7 +11,6 @@ public static class RepoPaths
     public static string AbiDir => Path.Combine(Contracts, "abi");
     public static string Shared => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
     public static string CiroEventsMd => Path.Combine(Shared, "starknet", "ciro_events.md");
-    public static string SelectorVectors => Path.Combine(Shared, "starknet", "vectors", "selectors.json");
 
     // Walk up from the test binaries: the repo is the first folder with contracts/ whose parent
     // also holds shared/ (the layout on developer machines and in CI).
