@@ -25,20 +25,12 @@ public static class IncidentsApi
         };
         if (dbState == "?")
         {
-            return TypedResults.Problem(Problem("state", state, "must be open, resolved or all"));
+            return TypedResults.Problem(FieldProblem.Invalid("state", state, "must be open, resolved or all"));
         }
         if (limit is < 1 or > 500)
         {
-            return TypedResults.Problem(Problem("limit", limit, "must be between 1 and 500"));
+            return TypedResults.Problem(FieldProblem.Invalid("limit", limit, "must be between 1 and 500"));
         }
         return TypedResults.Ok(await store.ListAsync(dbState, limit, ct));
     }
-
-    private static ProblemDetails Problem(string field, object? value, string rule) => new()
-    {
-        Status = 400,
-        Title = $"Invalid '{field}'",
-        Detail = $"'{field}' = '{value}' {rule}.",
-        Extensions = { ["field"] = field },
-    };
 }

@@ -2,24 +2,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Ciro.Analytics.Apis;
 
-/// <summary>ProblemDetails that name the offending field and value, so a caller can fix the request.</summary>
+/// <summary>Analytics' ProblemDetails: bad fields (shared shape) and "nothing indexed yet".</summary>
 public static class ApiProblems
 {
-    public static ProblemDetails InvalidField(string field, object? value, string rule)
-    {
-        var shown = value?.ToString() ?? "(missing)";
-        if (shown.Length > 100)
-        {
-            shown = shown[..100] + "…";
-        }
-        return new ProblemDetails
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = $"Invalid '{field}'",
-            Detail = $"'{field}' = '{shown}' {rule}.",
-            Extensions = { ["field"] = field },
-        };
-    }
+    /// <summary>See <see cref="FieldProblem"/>: the shape every Ciro service uses for a bad field.</summary>
+    public static ProblemDetails InvalidField(string field, object? value, string rule) => FieldProblem.Invalid(field, value, rule);
 
     public static ProblemDetails NoBlocksYet() => new()
     {

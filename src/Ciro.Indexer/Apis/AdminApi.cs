@@ -27,13 +27,7 @@ public static class AdminApi
     {
         if (request?.FromBlock is not { } fromBlock)
         {
-            return TypedResults.BadRequest(new ProblemDetails
-            {
-                Status = 400,
-                Title = "Invalid 'fromBlock'",
-                Detail = "'fromBlock' is required: the first block to index again.",
-                Extensions = { ["field"] = "fromBlock" },
-            });
+            return TypedResults.BadRequest(FieldProblem.Invalid("fromBlock", null, "is required: the first block to index again"));
         }
         requests.Request(fromBlock);
         return TypedResults.Accepted("/admin/cursor");
