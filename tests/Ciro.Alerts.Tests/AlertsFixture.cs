@@ -1,10 +1,8 @@
-using Ciro.Storage;
 using Ciro.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Ciro.Alerts.Tests;
@@ -24,10 +22,8 @@ public sealed class AlertsFixture : IAsyncLifetime
     /// <summary>A fresh migrated database, for one test.</summary>
     public async Task<string> NewDatabaseAsync()
     {
-        var connectionString = await Postgres.CreateDatabaseAsync();
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        return connectionString;
+        await using var dataSource = await Postgres.CreateMigratedDatabaseAsync();
+        return dataSource.ConnectionString;
     }
 
     public WebApplicationFactory<Ciro.Analytics.Queries.AnalyticsQueries> Analytics(string database) =>

@@ -1,8 +1,6 @@
-using Ciro.Storage;
 using Ciro.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Ciro.Analytics.Tests;
@@ -27,13 +25,7 @@ public sealed class AnalyticsFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh database with every migration applied (the indexer's and ours).</summary>
-    public async Task<NpgsqlDataSource> NewDatabaseAsync()
-    {
-        var connectionString = await Postgres.CreateDatabaseAsync();
-        var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        return dataSource;
-    }
+    public Task<NpgsqlDataSource> NewDatabaseAsync() => Postgres.CreateMigratedDatabaseAsync();
 
     public WebApplicationFactory<Program> App(NpgsqlDataSource dataSource, params (string Key, string Value)[] settings)
     {

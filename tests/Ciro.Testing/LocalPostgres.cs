@@ -95,6 +95,14 @@ public sealed class LocalPostgres : IAsyncDisposable, IDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>A fresh database with every migration applied, as the indexer leaves it at start.</summary>
+    public async Task<NpgsqlDataSource> CreateMigratedDatabaseAsync()
+    {
+        var dataSource = NpgsqlDataSource.Create(await CreateDatabaseAsync());
+        await new Ciro.Storage.SchemaMigrator(dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<Ciro.Storage.SchemaMigrator>.Instance).MigrateAsync();
+        return dataSource;
+    }
+
     private static string[] Wrap(bool asRoot, params string[] command) =>
         asRoot ? ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. command] : command;
 
