@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent machine and build set-up shared by scripts/run.sh and scripts/test.sh. Argument: what to build.
-# Installs what is missing (Debian packages, the smtp4dev tool, npm packages), builds the dashboard and the
-# solution. Safe to run again: each step checks before it acts.
+# Installs what is missing (Debian packages, the smtp4dev tool, npm packages of the dashboard and of the
+# starknet.js suite), builds the dashboard and the solution. Safe to run again: each step checks before it acts.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -44,6 +44,18 @@ if [ -f "$client/package.json" ]; then
   if [ ! -f src/Ciro.Web/wwwroot/index.html ] || [ -n "$(find "$client/src" "$client/index.html" "$client/package.json" -newer src/Ciro.Web/wwwroot/index.html -print -quit 2>/dev/null)" ]; then
     log "building the dashboard"
     (cd "$client" && npm run build --silent >/dev/null)
+  fi
+fi
+
+# The starknet.js conformance suite (tests/starknetjs): its npm packages, pinned by its lock file.
+conformance=tests/starknetjs
+if [ -f "$conformance/package.json" ]; then
+  stamp="$conformance/node_modules/.ciro-lock-hash"
+  hash="$(sha256sum "$conformance/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+    log "installing starknet.js conformance npm packages"
+    (cd "$conformance" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$hash" > "$stamp"
   fi
 fi
 

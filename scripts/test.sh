@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the .NET solution (unit, functional, the whole-stack AppHost test, the browser test) and
-# the dashboard's unit tests, then prints one line "tests: N passed, M failed".
+# Runs every test: the .NET solution (unit, functional, the whole-stack AppHost test, the browser test), the
+# starknet.js conformance suite and the dashboard's unit tests, then prints one line "tests: N passed, M failed".
 # Tests start their own PostgreSQL/Redis/SMTP on free ports and stop them; nothing needs to run beforehand.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +13,10 @@ mkdir -p "$results"
 status=0
 export CIRO_TEST_RUN="$(date +%s)-$$-$RANDOM"
 dotnet test CiroAspire.sln --no-build -nologo -v q --logger "trx" --results-directory "$results" || status=1
+# starknet.js against the chain simulator it starts (and stops) itself; still under CIRO_TEST_RUN so a simulator
+# left running is caught below. The spec reporter's output goes to a log beside the junit file.
+(cd tests/starknetjs && node --test --test-reporter=junit --test-reporter-destination="$results/starknetjs-junit.xml" \
+  --test-reporter=spec --test-reporter-destination="$results/starknetjs.log") || status=1
 run_id="$CIRO_TEST_RUN"
 export -n CIRO_TEST_RUN
 bash contracts/check.sh || status=1

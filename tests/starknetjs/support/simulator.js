@@ -1,0 +1,110 @@
+// Starts the chain simulator (the built Ciro.ChainSimulator.dll) on a free loopback port with a fixed seed and
+// genesis time, and stops it again. The block timer is set to ten minutes so the chain does not move while a
+// suite reads it: every block a test sees was pre-generated at start, and the head is the same for all calls.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const defaultDll = resolve(repoRoot, 'src/Ciro.ChainSimulator/bin/Debug/net10.0/Ciro.ChainSimulator.dll');
+
+/** The settings every suite runs with; tests compare against them (chain id, addresses). */
+export const settings = {
+  Seed: 7,
+  StartTimestamp: 1_760_000_000,
+  PregenerateBlocks: 60,
+  BlockIntervalMs: 600_000,
+  ChainId: 'SN_CIRO_JS',
+  L1AcceptedLag: 32,
+  MaxChunkSize: 1024,
+  MaxFilterKeys: 16,
+  JobManagerAddress: '0x00bf025663b8a7c7e43393f082b10afe66bd9ddb06fb5e521e3adbcf693094bd',
+  CdcPoolAddress: '0x05f73c551dbfda890090c8ee89858992dfeea9794a63ad83e6b1706e9836aeba',
+  FeeTokenAddress: '0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d',
+};
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs the simulator until stop(). Returns { url, rpcUrl, admin(path), stop() }.
+ * A loaded machine may take a while to start .NET: the wait is generous and fails with the process's output.
+ */
+export async function startSimulator(overrides = {}) {
+  const dll = process.env.CIRO_SIMULATOR_DLL ?? defaultDll;
+  if (!existsSync(dll)) {
+    throw new Error(`chain simulator not built: ${dll} is missing (run: dotnet build src/Ciro.ChainSimulator)`);
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const args = [dll, '--urls', url, '--Logging:LogLevel:Default=Warning'];
+  for (const [key, value] of Object.entries({ ...settings, ...overrides })) {
+    args.push(`--Simulator:${key}=${value}`);
+  }
+  const child = spawn('dotnet', args, { cwd: dirname(dll), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk) => { output = (output + chunk).slice(-8000); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  // If the test process dies without running stop(), the simulator must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const done = await Promise.race([exited, sleep(20_000).then(() => null)]);
+    if (done === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`chain simulator exited with ${child.exitCode} before serving:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${url}/admin/state`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`chain simulator did not answer ${url}/admin/state within 120 s:\n${output}`);
+    }
+    await sleep(250);
+  }
+
+  const admin = async (path) => {
+    const res = await fetch(`${url}/admin${path}`);
+    if (!res.ok) throw new Error(`GET /admin${path}: HTTP ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const adminPost = async (path, body) => {
+    const res = await fetch(`${url}/admin${path}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`POST /admin${path}: HTTP ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return { url, rpcUrl: `${url}/rpc`, admin, adminPost, stop };
+}
