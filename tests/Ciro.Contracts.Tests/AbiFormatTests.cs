@@ -4,7 +4,7 @@ namespace Ciro.Contracts.Tests;
 
 /// <summary>
 /// Our hand-written ABIs must have the exact shape the Cairo compiler emits. The same checks run
-/// on the real compiler output kept in shared/starknet/abi, so the rules themselves are tested.
+/// on the real compiler output kept in tests/TestData/starknet/abi, so the rules themselves are tested.
 /// </summary>
 public class AbiFormatTests
 {
@@ -26,8 +26,8 @@ public class AbiFormatTests
         "contracts/abi/JobManager.abi.json",
         "contracts/abi/CDCPool.abi.json",
         "contracts/abi/MetricsRegistry.abi.json",
-        "shared/starknet/abi/starknetid_identity_flat_components.abi.json",
-        "shared/starknet/abi/layerakira_exchange_sepolia_nested_components.abi.json",
+        "tests/TestData/starknet/abi/starknetid_identity_flat_components.abi.json",
+        "tests/TestData/starknet/abi/layerakira_exchange_sepolia_nested_components.abi.json",
     };
 
     [Theory]
@@ -97,9 +97,7 @@ public class AbiFormatTests
 
     private static List<JsonObject> Load(string relative)
     {
-        var path = relative.StartsWith("shared/", StringComparison.Ordinal)
-            ? Path.Combine(RepoPaths.Shared, relative["shared/".Length..])
-            : Path.Combine(RepoPaths.RepoRoot, relative);
+        var path = Path.Combine(RepoPaths.RepoRoot, relative);
         Assert.True(File.Exists(path), $"missing {path}");
         return ((JsonArray)JsonNode.Parse(File.ReadAllText(path))!).Select(e => e!.AsObject()).ToList();
     }

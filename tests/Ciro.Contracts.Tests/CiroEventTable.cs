@@ -7,7 +7,7 @@ public sealed record CiroField(string Name, string Type)
     public override string ToString() => $"{Name}: {Type}";
 }
 
-/// <summary>One row of the JobManager / CDCPool tables in shared/starknet/ciro_events.md.</summary>
+/// <summary>One row of the JobManager / CDCPool tables in tests/TestData/starknet/ciro_events.md.</summary>
 public sealed record CiroEvent(
     string Contract, string Name, IReadOnlyList<CiroField> Keys, IReadOnlyList<CiroField> Data,
     int KeyFelts, int DataFelts, string Selector);

@@ -3,7 +3,7 @@ namespace Ciro.Contracts.Tests;
 /// <summary>
 /// JobManager and CDCPool must emit the real CIRO events: same variant names (keys[0]), same
 /// #[key]/data split, field names, order and types, hence the same felt layout. The reference is
-/// shared/starknet/ciro_events.md, read at test time.
+/// tests/TestData/starknet/ciro_events.md, read at test time.
 /// </summary>
 public class CiroEventsTests
 {

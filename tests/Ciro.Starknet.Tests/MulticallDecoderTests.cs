@@ -8,7 +8,7 @@ namespace Ciro.Starknet.Tests;
 
 public sealed class MulticallDecoderTests
 {
-    private static readonly BlockWithReceipts Block3100000 = JsonDocument.Parse(SharedData.Read("rpc", "sepolia", "getBlockWithReceipts_3100000.json"))
+    private static readonly BlockWithReceipts Block3100000 = JsonDocument.Parse(TestData.Read("starknet", "rpc", "sepolia", "getBlockWithReceipts_3100000.json"))
         .RootElement.GetProperty("result").Deserialize(StarknetJsonContext.Default.BlockWithReceipts)!;
 
     private static readonly Felt Target = Felt.Parse("0x2a730fc5366a8932645ada40338487d5c272294d70a43dc2d53f03534f418ea");

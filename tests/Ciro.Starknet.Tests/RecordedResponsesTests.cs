@@ -6,7 +6,7 @@ using Ciro.Starknet.Rpc.Subscriptions;
 
 namespace Ciro.Starknet.Tests;
 
-/// <summary>Every file under shared/starknet/rpc parses into its model, with values spot-checked. A new file that
+/// <summary>Every file under tests/TestData/starknet/rpc parses into its model, with values spot-checked. A new file that
 /// nobody mapped here fails <see cref="Every_recorded_file_is_covered"/>.</summary>
 public sealed class RecordedResponsesTests
 {
@@ -40,7 +40,7 @@ public sealed class RecordedResponsesTests
 
     private static IEnumerable<string> RecordedFiles()
     {
-        var root = SharedData.PathOf("rpc");
+        var root = TestData.Path("starknet", "rpc");
         return Directory.EnumerateFiles(root, "*.json", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
@@ -59,7 +59,7 @@ public sealed class RecordedResponsesTests
     public void Recorded_file_parses(string relativePath)
     {
         Assert.True(Checks.TryGetValue(relativePath, out var check), $"no check for {relativePath}");
-        check(SharedData.ReadBytes("rpc", relativePath));
+        check(TestData.ReadBytes("starknet", "rpc", relativePath));
     }
 
     private static T Result<T>(byte[] json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string method) =>

@@ -17,7 +17,7 @@ public sealed class RpcClientBasicsTests
     public async Task Block_with_receipts_from_recorded_sepolia_response()
     {
         await using var server = await TestRpcServer.StartAsync(
-            TestRpcServer.Json(SharedData.Read("rpc", "sepolia", "getBlockWithReceipts_3100000.json")));
+            TestRpcServer.Json(TestData.Read("starknet", "rpc", "sepolia", "getBlockWithReceipts_3100000.json")));
         var block = await Client(server).GetBlockWithReceiptsAsync(BlockId.Number(3_100_000));
 
         Assert.Equal(Felt.Parse("0x1640b846e71502526539c32c8420cd7cb0f28d83ece2e6e71aeaf7c97960bb2"), block.BlockHash);

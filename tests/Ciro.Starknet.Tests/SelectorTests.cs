@@ -6,7 +6,7 @@ public sealed class SelectorTests
 {
     public static TheoryData<string, string> Vectors()
     {
-        using var document = JsonDocument.Parse(SharedData.Read("vectors", "selectors.json"));
+        using var document = JsonDocument.Parse(TestData.Read("starknet", "vectors", "selectors.json"));
         var data = new TheoryData<string, string>();
         foreach (var entry in document.RootElement.EnumerateArray())
         {

@@ -63,7 +63,7 @@ public sealed class WebSocketSubscriptionTests
 
     private static string Recorded(string file)
     {
-        var json = SharedData.Read("rpc", "ws", file);
+        var json = TestData.Read("starknet", "rpc", "ws", file);
         using var document = JsonDocument.Parse(json);
         var original = document.RootElement.GetProperty("params").GetProperty("subscription_id").GetString()!;
         return json.Replace(original, "42", StringComparison.Ordinal);

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Ciro.ChainSimulator.Tests.Infrastructure;
 
-/// <summary>One emittable event row of shared/starknet/ciro_events.md: its felt layouts and published selector.</summary>
+/// <summary>One emittable event row of tests/TestData/starknet/ciro_events.md: its felt layouts and published selector.</summary>
 public sealed record CiroEventRow(string Contract, string Name, string[] KeyLayout, string[] DataLayout, string Selector);
 
 /// <summary>
@@ -11,7 +11,7 @@ public sealed record CiroEventRow(string Contract, string Name, string[] KeyLayo
 /// </summary>
 public static partial class CiroEventTable
 {
-    public static IReadOnlyList<CiroEventRow> Rows { get; } = Parse(File.ReadAllLines(SharedData.Path("starknet", "ciro_events.md")));
+    public static IReadOnlyList<CiroEventRow> Rows { get; } = Parse(File.ReadAllLines(TestData.Path("starknet", "ciro_events.md")));
 
     private static List<CiroEventRow> Parse(string[] lines)
     {

@@ -26,7 +26,7 @@ public sealed class SpecSchemas
         var registry = new SchemaRegistry();
         foreach (var file in Files)
         {
-            var document = JsonDocument.Parse(File.ReadAllText(SharedData.Path("starknet", "spec", "v0.10.3", file)));
+            var document = JsonDocument.Parse(File.ReadAllText(TestData.Path("starknet", "spec", "v0.10.3", file)));
             _documents[file] = document;
             registry.Register(new JsonElementBaseDocument(document.RootElement, new Uri(Base, file)));
             registry.Register(new JsonElementBaseDocument(document.RootElement, new Uri(Base, "api/" + file)));

@@ -3,7 +3,7 @@ using static Ciro.Starknet.Tests.Abi.AbiTestSupport;
 
 namespace Ciro.Starknet.Tests.Abi;
 
-/// <summary>Every JobManager and CDCPool event of shared/starknet/ciro_events.md, with the felt layouts given
+/// <summary>Every JobManager and CDCPool event of tests/TestData/starknet/ciro_events.md, with the felt layouts given
 /// there, decoded with the contract ABIs in contracts/abi.</summary>
 public sealed class CiroEventsTests
 {

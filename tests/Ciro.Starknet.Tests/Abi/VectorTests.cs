@@ -7,7 +7,7 @@ namespace Ciro.Starknet.Tests.Abi;
 /// <summary>vectors/event_decoding_vectors.json: serialisation examples and events.</summary>
 public sealed class VectorTests
 {
-    private static readonly JsonElement Vectors = JsonDocument.Parse(SharedData.Read("vectors", "event_decoding_vectors.json")).RootElement;
+    private static readonly JsonElement Vectors = JsonDocument.Parse(TestData.Read("starknet", "vectors", "event_decoding_vectors.json")).RootElement;
 
     private static readonly CairoTypeResolver Resolver = new(
         new Dictionary<string, IReadOnlyList<(string, string)>>
@@ -221,7 +221,7 @@ public sealed class VectorTests
     [Fact]
     public void Fee_transfers_of_the_recorded_block_decode()
     {
-        using var document = JsonDocument.Parse(SharedData.Read("rpc", "sepolia", "getBlockWithReceipts_3100000.json"));
+        using var document = JsonDocument.Parse(TestData.Read("starknet", "rpc", "sepolia", "getBlockWithReceipts_3100000.json"));
         var block = document.RootElement.GetProperty("result").Deserialize(Ciro.Starknet.Rpc.Json.StarknetJsonContext.Default.BlockWithReceipts)!;
         var decoder = new EventDecoder(StandardAbis.Erc20);
 
