@@ -15,7 +15,7 @@ export CIRO_TEST_RUN="$(date +%s)-$$-$RANDOM"
 dotnet test CiroAspire.sln --no-build -nologo -v q --logger "trx" --results-directory "$results" || status=1
 # starknet.js against the chain simulator it starts (and stops) itself; still under CIRO_TEST_RUN so a simulator
 # left running is caught below. The spec reporter's output goes to a log beside the junit file.
-(cd tests/starknetjs && node --test --test-reporter=junit --test-reporter-destination="$results/starknetjs-junit.xml" \
+(cd tests/starknetjs && node --experimental-websocket --test --test-reporter=junit --test-reporter-destination="$results/starknetjs-junit.xml" \
   --test-reporter=spec --test-reporter-destination="$results/starknetjs.log") || status=1
 run_id="$CIRO_TEST_RUN"
 export -n CIRO_TEST_RUN
