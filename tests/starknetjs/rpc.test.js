@@ -293,4 +293,28 @@ describe('starknet.js RpcProvider against the chain simulator', () => {
     sameFelt(r.value.transaction_hash, receipt.transaction_hash, 'batched receipt');
     assert.equal(r.isSuccess(), receipt.execution_status === 'SUCCEEDED');
   });
+
+  // Last: it seals the pre-confirmed block to compare it with what it became.
+  it('pre_confirmed: the next block\'s receipts and events come without block_hash, and are what it holds once sealed', async () => {
+    const pending = await provider.getBlockWithReceipts('pre_confirmed');
+    assert.equal(pending.block_number, state.pendingNumber);
+    assert.equal(pending.block_hash, undefined);
+    assert.ok(pending.transactions.length > 0);
+    const { receipt } = pending.transactions[0];
+    const r = await provider.getTransactionReceipt(receipt.transaction_hash);
+    assert.equal(r.value.finality_status, 'PRE_CONFIRMED');
+    assert.equal(r.value.block_number, state.pendingNumber);
+    assert.equal(r.value.block_hash, undefined);
+    assert.equal(r.isSuccess(), receipt.execution_status === 'SUCCEEDED');
+    const pendingEvents = await provider.getEvents({ from_block: 'pre_confirmed', to_block: 'pre_confirmed', chunk_size: 1000 });
+    assert.ok(pendingEvents.events.every((e) => e.block_hash === undefined && e.block_number === state.pendingNumber));
+
+    await sim.adminPost('/advance', { blocks: 1 });
+    const sealed = await sim.admin(`/blocks/${state.pendingNumber}`);
+    assert.deepEqual(pending.transactions.map((x) => felt(x.receipt.transaction_hash)), sealed.transactionHashes.map(felt));
+    assert.equal(pendingEvents.events.length, sealed.eventCount);
+    const sealedReceipt = await provider.getTransactionReceipt(receipt.transaction_hash);
+    assert.equal(sealedReceipt.value.finality_status, 'ACCEPTED_ON_L2');
+    sameFelt(sealedReceipt.value.block_hash, sealed.hash, 'sealed block hash');
+  });
 });

@@ -3,7 +3,7 @@
 // Node 20 has a global WebSocket only with --experimental-websocket (package.json's test script passes it).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WebSocketChannel, hash } from 'starknet';
+import { RpcError, WebSocketChannel, hash } from 'starknet';
 import { abis, decoderFor } from './support/abi.js';
 import { settings, startSimulator } from './support/simulator.js';
 
@@ -115,5 +115,26 @@ describe('starknet.js WebSocketChannel against the chain simulator', () => {
     assert.deepEqual(branch.map((h) => h.block_number), [reorg.firstNumber, reorg.firstNumber + 1, reorg.lastNumber]);
     assert.deepEqual(branch.map((h) => felt(h.block_hash)), reorg.newHashes.map(felt));
     assert.ok(methods.includes('starknet_subscriptionReorg'));
+  });
+
+  it('errors: an unknown subscription id is INVALID_SUBSCRIPTION_ID (66), a block over 1024 back TOO_MANY_BLOCKS_BACK (68)', async () => {
+    // WebSocketChannel rejects with a plain Error carrying the JSON-RPC error object (not an RpcError as over HTTP).
+    // Its error object goes through RpcError to use starknet.js's own table of spec error names.
+    const rpcError = async (method, promise) => {
+      try {
+        await promise;
+      } catch (e) {
+        const match = /: (\{.*\})$/.exec(e.message);
+        assert.ok(match, `no JSON-RPC error in: ${e.message}`);
+        return new RpcError(JSON.parse(match[1]), method, {});
+      }
+      assert.fail('the request succeeded but an RPC error was expected');
+    };
+    const unknown = await rpcError('starknet_unsubscribe', channel.unsubscribe('123456789'));
+    assert.ok(unknown.isType('INVALID_SUBSCRIPTION_ID'), `got ${unknown.code}`);
+    await sim.adminPost('/pregenerate', { blocks: 1030, eventsPerBlock: 2 });
+    const { head } = await sim.admin('/state');
+    const tooFar = await rpcError('starknet_subscribeNewHeads', channel.subscribeNewHeads({ blockIdentifier: head.number - 1025 }));
+    assert.ok(tooFar.isType('TOO_MANY_BLOCKS_BACK'), `got ${tooFar.code}`);
   });
 });
