@@ -49,7 +49,17 @@ export async function startSimulator(overrides = {}) {
   if (!existsSync(dll)) {
     throw new Error(`chain simulator not built: ${dll} is missing (run: dotnet build src/Ciro.ChainSimulator)`);
   }
-  const port = await freePort();
+  // The free port may be taken by another test's server before the simulator binds it: try another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(dll, await freePort(), overrides);
+    } catch (e) {
+      if (attempt === 3 || !/address already in use/i.test(e.message)) throw e;
+    }
+  }
+}
+
+async function startOnce(dll, port, overrides) {
   const url = `http://127.0.0.1:${port}`;
   const args = [dll, '--urls', url, '--Logging:LogLevel:Default=Warning'];
   for (const [key, value] of Object.entries({ ...settings, ...overrides })) {
@@ -65,10 +75,10 @@ export async function startSimulator(overrides = {}) {
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
-  const stop = async () => {
+  const stop = async (signal = 'SIGTERM') => {
     process.removeListener('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
+    child.kill(signal);
     const done = await Promise.race([exited, sleep(20_000).then(() => null)]);
     if (done === null) {
       child.kill('SIGKILL');
@@ -80,6 +90,11 @@ export async function startSimulator(overrides = {}) {
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`chain simulator exited with ${child.exitCode} before serving:\n${output}`);
+    }
+    if (/address already in use/i.test(output)) {
+      // Kestrel failed to bind; the host neither exits on its own nor promptly on SIGTERM.
+      await stop('SIGKILL');
+      throw new Error(`chain simulator could not bind ${url}: address already in use`);
     }
     try {
       const res = await fetch(`${url}/admin/state`);
@@ -106,5 +121,5 @@ export async function startSimulator(overrides = {}) {
     if (!res.ok) throw new Error(`POST /admin${path}: HTTP ${res.status} ${await res.text()}`);
     return res.json();
   };
-  return { url, rpcUrl: `${url}/rpc`, admin, adminPost, stop };
+  return { url, rpcUrl: `${url}/rpc`, admin, adminPost, stop: () => stop() };
 }
