@@ -1,6 +1,8 @@
+using System.Numerics;
 using Ciro.Analytics.Queries;
 using Ciro.Analytics.Rollups;
 using Ciro.Analytics.Sketches;
+using Ciro.Starknet;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -126,8 +128,8 @@ public sealed class FastPathTests(AnalyticsFixture fixture) : IAsyncLifetime
         foreach (var (from, to) in ranges)
         {
             var start = Buckets.Floor(from, Buckets.Hour);
-            var merged = await RollupStore.LoadHoursMergedAsync(connection, RollupTable.Workers, start, to, from, default);
-            var reference = await RollupStore.LoadAsync(connection, null, RollupTable.Workers, Buckets.Hour, start, to, _ => from, default);
+            var merged = await RollupStore.LoadHoursMergedAsync<WorkerRollup, Felt>(connection, start, to, from, default);
+            var reference = await RollupStore.LoadAsync<WorkerRollup, Felt>(connection, null, Buckets.Hour, start, to, _ => from, default);
             Assert.NotEmpty(reference.Rows);
             Assert.Equal(Describe(reference), Describe(merged));
 
@@ -137,9 +139,9 @@ public sealed class FastPathTests(AnalyticsFixture fixture) : IAsyncLifetime
         }
     }
 
-    private static string[] Describe(RollupSet set) => set.Rows
-        .Select(r => $"{r.BucketStart:O} {Hex.Of((byte[])r.Key[0])} {string.Join(',', r.Counts)} {string.Join(',', r.Amounts)} " +
-                     string.Join(',', r.Sketches.Select(s => Convert.ToHexString(s.Serialize()))))
+    private static string[] Describe(RollupSet<WorkerRollup, Felt> set) => set.Rows
+        .Select(r => $"{r.BucketStart:O} {r.Worker} {r.Assigned},{r.Completed},{r.Failed} {r.Paid} " +
+                     Convert.ToHexString(r.CompletionSketch.Serialize()))
         .Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The first version of GasKpis.GetAsync, kept here as the reference: every row loaded and every
@@ -149,20 +151,36 @@ public sealed class FastPathTests(AnalyticsFixture fixture) : IAsyncLifetime
         await using var connection = await _db.OpenConnectionAsync();
         var start = Buckets.Floor(request.From, request.Bucket);
         var (filter, values) = GasKpis.Filter(request, 4);
-        var column = request.Metric switch { "l1_gas" => 0, "l1_data_gas" => 1, "l2_gas" => 2, "fee_wei" => 3, _ => 4 };
-        var rows = await RollupStore.LoadAsync(connection, null, RollupTable.Gas, request.Bucket, start, request.To, t => t, default, filter, values, [column]);
-        var totals = await RollupStore.LoadAsync(connection, null, RollupTable.Network, request.Bucket, start, request.To, t => t, default, sketches: []);
-        var totalByBucket = totals.Rows.ToDictionary(r => r.BucketStart, r => r.Amounts[column]);
+        var rows = await RollupStore.LoadAsync<GasRollup, GasKey>(connection, null, request.Bucket, start, request.To, t => t, default, filter, values);
+        var totals = await RollupStore.LoadAsync<NetworkRollup, NetworkRollup.Whole>(connection, null, request.Bucket, start, request.To, t => t, default);
+        // The chosen metric's per-row value and sketch, and the bucket total of that metric.
+        Func<GasRollup, (BigInteger Amount, DDSketch Sketch)> metric = request.Metric switch
+        {
+            "l1_gas" => r => (r.L1Gas, r.L1GasSketch),
+            "l1_data_gas" => r => (r.L1DataGas, r.L1DataGasSketch),
+            "l2_gas" => r => (r.L2Gas, r.L2GasSketch),
+            "fee_wei" => r => (r.FeeWei, r.FeeWeiSketch),
+            _ => r => (r.FeeFri, r.FeeFriSketch),
+        };
+        Func<NetworkRollup, BigInteger> networkTotal = request.Metric switch
+        {
+            "l1_gas" => n => n.L1Gas,
+            "l1_data_gas" => n => n.L1DataGas,
+            "l2_gas" => n => n.L2Gas,
+            "fee_wei" => n => n.FeeWei,
+            _ => n => n.FeeFri,
+        };
+        var totalByBucket = totals.Rows.ToDictionary(r => r.BucketStart, networkTotal);
         var result = rows.Rows
             .Select(r =>
             {
-                var sketch = r.Sketches[column];
+                var (amount, sketch) = metric(r);
                 var total = totalByBucket.GetValueOrDefault(r.BucketStart);
-                return new GasRow(r.BucketStart, Hex.Of((byte[])r.Key[0])!, r.Texts[0] ?? Hex.Of((byte[])r.Key[1])!, Hex.Of((byte[])r.Key[1])!,
-                    (bool)r.Key[2] ? "multicall" : "single", r.Counts[0], r.Counts[0] - r.Counts[1], r.Counts[1],
-                    (long)r.Amounts[0], (long)r.Amounts[1], (long)r.Amounts[2], r.Amounts[3].ToString(), r.Amounts[4].ToString(),
+                return new GasRow(r.BucketStart, r.Key.Contract.ToString(), r.FunctionName ?? r.Key.Selector.ToString(), r.Key.Selector.ToString(),
+                    r.Key.Multicall ? "multicall" : "single", r.TxCount, r.TxCount - r.Reverted, r.Reverted,
+                    (long)r.L1Gas, (long)r.L1DataGas, (long)r.L2Gas, r.FeeWei.ToString(), r.FeeFri.ToString(),
                     request.Metric!, sketch.Quantile(0.5), sketch.Quantile(0.95), sketch.Quantile(0.99),
-                    total.IsZero ? null : GasKpis.Ratio(r.Amounts[column], total));
+                    total.IsZero ? null : GasKpis.Ratio(amount, total));
             })
             .OrderBy(r => r.BucketStart).ThenByDescending(r => r.L2Gas).ThenBy(r => r.Contract).ThenBy(r => r.Selector).ThenBy(r => r.CallShape)
             .ToList();

@@ -42,10 +42,10 @@ public static class AnomalyApi
     {
         var start = Buckets.Floor(request.From - History, Buckets.Hour);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var network = (await RollupStore.LoadAsync(connection, null, RollupTable.Network, Buckets.Hour, start, request.To, t => t, ct))
+        var network = (await RollupStore.LoadAsync<NetworkRollup, NetworkRollup.Whole>(connection, null, Buckets.Hour, start, request.To, t => t, ct))
             .Rows.ToDictionary(r => r.BucketStart);
         var (filter, values) = GasKpis.Filter(request, 4);
-        var gas = await RollupStore.LoadAsync(connection, null, RollupTable.Gas, Buckets.Hour, start, request.To, t => t, ct, filter, values);
+        var gas = await RollupStore.LoadAsync<GasRollup, GasKey>(connection, null, Buckets.Hour, start, request.To, t => t, ct, filter, values);
         var functionFiltered = request.Contract is not null || request.FunctionName is not null || request.Selector is not null;
         var gasByHour = gas.Rows.GroupBy(r => r.BucketStart).ToDictionary(g => g.Key, g => g.ToList());
         var metric = request.Metric!;
@@ -57,7 +57,7 @@ public static class AnomalyApi
             var value = Value(metric, functionFiltered, network.GetValueOrDefault(hour), gasByHour.GetValueOrDefault(hour));
             var score = detector.Observe(hour, value);
             var perFunction = (gasByHour.GetValueOrDefault(hour) ?? []).GroupBy(r => FunctionLabel(r))
-                .ToDictionary(g => g.Key, g => g.Sum(r => metric == "l2_gas" ? (double)r.Amounts[2] : r.Counts[0]));
+                .ToDictionary(g => g.Key, g => g.Sum(r => metric == "l2_gas" ? (double)r.L2Gas : r.TxCount));
             string? driver = null;
             if (score.Score >= 0.5 && metric is "tx_count" or "l2_gas" && perFunction.Count > 0)
             {
@@ -80,25 +80,25 @@ public static class AnomalyApi
             "Scores come from the streaming seasonal detector replayed over the 28 days before the range; hours without blocks are 'no data', not zero.");
     }
 
-    private static double Value(string metric, bool functionFiltered, RollupRow? network, List<RollupRow>? gas)
+    private static double Value(string metric, bool functionFiltered, NetworkRollup? network, List<GasRollup>? gas)
     {
-        if (network is null || network.Counts[0] == 0)
+        if (network is null || network.Blocks == 0)
         {
             return double.NaN;
         }
         if (functionFiltered)
         {
-            return metric == "l2_gas" ? (double)(gas?.Sum(r => (decimal)r.Amounts[2]) ?? 0) : gas?.Sum(r => r.Counts[0]) ?? 0;
+            return metric == "l2_gas" ? (double)(gas?.Sum(r => (decimal)r.L2Gas) ?? 0) : gas?.Sum(r => r.TxCount) ?? 0;
         }
         return metric switch
         {
-            "tx_count" => network.Counts[1],
-            "l2_gas" => (double)network.Amounts[2],
-            "events" => network.Counts[3],
-            "reverted_share" => network.Counts[1] == 0 ? 0 : (double)network.Counts[2] / network.Counts[1],
-            _ => network.Counts[4] == 0 ? double.NaN : (double)network.Amounts[5] / 1000 / network.Counts[4],
+            "tx_count" => network.TxCount,
+            "l2_gas" => (double)network.L2Gas,
+            "events" => network.Events,
+            "reverted_share" => network.TxCount == 0 ? 0 : (double)network.Reverted / network.TxCount,
+            _ => network.Intervals == 0 ? double.NaN : (double)network.IntervalMsSum / 1000 / network.Intervals,
         };
     }
 
-    private static string FunctionLabel(RollupRow r) => $"{Hex.Of((byte[])r.Key[0])}.{r.Texts[0] ?? Hex.Of((byte[])r.Key[1])}";
+    private static string FunctionLabel(GasRollup r) => $"{r.Key.Contract}.{r.FunctionName ?? r.Key.Selector.ToString()}";
 }

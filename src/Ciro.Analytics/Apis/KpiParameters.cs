@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Ciro.Analytics.Queries;
+using Ciro.Starknet;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ciro.Analytics.Apis;
@@ -33,8 +34,6 @@ public sealed class KpiParameters
 public static partial class KpiParser
 {
     public const int MaxPageSize = 1000;
-    private static readonly System.Numerics.BigInteger FieldPrime =
-        System.Numerics.BigInteger.Pow(2, 251) + 17 * System.Numerics.BigInteger.Pow(2, 192) + 1;
 
     /// <summary>Validates every field against the endpoint's rules; the first bad field is named in the problem.</summary>
     public static ProblemDetails? TryParse(KpiParameters p, DateTimeOffset? head, AnalyticsOptions options, string[] metrics,
@@ -80,7 +79,7 @@ public static partial class KpiParser
         {
             return ApiProblems.InvalidField("bucket", p.Bucket, $"hour covers at most {options.HourlyMaxRangeDays} days; use day or week");
         }
-        byte[]? contract = null, worker = null, selector = null;
+        Felt? contract = null, worker = null, selector = null;
         string? functionName = null;
         if (p.Contract is not null && !TryAddress(p.Contract, out contract))
         {
@@ -135,17 +134,17 @@ public static partial class KpiParser
         return null;
     }
 
-    public static bool TryAddress(string text, out byte[] bytes)
+    /// <summary>An address or selector: 0x hex of at most 64 digits (Felt also takes decimal, which the API does
+    /// not) whose value is a felt — 64 hex digits can spell numbers above the field prime, which are not addresses.</summary>
+    public static bool TryAddress(string text, out Felt? felt)
     {
-        bytes = [];
-        if (!Address().IsMatch(text))
+        felt = null;
+        if (!Address().IsMatch(text) || !Felt.TryParse(text, out var value))
         {
             return false;
         }
-        var hex = text[2..].PadLeft(64, '0');
-        bytes = Convert.FromHexString(hex);
-        // A felt is below the field prime; 64 hex digits can spell larger numbers, which are not addresses.
-        return new System.Numerics.BigInteger(bytes, isUnsigned: true, isBigEndian: true) < FieldPrime;
+        felt = value;
+        return true;
     }
 
     private static bool TryTime(string? text, out DateTimeOffset value, DateTimeOffset fallback)

@@ -6,8 +6,10 @@ namespace Ciro.Analytics.Queries;
 /// not the wall clock, so a backfilled or simulated chain reads the same as a live one.</summary>
 public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
 {
-    /// <summary>Job lifecycle events counted per minute. "failed" counts reverted transactions that called
-    /// submit_job_result: the CIRO JobManager has no failure event, a failed result is a reverted call.</summary>
+    /// <summary>Job lifecycle counted per minute over the <paramref name="minutes"/> up to the newest block:
+    /// submitted and allocated are their events; assigned, completed and failed are <see cref="ChainSql.WorkerJobs"/>,
+    /// the definition the worker rollups count too ("failed" = a reverted submit_job_result transaction: the
+    /// CIRO JobManager has no failure event).</summary>
     public async Task<JobsActivity?> GetJobsActivityAsync(int minutes, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -17,29 +19,26 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
             return null;
         }
         var from = head.Value.Time.AddMinutes(-minutes);
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             with lifecycle as (
-              select date_trunc('minute', block_time) as minute, name
-              from ciro.events
-              where block_time > $1 and block_time <= $2
-                and name in ('JobSubmitted', 'JobAllocated', 'JobAssigned', 'JobCompleted')
+              select date_trunc('minute', e.block_time, 'UTC') as minute, e.name as kind
+              from ciro.events e
+              where e.block_time >= $1 and e.block_time < $2 and e.name in ('{CiroEvents.JobSubmitted}', '{CiroEvents.JobAllocated}')
               union all
-              select date_trunc('minute', t.block_time), 'JobFailed'
-              from ciro.transactions t
-              join ciro.tx_calls c on c.block_number = t.block_number and c.tx_index = t.tx_index and c.block_time = t.block_time
-              where t.block_time > $1 and t.block_time <= $2
-                and t.execution_status = 'REVERTED' and c.function_name = 'submit_job_result'
+              select date_trunc('minute', j.block_time, 'UTC'), j.kind from ({ChainSql.WorkerJobs}) j
             )
             select minute,
-                   count(*) filter (where name = 'JobSubmitted'),
-                   count(*) filter (where name = 'JobAllocated'),
-                   count(*) filter (where name = 'JobAssigned'),
-                   count(*) filter (where name = 'JobCompleted'),
-                   count(*) filter (where name = 'JobFailed')
+                   count(*) filter (where kind = '{CiroEvents.JobSubmitted}'),
+                   count(*) filter (where kind = '{CiroEvents.JobAllocated}'),
+                   count(*) filter (where kind = '{ChainSql.Assigned}'),
+                   count(*) filter (where kind = '{ChainSql.Completed}'),
+                   count(*) filter (where kind = '{ChainSql.Failed}')
             from lifecycle group by minute order by minute
             """, connection);
-        command.Parameters.AddWithValue(from);
-        command.Parameters.AddWithValue(head.Value.Time);
+        // The window is (from, head]. Stored times have microsecond resolution, so [from + 1 µs, head + 1 µs) is
+        // the same window in the half-open form the shared fragment takes.
+        command.Parameters.AddWithValue(from.AddTicks(TimeSpan.TicksPerMicrosecond));
+        command.Parameters.AddWithValue(head.Value.Time.AddTicks(TimeSpan.TicksPerMicrosecond));
         var buckets = new List<JobsMinute>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -56,7 +55,7 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
         await using var command = new NpgsqlCommand($"""
             select b.block_number, ciro.felt_hex(b.block_hash), b.block_time, b.tx_count, b.event_count,
                    b.l1_gas, b.l1_data_gas, b.l2_gas,
-                   (select count(*) from ciro.transactions t where t.block_number = b.block_number and t.block_time = b.block_time and t.execution_status = 'REVERTED'),
+                   {ChainSql.RevertedInBlock("b")},
                    (select coalesce(sum(fee_amount) filter (where fee_unit = 'WEI'), 0)::text from ciro.transactions t where t.block_number = b.block_number and t.block_time = b.block_time),
                    (select coalesce(sum(fee_amount) filter (where fee_unit = 'FRI'), 0)::text from ciro.transactions t where t.block_number = b.block_number and t.block_time = b.block_time)
             from ciro.blocks b

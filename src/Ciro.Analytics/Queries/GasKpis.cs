@@ -1,6 +1,7 @@
 using System.Numerics;
 using Ciro.Analytics.Rollups;
 using Ciro.Analytics.Sketches;
+using Ciro.Starknet;
 using Npgsql;
 
 namespace Ciro.Analytics.Queries;
@@ -29,7 +30,7 @@ public sealed class GasKpis(NpgsqlDataSource dataSource)
     /// nothing merges here: SQL returns the sums and the one sketch the metric needs, joined to the bucket's
     /// network total, and percentiles are read straight from the serialized sketch for the rows on the page
     /// only. A year of daily rows is ~7,300 rows; building a dictionary-backed sketch for each was most of its
-    /// time. The answer equals reading every row through <see cref="RollupStore.LoadAsync"/> (tested).
+    /// time. The answer equals reading every row through <see cref="RollupStore.LoadAsync{TRow, TKey}"/> (tested).
     /// </summary>
     public async Task<TablePage<GasRow>> GetAsync(KpiRequest request, CancellationToken ct)
     {
@@ -65,11 +66,11 @@ public sealed class GasKpis(NpgsqlDataSource dataSource)
         {
             while (await reader.ReadAsync(ct))
             {
-                var selector = Hex.Of(reader.GetFieldValue<byte[]>(2))!;
+                var selector = Felt.FromBytes(reader.GetFieldValue<byte[]>(2)).ToString();
                 var txCount = reader.GetInt64(5);
                 var reverted = reader.GetInt64(6);
                 var total = reader.IsDBNull(13) ? BigInteger.Zero : reader.GetFieldValue<BigInteger>(13);
-                var row = new GasRow(reader.GetFieldValue<DateTimeOffset>(0), Hex.Of(reader.GetFieldValue<byte[]>(1))!,
+                var row = new GasRow(reader.GetFieldValue<DateTimeOffset>(0), Felt.FromBytes(reader.GetFieldValue<byte[]>(1)).ToString(),
                     reader.IsDBNull(4) ? selector : reader.GetString(4), selector, reader.GetBoolean(3) ? "multicall" : "single",
                     txCount, txCount - reverted, reverted, reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9),
                     reader.GetString(10), reader.GetString(11), request.Metric!, null, null, null,
@@ -160,7 +161,7 @@ public sealed class GasKpis(NpgsqlDataSource dataSource)
         var values = new List<object>();
         if (request.Contract is not null)
         {
-            values.Add(request.Contract);
+            values.Add(request.Contract.Value.ToBytes());
             sql += $" and contract = ${first + values.Count - 1}";
         }
         if (request.FunctionName is not null)
@@ -170,7 +171,7 @@ public sealed class GasKpis(NpgsqlDataSource dataSource)
         }
         if (request.Selector is not null)
         {
-            values.Add(request.Selector);
+            values.Add(request.Selector.Value.ToBytes());
             sql += $" and selector = ${first + values.Count - 1}";
         }
         return (sql, values.ToArray());

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Ciro.Analytics.Queries;
 
-/// <summary>Duration of one lifecycle stage (see <see cref="HourlyComputer.Stages"/>) ending in the bucket.</summary>
+/// <summary>Duration of one lifecycle stage (see <see cref="JobStageRollup.Stages"/>) ending in the bucket.</summary>
 public sealed record JobStageRow(DateTimeOffset BucketStart, string Stage, long Count, double? MeanSeconds, double? P50Seconds, double? P95Seconds, double? P99Seconds);
 
 /// <summary>One job submitted in the range with the first time of each lifecycle event (null = not yet).</summary>
@@ -19,13 +19,13 @@ public sealed class JobKpis(NpgsqlDataSource dataSource)
     public async Task<TablePage<JobStageRow>> GetStagesAsync(KpiRequest request, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var set = await RollupStore.LoadAsync(connection, null, RollupTable.Jobs, request.Bucket,
+        var set = await RollupStore.LoadAsync<JobStageRollup, string>(connection, null, request.Bucket,
             Buckets.Floor(request.From, request.Bucket), request.To, t => t, ct);
-        var order = HourlyComputer.Stages.Select(s => s.Stage).ToList();
+        var order = JobStageRollup.Stages.Select(s => s.Stage).ToList();
         var rows = set.Rows
-            .Select(r => new JobStageRow(r.BucketStart, (string)r.Key[0], r.Counts[0],
-                r.Counts[0] > 0 ? Math.Round((double)r.Amounts[0] / 1000 / r.Counts[0], 6) : null,
-                GasKpis.Quantile(r.Sketches[0], 0.5, 1000), GasKpis.Quantile(r.Sketches[0], 0.95, 1000), GasKpis.Quantile(r.Sketches[0], 0.99, 1000)))
+            .Select(r => new JobStageRow(r.BucketStart, r.Stage, r.Count,
+                r.Count > 0 ? Math.Round((double)r.MsSum / 1000 / r.Count, 6) : null,
+                GasKpis.Quantile(r.Sketch, 0.5, 1000), GasKpis.Quantile(r.Sketch, 0.95, 1000), GasKpis.Quantile(r.Sketch, 0.99, 1000)))
             .OrderBy(r => r.BucketStart).ThenBy(r => order.IndexOf(r.Stage)).ToList();
         return TablePage<JobStageRow>.Of(rows, request, StageNote);
     }
@@ -34,33 +34,33 @@ public sealed class JobKpis(NpgsqlDataSource dataSource)
     public async Task<TablePage<JobRow>> GetJobsAsync(KpiRequest request, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             with jobs as (
               select distinct decoded->>'job_id' as job_id from ciro.events
-              where name = 'JobSubmitted' and decoded ? 'job_id' and block_time >= $1 and block_time < $2),
+              where name = '{CiroEvents.JobSubmitted}' and decoded ? 'job_id' and block_time >= $1 and block_time < $2),
             lifecycle as (
               select e.decoded->>'job_id' as job_id,
-                     max(e.decoded->>'client') filter (where e.name = 'JobSubmitted') as client,
-                     max(e.decoded->>'payment') filter (where e.name = 'JobSubmitted') as payment,
-                     max(e.decoded->>'worker') filter (where e.name = 'JobAssigned') as worker,
-                     min(e.block_time) filter (where e.name = 'JobSubmitted') as submitted,
-                     min(e.block_time) filter (where e.name = 'JobAllocated') as allocated,
-                     min(e.block_time) filter (where e.name = 'JobAssigned') as assigned,
-                     min(e.block_time) filter (where e.name = 'JobCompleted') as completed,
-                     min(e.block_time) filter (where e.name = 'PaymentReleased') as paid
+                     max(e.decoded->>'client') filter (where e.name = '{CiroEvents.JobSubmitted}') as client,
+                     max(e.decoded->>'payment') filter (where e.name = '{CiroEvents.JobSubmitted}') as payment,
+                     max(e.decoded->>'worker') filter (where e.name = '{CiroEvents.JobAssigned}') as worker,
+                     min(e.block_time) filter (where e.name = '{CiroEvents.JobSubmitted}') as submitted,
+                     min(e.block_time) filter (where e.name = '{CiroEvents.JobAllocated}') as allocated,
+                     min(e.block_time) filter (where e.name = '{CiroEvents.JobAssigned}') as assigned,
+                     min(e.block_time) filter (where e.name = '{CiroEvents.JobCompleted}') as completed,
+                     min(e.block_time) filter (where e.name = '{CiroEvents.PaymentReleased}') as paid
               from ciro.events e join jobs j on j.job_id = e.decoded->>'job_id'
-              where e.name in ('JobSubmitted', 'JobAllocated', 'JobAssigned', 'JobCompleted', 'PaymentReleased')
+              where e.name in ({string.Join(", ", CiroEvents.Lifecycle.Select(n => $"'{n}'"))})
                 and e.decoded ? 'job_id' and e.block_time >= $1
               group by 1)
             select job_id, client, worker, payment, submitted, allocated, assigned, completed, paid,
                    extract(epoch from completed - submitted)::float8
             from lifecycle
-            where $3::text is null or (worker ~ '^0x[0-9a-fA-F]{1,64}$' and ciro.felt_bytes(worker) = decode($3, 'hex'))
+            where $3::bytea is null or ({ChainSql.IsFelt("worker")} and ciro.felt_bytes(worker) = $3)
             order by submitted desc, job_id
             """, connection);
         command.Parameters.AddWithValue(request.From);
         command.Parameters.AddWithValue(request.To);
-        command.Parameters.Add(new NpgsqlParameter { Value = request.Worker is null ? DBNull.Value : Convert.ToHexString(request.Worker), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = request.Worker?.ToBytes() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
         var rows = new List<JobRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

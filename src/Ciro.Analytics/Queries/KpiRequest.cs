@@ -1,18 +1,19 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using Ciro.Starknet;
 
 namespace Ciro.Analytics.Queries;
 
 /// <summary>A validated KPI request: [From, To) in UTC; bucketed answers cover every bucket that overlaps it.</summary>
 public sealed record KpiRequest(
-    DateTimeOffset From, DateTimeOffset To, string Bucket, byte[]? Contract, string? FunctionName, byte[]? Selector,
-    byte[]? Worker, string? Metric, int Page, int PageSize, bool Csv)
+    DateTimeOffset From, DateTimeOffset To, string Bucket, Felt? Contract, string? FunctionName, Felt? Selector,
+    Felt? Worker, string? Metric, int Page, int PageSize, bool Csv)
 {
     /// <summary>A cache identity: everything that changes the answer (not the output format).</summary>
     public object CacheIdentity => new
     {
-        From, To, Bucket, Contract = Hex.Of(Contract), FunctionName, Selector = Hex.Of(Selector), Worker = Hex.Of(Worker), Metric, Page, PageSize,
+        From, To, Bucket, Contract = Contract?.ToString(), FunctionName, Selector = Selector?.ToString(), Worker = Worker?.ToString(), Metric, Page, PageSize,
     };
 }
 
@@ -24,20 +25,6 @@ public sealed record TablePage<T>(
     public static TablePage<T> Of(IReadOnlyList<T> all, KpiRequest request, params string[] notes) =>
         new(all.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize).ToList(), request.Page, request.PageSize,
             all.Count, request.Bucket, request.From, request.To, notes);
-}
-
-public static class Hex
-{
-    /// <summary>Felt spelling used across the API: 0x, lowercase, no leading zeros (as ciro.felt_hex).</summary>
-    public static string? Of(byte[]? bytes)
-    {
-        if (bytes is null)
-        {
-            return null;
-        }
-        var hex = Convert.ToHexStringLower(bytes).TrimStart('0');
-        return "0x" + (hex.Length == 0 ? "0" : hex);
-    }
 }
 
 /// <summary>CSV of a page's items (RFC 4180 quoting), columns = the row record's properties in order.</summary>

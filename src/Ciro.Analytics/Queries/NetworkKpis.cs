@@ -32,17 +32,18 @@ public sealed class NetworkKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsO
         var target = options.Value.BlockL2GasTarget;
         var rows = (await LoadAsync(request, ct)).Select(r =>
         {
-            var seconds = (double)r.Amounts[5] / 1000;
-            var blocks = r.Counts[0];
-            string Mean(int i) => blocks == 0 ? "0" : (r.Amounts[i] / blocks).ToString();
-            return new NetworkRow(r.BucketStart, blocks, r.Counts[1], r.Counts[2], r.Counts[3],
-                seconds > 0 ? Math.Round(r.Counts[1] / seconds, 6) : null, seconds > 0 ? Math.Round(r.Counts[3] / seconds, 6) : null,
-                r.Counts[4] > 0 ? Math.Round(seconds / r.Counts[4], 6) : null,
-                GasKpis.Quantile(r.Sketches[0], 0.5, 1000), GasKpis.Quantile(r.Sketches[0], 0.95, 1000), GasKpis.Quantile(r.Sketches[0], 0.99, 1000),
-                (long)r.Amounts[2], GasKpis.Ratio(r.Amounts[2], new BigInteger(blocks) * limit), GasKpis.Ratio(r.Amounts[2], new BigInteger(blocks) * target),
-                Math.Round((double)r.Maxes[0] / limit, 6), GasKpis.Quantile(r.Sketches[1], 0.95, limit) is { } p ? Math.Round(p, 6) : null,
-                Mean(6), Mean(7), Mean(8), Mean(9), Mean(10), Mean(11),
-                r.Counts[1] > 0 ? Math.Round((double)r.Counts[2] / r.Counts[1], 6) : null);
+            var seconds = (double)r.IntervalMsSum / 1000;
+            var blocks = r.Blocks;
+            string Mean(BigInteger sum) => blocks == 0 ? "0" : (sum / blocks).ToString();
+            return new NetworkRow(r.BucketStart, blocks, r.TxCount, r.Reverted, r.Events,
+                seconds > 0 ? Math.Round(r.TxCount / seconds, 6) : null, seconds > 0 ? Math.Round(r.Events / seconds, 6) : null,
+                r.Intervals > 0 ? Math.Round(seconds / r.Intervals, 6) : null,
+                GasKpis.Quantile(r.IntervalSketch, 0.5, 1000), GasKpis.Quantile(r.IntervalSketch, 0.95, 1000), GasKpis.Quantile(r.IntervalSketch, 0.99, 1000),
+                (long)r.L2Gas, GasKpis.Ratio(r.L2Gas, new BigInteger(blocks) * limit), GasKpis.Ratio(r.L2Gas, new BigInteger(blocks) * target),
+                Math.Round((double)r.MaxBlockL2Gas / limit, 6), GasKpis.Quantile(r.BlockL2GasSketch, 0.95, limit) is { } p ? Math.Round(p, 6) : null,
+                Mean(r.L1GasPriceFriSum), Mean(r.L1DataGasPriceFriSum), Mean(r.L2GasPriceFriSum),
+                Mean(r.L1GasPriceWeiSum), Mean(r.L1DataGasPriceWeiSum), Mean(r.L2GasPriceWeiSum),
+                r.TxCount > 0 ? Math.Round((double)r.Reverted / r.TxCount, 6) : null);
         }).ToList();
         return TablePage<NetworkRow>.Of(rows, request,
             $"Utilisation is L2 gas used over blocks × {limit} (limit) or × {target} (target); mean gas prices are rounded down.",
@@ -51,9 +52,9 @@ public sealed class NetworkKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsO
 
     public async Task<TablePage<InclusionRow>> GetInclusionAsync(KpiRequest request, CancellationToken ct)
     {
-        var rows = (await LoadAsync(request, ct)).Select(r => new InclusionRow(r.BucketStart, r.Counts[4],
-            r.Counts[4] > 0 ? Math.Round((double)r.Amounts[5] / 1000 / r.Counts[4], 6) : null,
-            GasKpis.Quantile(r.Sketches[0], 0.5, 1000), GasKpis.Quantile(r.Sketches[0], 0.95, 1000), GasKpis.Quantile(r.Sketches[0], 0.99, 1000))).ToList();
+        var rows = (await LoadAsync(request, ct)).Select(r => new InclusionRow(r.BucketStart, r.Intervals,
+            r.Intervals > 0 ? Math.Round((double)r.IntervalMsSum / 1000 / r.Intervals, 6) : null,
+            GasKpis.Quantile(r.IntervalSketch, 0.5, 1000), GasKpis.Quantile(r.IntervalSketch, 0.95, 1000), GasKpis.Quantile(r.IntervalSketch, 0.99, 1000))).ToList();
         return TablePage<InclusionRow>.Of(rows, request, "An interval is a block's time minus the previous block's time, counted in the later block's bucket.");
     }
 
@@ -62,12 +63,12 @@ public sealed class NetworkKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsO
         var limit = options.Value.BlockL2GasLimit;
         var target = options.Value.BlockL2GasTarget;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             select b.block_number, b.block_time, extract(epoch from b.block_time - p.block_time)::float8, b.tx_count,
-                   (select count(*) from ciro.transactions t where t.block_number = b.block_number and t.block_time = b.block_time and t.execution_status = 'REVERTED'),
+                   {ChainSql.RevertedInBlock("b")},
                    b.event_count, b.l2_gas, b.l1_gas_price_fri::text, b.l1_data_gas_price_fri::text, b.l2_gas_price_fri::text
             from ciro.blocks b
-            left join lateral (select block_time from ciro.blocks p where p.block_number = b.block_number - 1 limit 1) p on true
+            {ChainSql.PreviousBlock("b")}
             where b.block_time >= $1 and b.block_time < $2
             order by b.block_number desc
             """, connection);
@@ -85,10 +86,10 @@ public sealed class NetworkKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsO
         return TablePage<BlockRow>.Of(rows, request, $"Utilisation against limit {limit} and target {target} L2 gas per block.");
     }
 
-    private async Task<List<RollupRow>> LoadAsync(KpiRequest request, CancellationToken ct)
+    private async Task<List<NetworkRollup>> LoadAsync(KpiRequest request, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var set = await RollupStore.LoadAsync(connection, null, RollupTable.Network, request.Bucket,
+        var set = await RollupStore.LoadAsync<NetworkRollup, NetworkRollup.Whole>(connection, null, request.Bucket,
             Buckets.Floor(request.From, request.Bucket), request.To, t => t, ct);
         return set.Rows.OrderBy(r => r.BucketStart).ToList();
     }

@@ -69,12 +69,12 @@ public sealed class UsageKpis(NpgsqlDataSource dataSource)
     {
         var (filter, values) = GasKpis.Filter(request, 4);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var set = await RollupStore.LoadAsync(connection, null, RollupTable.Gas, Buckets.Hour,
+        var set = await RollupStore.LoadAsync<GasRollup, GasKey>(connection, null, Buckets.Hour,
             Buckets.Floor(request.From, Buckets.Hour), request.To, t => t, ct, filter, values);
         var byHour = new long[24];
         foreach (var row in set.Rows)
         {
-            byHour[row.BucketStart.UtcDateTime.Hour] += row.Counts[0];
+            byHour[row.BucketStart.UtcDateTime.Hour] += row.TxCount;
         }
         var total = byHour.Sum();
         var rows = Enumerable.Range(0, 24)

@@ -111,8 +111,10 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         foreach (var (start, end) in Runs(hours))
         {
-            var sets = await HourlyComputer.ComputeAsync(connection, tx, start, end, ct);
-            await RollupStore.ReplaceAsync(connection, tx, Buckets.Hour, start, end, sets, ct);
+            foreach (var family in RollupFamilies.All)
+            {
+                await family.RecomputeHoursAsync(connection, tx, start, end, ct);
+            }
             foreach (var sql in LedgerSql)
             {
                 await using var ledger = new NpgsqlCommand(sql, connection, tx);
@@ -135,13 +137,10 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
     /// <summary>Rebuilds the <paramref name="into"/> bucket starting at <paramref name="start"/> from its finer rows.</summary>
     private static async Task MergeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string from, string into, DateTimeOffset start, CancellationToken ct)
     {
-        var end = start + Buckets.Length(into);
-        var sets = new List<RollupSet>();
-        foreach (var table in RollupTable.All)
+        foreach (var family in RollupFamilies.All)
         {
-            sets.Add(await RollupStore.LoadAsync(connection, tx, table, from, start, end, _ => start, ct));
+            await family.RemergeAsync(connection, tx, from, into, start, ct);
         }
-        await RollupStore.ReplaceAsync(connection, tx, into, start, end, sets, ct);
     }
 
     private static IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> Runs(List<DateTimeOffset> hours)
