@@ -2,37 +2,55 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ciro.Analytics;
 
-/// <summary>Analytics settings (section Ciro:Analytics), validated at start. Starknet figures are defaults
-/// from 0.14.1 / SNIP-40 and change with protocol versions, which is why they are configuration.</summary>
-public sealed class AnalyticsOptions
+/// <summary>Analytics settings (section <see cref="SectionName"/>), validated at start with messages naming the
+/// key. Starknet figures are defaults from 0.14.1 / SNIP-40 and change with protocol versions, which is why they
+/// are configuration.</summary>
+public sealed class AnalyticsOptions : IValidatableObject
 {
-    public const string Section = "Ciro:Analytics";
+    public const string SectionName = "Ciro:Analytics";
 
     /// <summary>Hard per-block L2 gas limit (Starknet 0.14.1: 6×10^9).</summary>
-    [Range(1, long.MaxValue)]
     public long BlockL2GasLimit { get; set; } = 6_000_000_000;
 
     /// <summary>Fee-market per-block L2 gas target (SNIP-40: 1.04×10^9).</summary>
-    [Range(1, long.MaxValue)]
     public long BlockL2GasTarget { get; set; } = 1_040_000_000;
 
     /// <summary>Longest range any KPI request may cover.</summary>
-    [Range(1, 3660)]
     public int MaxRangeDays { get; set; } = 1830;
 
     /// <summary>Longest range served from raw rows (bucket=raw, drill-downs, contract usage).</summary>
-    [Range(1, 366)]
     public int RawMaxRangeDays { get; set; } = 31;
 
     /// <summary>Longest range with hourly buckets.</summary>
-    [Range(1, 3660)]
     public int HourlyMaxRangeDays { get; set; } = 92;
 
     /// <summary>Workers with fewer finished jobs (completed + failed) in the range are listed but not ranked.</summary>
-    [Range(1, 1_000_000)]
     public int LeaderboardMinSamples { get; set; } = 5;
 
     /// <summary>TTL of cached KPI answers; 0 disables the cache. New blocks invalidate sooner.</summary>
-    [Range(0, 86_400)]
     public int CacheSeconds { get; set; } = 300;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        (string Key, long Value, long Min, long Max)[] ranges =
+        [
+            (nameof(BlockL2GasLimit), BlockL2GasLimit, 1, long.MaxValue),
+            (nameof(BlockL2GasTarget), BlockL2GasTarget, 1, long.MaxValue),
+            (nameof(MaxRangeDays), MaxRangeDays, 1, 3660),
+            (nameof(RawMaxRangeDays), RawMaxRangeDays, 1, 366),
+            (nameof(HourlyMaxRangeDays), HourlyMaxRangeDays, 1, 3660),
+            (nameof(LeaderboardMinSamples), LeaderboardMinSamples, 1, 1_000_000),
+            (nameof(CacheSeconds), CacheSeconds, 0, 86_400),
+        ];
+        foreach (var (key, value, min, max) in ranges.Where(r => r.Value < r.Min || r.Value > r.Max))
+        {
+            yield return new ValidationResult($"{SectionName}:{key} = {value} must be between {min} and {max}.", [key]);
+        }
+        if (BlockL2GasTarget > BlockL2GasLimit)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(BlockL2GasTarget)} = {BlockL2GasTarget} must not exceed {SectionName}:{nameof(BlockL2GasLimit)} = {BlockL2GasLimit}.",
+                [nameof(BlockL2GasTarget)]);
+        }
+    }
 }

@@ -71,6 +71,19 @@ public sealed class ErrorMatrixTests(AnalyticsFixture fixture) : IAsyncLifetime
         Assert.Contains(field, problem.GetProperty("title").GetString());
     }
 
+    [Theory]
+    [InlineData("Ciro:Analytics:BlockL2GasTarget", "7000000000", "Ciro:Analytics:BlockL2GasTarget = 7000000000 must not exceed Ciro:Analytics:BlockL2GasLimit = 6000000000")]
+    [InlineData("Ciro:Analytics:MaxRangeDays", "0", "Ciro:Analytics:MaxRangeDays = 0 must be between 1 and 3660")]
+    [InlineData("Ciro:Auth:BootstrapAdminKey", "short", "Ciro:Auth:BootstrapAdminKey has 5 characters; it must have at least 16")]
+    [InlineData("Ciro:Auth:Jwt:Authority", "not a url", "Ciro:Auth:Jwt:Authority = 'not a url' must be an absolute URL")]
+    public void A_bad_setting_stops_start_with_a_message_naming_the_key(string key, string value, string message)
+    {
+        using var app = fixture.App(_db, (key, value));
+        var error = Record.Exception(() => app.CreateClient());
+        Assert.NotNull(error);
+        Assert.Contains(message, error.ToString());
+    }
+
     [Fact]
     public async Task Injection_strings_in_valid_looking_fields_are_answered_not_executed()
     {

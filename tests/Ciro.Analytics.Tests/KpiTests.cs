@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Ciro.Analytics.Queries;
 using Ciro.Analytics.Rollups;
+using Ciro.Starknet;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -205,6 +207,31 @@ public sealed class KpiTests(AnalyticsFixture fixture) : IAsyncLifetime
         // Transactions per function-call-shape row: hour 10 has 8 (7 txs, the multicall counted under 2 functions).
         Assert.Equal(10, hours[0].GetProperty("hourOfDay").GetInt32());
         Assert.Equal(8, hours[0].GetProperty("transactions").GetInt64());
+    }
+
+    [Fact]
+    public async Task Live_jobs_chart_counts_per_minute_what_the_worker_rollups_count_per_hour()
+    {
+        // 180 minutes up to the newest block (block 6, 11:00:10) cover the whole chain.
+        var activity = await _app.Services.GetRequiredService<AnalyticsQueries>().GetJobsActivityAsync(180, default);
+        Assert.NotNull(activity);
+        // Minute 10:00: job 1 submitted (:00), allocated (:02), assigned to W1 (:06); W2's reverted submit_job_result (:06).
+        // Minute 10:30: job 1 completed by W1, job 2 assigned to W3. Minute 11:00: job 2 completed by W3 (:04).
+        Assert.Equal(
+            [(KnownChain.T0, 1L, 1L, 1L, 0L, 1L), (KnownChain.T0.AddMinutes(30), 0L, 0L, 1L, 1L, 0L), (KnownChain.T0.AddHours(1), 0L, 0L, 0L, 1L, 0L)],
+            activity.Buckets.Select(m => (m.Minute, m.Submitted, m.Allocated, m.Assigned, m.Completed, m.Failed)).ToArray());
+
+        await using var connection = await _db.OpenConnectionAsync();
+        var workers = await RollupStore.LoadAsync<WorkerRollup, Felt>(connection, null, Buckets.Hour,
+            KnownChain.T0.AddHours(-1), KnownChain.T0.AddHours(2), t => t, default);
+        var rollupHours = workers.Rows.GroupBy(r => r.BucketStart).OrderBy(g => g.Key)
+            .Select(g => (Hour: g.Key, Assigned: g.Sum(r => r.Assigned), Completed: g.Sum(r => r.Completed), Failed: g.Sum(r => r.Failed)))
+            .ToArray();
+        var chartHours = activity.Buckets.GroupBy(m => Buckets.Floor(m.Minute, Buckets.Hour)).OrderBy(g => g.Key)
+            .Select(g => (Hour: g.Key, Assigned: g.Sum(m => m.Assigned), Completed: g.Sum(m => m.Completed), Failed: g.Sum(m => m.Failed)))
+            .ToArray();
+        Assert.Equal([(KnownChain.T0, 2L, 1L, 1L), (KnownChain.T0.AddHours(1), 0L, 1L, 0L)], rollupHours);
+        Assert.Equal(rollupHours, chartHours);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public static class Extensions
         builder.AddNpgsqlDataSource("ciro");
         builder.Services.AddProblemDetails();
         builder.Services.AddOptions<AlertsOptions>()
-            .BindConfiguration("Alerts")
+            .BindConfiguration(AlertsOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
@@ -31,7 +31,7 @@ public static class Extensions
             }
         });
 
-        var interval = builder.Configuration.GetSection("Alerts").Get<AlertsOptions>()?.EvaluationInterval ?? TimeSpan.FromSeconds(15);
+        var interval = builder.Configuration.GetSection(AlertsOptions.SectionName).Get<AlertsOptions>()?.EvaluationInterval ?? TimeSpan.FromSeconds(15);
         builder.Services.AddQuartz(q =>
         {
             var key = new JobKey("evaluate-rules");

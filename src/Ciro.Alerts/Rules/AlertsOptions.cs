@@ -2,9 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ciro.Alerts.Rules;
 
-/// <summary>Bound from the "Alerts" configuration section and validated at start.</summary>
+/// <summary>Bound from the <see cref="SectionName"/> configuration section and validated at start.</summary>
 public sealed class AlertsOptions : IValidatableObject
 {
+    public const string SectionName = "Alerts";
+
     /// <summary>How often rules are evaluated (Quartz simple trigger).</summary>
     public TimeSpan EvaluationInterval { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -12,14 +12,9 @@ public static class AuthExtensions
     /// scheme the request carries credentials for, so either works on every endpoint.</summary>
     public static void AddCiroAuth(this IHostApplicationBuilder builder)
     {
-        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
-            .Validate(o => string.IsNullOrEmpty(o.BootstrapAdminKey) || o.BootstrapAdminKey.Length >= 16,
-                "Ciro:Auth:BootstrapAdminKey must be at least 16 characters")
-            .Validate(o => o.ServiceKeys.Values.All(k => k.Key.Length >= 16 && Roles.Level(k.Role) > 0),
-                "every Ciro:Auth:ServiceKeys entry needs a Key of at least 16 characters and a Role of viewer, operator or admin")
-            .Validate(o => string.IsNullOrEmpty(o.Jwt.Authority) || Uri.IsWellFormedUriString(o.Jwt.Authority, UriKind.Absolute),
-                "Ciro:Auth:Jwt:Authority must be an absolute URL")
+        var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,9 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Ciro.Analytics.Auth;
 
-/// <summary>Access control settings (section Ciro:Auth).</summary>
-public sealed class AuthOptions
+/// <summary>Access control settings (section <see cref="SectionName"/>), validated at start with messages naming the key.
+/// Keys and secrets are never echoed in those messages.</summary>
+public sealed class AuthOptions : IValidatableObject
 {
-    public const string Section = "Ciro:Auth";
+    public const string SectionName = "Ciro:Auth";
 
     /// <summary>An admin key accepted from configuration (Ciro__Auth__BootstrapAdminKey) for first start and
     /// automation; use it to create stored keys, then rotate it away. Empty = none.</summary>
@@ -19,6 +22,26 @@ public sealed class AuthOptions
     public Dictionary<string, ServiceKey> ServiceKeys { get; set; } = [];
 
     public JwtOptions Jwt { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrEmpty(BootstrapAdminKey) && BootstrapAdminKey.Length < 16)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(BootstrapAdminKey)} has {BootstrapAdminKey.Length} characters; it must have at least 16.", [nameof(BootstrapAdminKey)]);
+        }
+        foreach (var (name, key) in ServiceKeys.Where(k => k.Value.Key.Length < 16 || Roles.Level(k.Value.Role) == 0))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(ServiceKeys)}:{name} needs a Key of at least 16 characters (has {key.Key.Length}) and a Role of " +
+                $"{string.Join(", ", Roles.All)} (is '{key.Role}').", [nameof(ServiceKeys)]);
+        }
+        if (!string.IsNullOrEmpty(Jwt.Authority) && !Uri.IsWellFormedUriString(Jwt.Authority, UriKind.Absolute))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(Jwt)}:{nameof(JwtOptions.Authority)} = '{Jwt.Authority}' must be an absolute URL.", ["Jwt.Authority"]);
+        }
+    }
 }
 
 public sealed class ServiceKey

@@ -14,9 +14,8 @@ public static class Extensions
         builder.AddNpgsqlDataSource("ciro");
         builder.AddRedisClient("cache", configureOptions: o => o.AbortOnConnectFail = false);
 
-        builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section)
+        builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.BlockL2GasTarget <= o.BlockL2GasLimit, "Ciro:Analytics:BlockL2GasTarget must not exceed BlockL2GasLimit")
             .ValidateOnStart();
         builder.AddCiroAuth();
 
