@@ -19,6 +19,12 @@ public sealed class RecordedResponsesTests
         ["sepolia/getTransactionReceipt_invoke_0xf2f3d501.json"] = InvokeReceipt,
         ["sepolia/getTransactionStatus_reverted.json"] = RevertedStatus,
         ["sepolia/receipt_v0_7_shape_0x581c21c9_bare.json"] = V07Receipt,
+        ["sepolia/getBlockWithReceipts_64159_v0_7_era.json"] = V07EraBlockWithReceipts64159,
+        ["sepolia/getBlockWithTxs_65083_v0_7_era.json"] = V07EraBlockWithTxs65083,
+        ["sepolia/getStateUpdate_3100000.json"] = StateUpdate3100000,
+        ["mainnet/receipt_l1_handler_0x74011377_v0_7_era.json"] = V07EraL1HandlerReceipt,
+        ["trace/traceBlockTransactions_sepolia_0x42a4c6a4.json"] = TraceBlockTransactions,
+        ["trace/traceTransaction_invoke_sepolia_0x6a4a9c4f.json"] = TraceInvokeTransaction,
         ["errors/contract_error_code40.json"] = ContractError,
         ["errors/spec_errors_v0_10_3.json"] = SpecErrors,
         ["ws/mainnet_subscriptionTransactionStatus_reverted.json"] = WsTransactionStatus,
@@ -50,7 +56,7 @@ public sealed class RecordedResponsesTests
     public void Every_recorded_file_is_covered()
     {
         var files = RecordedFiles().ToList();
-        Assert.True(files.Count >= 14, $"expected the recorded corpus, found {files.Count} files");
+        Assert.True(files.Count >= 20, $"expected the recorded corpus, found {files.Count} files");
         Assert.DoesNotContain(files, f => !Checks.ContainsKey(f));
     }
 
@@ -165,6 +171,197 @@ public sealed class RecordedResponsesTests
         Assert.Equal(236UL, resources.Builtins!["range_check"]);
         Assert.Equal(4, resources.Builtins.Count);
         Assert.Equal(Felt.Parse("0x49d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7"), receipt.Events[1].FromAddress);
+    }
+
+    private static void V07EraBlockWithReceipts64159(byte[] json)
+    {
+        var block = Result(json, StarknetJsonContext.Default.BlockWithReceipts, "starknet_getBlockWithReceipts");
+        Assert.Equal(Felt.Parse("0x6df565874b2ea6a02d346a23f9efb0b26abbf5708b51bb12587f88a49052964"), block.BlockHash);
+        Assert.Equal(64_159UL, block.BlockNumber);
+        Assert.Equal("0.13.1.1", block.StarknetVersion);
+        Assert.Equal(Felt.Parse("0x185f2d3eb5"), block.L1GasPrice.PriceInWei);
+        Assert.Equal(Felt.Parse("0xa41c1219f8849"), block.L1DataGasPrice!.PriceInFri);
+        Assert.Null(block.EventCount);
+        Assert.Equal(21, block.Transactions.Count);
+        Assert.Equal(20, block.Transactions.Count(t => t.Transaction.Type == "INVOKE" && t.Transaction.VersionNumber == 1));
+        Assert.All(block.Transactions, t => Assert.False(t.Receipt.Reverted));
+        Assert.Equal(638, block.Transactions.Sum(t => t.Receipt.Events.Count));
+        // Sums of actual_fee by unit, added up by hand from the file (20 v1 transactions pay WEI, the v3 one FRI).
+        Assert.Equal(48_069_290_383_010_580, FeeSum(block, "WEI"));
+        Assert.Equal(838_090_316_871_326_637, FeeSum(block, "FRI"));
+
+        var first = block.Transactions[0];
+        Assert.Equal(Felt.Parse("0x5e3fcf2f7dc0f3786a7406dc271cc54a00ba4658f9d0567b25b8e2a90a6250f"), first.Receipt.TransactionHash);
+        Assert.Equal(Felt.Parse("0x16345785d8a0000"), first.Transaction.MaxFee);
+        Assert.Equal(Felt.Parse("0x14308f32a66bcd"), first.Receipt.ActualFee.Amount);
+        Assert.Equal(85, first.Receipt.Events.Count);
+        var resources = first.Receipt.ExecutionResources;
+        Assert.True(resources.IsLegacyShape);
+        Assert.Equal(854_762UL, resources.Steps);
+        Assert.Equal(4_916UL, resources.Builtins!["pedersen"]);
+        Assert.Equal(26_164UL, resources.Builtins["range_check"]);
+        Assert.Equal(3UL, resources.Builtins["ec_op"]);
+        Assert.Equal(4_416UL, resources.L1DataGas);
+        Assert.Equal(0UL, resources.L2Gas);
+
+        var v3 = block.Transactions[11];
+        Assert.Equal(3, v3.Transaction.VersionNumber);
+        Assert.Equal("FRI", v3.Receipt.ActualFee.Unit);
+        Assert.Equal(Felt.Parse("0xba17eb3eacf5bad"), v3.Receipt.ActualFee.Amount);
+        // A v0.7-era v3 transaction bounds L1 gas and L2 gas only.
+        Assert.Equal(Felt.Parse("0x1aa6"), v3.Transaction.ResourceBounds!.L1Gas.MaxAmount);
+        Assert.Null(v3.Transaction.ResourceBounds.L1DataGas);
+        Assert.Equal(9_454UL, v3.Receipt.ExecutionResources.Steps);
+        Assert.Equal(288UL, v3.Receipt.ExecutionResources.L1DataGas);
+    }
+
+    private static System.Numerics.BigInteger FeeSum(BlockWithReceipts block, string unit) =>
+        block.Transactions.Where(t => t.Receipt.ActualFee.Unit == unit)
+            .Aggregate(System.Numerics.BigInteger.Zero, (sum, t) => sum + t.Receipt.ActualFee.Amount.ToBigInteger());
+
+    /// <summary>A bare result (no JSON-RPC envelope), as the source project stores it.</summary>
+    private static void V07EraBlockWithTxs65083(byte[] json)
+    {
+        var block = JsonSerializer.Deserialize(json, StarknetJsonContext.Default.BlockWithTxs)!;
+        Assert.Equal(Felt.Parse("0x549770b5b74df90276277ff7a11af881c998dffa452f4156f14446db6005174"), block.BlockHash);
+        Assert.Equal(65_083UL, block.BlockNumber);
+        Assert.Equal(1_715_244_926UL, block.Timestamp);
+        Assert.Equal(Felt.Parse("0xb32d49ed2b"), block.L1DataGasPrice!.PriceInFri);
+        Assert.Equal(90, block.Transactions.Count);
+        var byKind = block.Transactions.GroupBy(t => $"{t.Type} v{t.VersionNumber}").ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int>
+        {
+            ["INVOKE v1"] = 54, ["INVOKE v3"] = 28, ["DEPLOY_ACCOUNT v1"] = 6, ["DECLARE v2"] = 1, ["DECLARE v1"] = 1,
+        }, byKind);
+        Assert.Equal(Felt.Parse("0x2db07ed11b1f6c678de9fc19ef0dfb8e71631e1cff236a34e68f51528a21282"), block.Transactions[0].TransactionHash);
+        Assert.Equal(Felt.Parse("0x12c0c"), block.Transactions[0].Nonce);
+        Assert.Equal(Felt.Parse("0x6038c7498d699e62208c50c081bb12ece4b2f25551afbf9bb3ceafcb8858b4"), block.Transactions[^1].TransactionHash);
+        Assert.All(block.Transactions.Where(t => t.Type == "DEPLOY_ACCOUNT"), t =>
+        {
+            Assert.NotNull(t.ClassHash);
+            Assert.NotNull(t.ContractAddressSalt);
+            Assert.NotNull(t.ConstructorCalldata);
+        });
+        var declareV2 = Assert.Single(block.Transactions, t => t.Type == "DECLARE" && t.VersionNumber == 2);
+        Assert.NotNull(declareV2.CompiledClassHash);
+        var declareV1 = Assert.Single(block.Transactions, t => t.Type == "DECLARE" && t.VersionNumber == 1);
+        Assert.Null(declareV1.CompiledClassHash);
+        Assert.NotNull(declareV1.MaxFee);
+    }
+
+    private static void V07EraL1HandlerReceipt(byte[] json)
+    {
+        var receipt = JsonSerializer.Deserialize(json, StarknetJsonContext.Default.TransactionReceipt)!;
+        Assert.Equal("L1_HANDLER", receipt.Type);
+        Assert.Equal(Felt.Parse("0x74011377f326265f5a54e27a27968355e7033ad1de11b77b225374875aff519"), receipt.TransactionHash);
+        Assert.Equal(648_615UL, receipt.BlockNumber);
+        Assert.Equal("0xf93cd5994e1da0cea88f2310735746d049be9fa55f4a38d5545bc325bcaa49af", receipt.MessageHash);
+        Assert.Equal(new FeePayment { Amount = Felt.Parse("0x0"), Unit = "WEI" }, receipt.ActualFee);
+        Assert.Equal(2, receipt.Events.Count);
+        Assert.Equal(Felt.Parse("0xdfd54233d96e4b"), receipt.Events[0].Data[2]);
+        var resources = receipt.ExecutionResources;
+        Assert.True(resources.IsLegacyShape);
+        Assert.Equal(4_230UL, resources.Steps);
+        Assert.Equal(new Dictionary<string, ulong> { ["pedersen"] = 19, ["range_check"] = 94 }, resources.Builtins);
+        Assert.Equal(128UL, resources.L1DataGas);
+    }
+
+    private static void StateUpdate3100000(byte[] json)
+    {
+        var update = Result(json, StarknetJsonContext.Default.StateUpdate, "starknet_getStateUpdate");
+        Assert.Equal(Felt.Parse("0x1640b846e71502526539c32c8420cd7cb0f28d83ece2e6e71aeaf7c97960bb2"), update.BlockHash);
+        Assert.Equal(Felt.Parse("0x1fa4b70953c305f21fca73a06d87287612fe65dd4e5990e52843202f7edba86"), update.NewRoot);
+        Assert.Equal(Felt.Parse("0x1548b74fa1e93d769c31f9a902b0260b9d75b434a3ed1ba7354cee0848657fe"), update.OldRoot);
+        var diff = update.StateDiff;
+        Assert.Equal([Felt.Parse("0x2a730fc5366a8932645ada40338487d5c272294d70a43dc2d53f03534f418ea"), Felt.Parse("0x4718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d"), Felt.Parse("0x1")],
+            diff.StorageDiffs.Select(d => d.Address));
+        Assert.Equal([1, 2, 1], diff.StorageDiffs.Select(d => d.StorageEntries.Count));
+        Assert.Equal(new StorageEntry { Key = Felt.Parse("0x5496768776e3db30053404f18067d81a6e06f5a2b0de326e21298fd9d569a9a"), Value = Felt.Parse("0x26eb76fd7a1e0da17f390") },
+            diff.StorageDiffs[1].StorageEntries[0]);
+        Assert.Equal(new StorageEntry { Key = Felt.Parse("0x2f4d56"), Value = Felt.Parse("0x48a9d588d1a788ac5e90e31445efde3f3ad5336321c084fe29d39ef8a6fa736") },
+            diff.StorageDiffs[2].StorageEntries[0]);
+        var nonce = Assert.Single(diff.Nonces);
+        Assert.Equal(new NonceUpdate { ContractAddress = Felt.Parse("0x4f4e29add19afa12c868ba1f4439099f225403ff9a71fe667eebb50e13518d3"), Nonce = Felt.Parse("0x71247") }, nonce);
+        Assert.Empty(diff.DeployedContracts);
+        Assert.Empty(diff.DeclaredClasses);
+        Assert.Empty(diff.DeprecatedDeclaredClasses);
+        Assert.Empty(diff.ReplacedClasses);
+        Assert.Empty(diff.MigratedCompiledClasses);
+    }
+
+    private static void TraceBlockTransactions(byte[] json)
+    {
+        var traces = JsonRpcEnvelope.ParseSingle(json, StarknetJsonContext.Default.ListBlockTransactionTrace, "starknet_traceBlockTransactions");
+        Assert.Equal(7, traces.Count);
+        Assert.All(traces, t => Assert.Equal("INVOKE", t.TraceRoot.Type));
+        // Transaction resources, in block order; v0.8-shaped (l2_gas present), so not legacy.
+        Assert.Equal([9_264UL, 18_139, 10_396, 47_743, 4_116, 27_373, 18_139], traces.Select(t => t.TraceRoot.ExecutionResources.L1Gas));
+        Assert.All(traces, t => Assert.False(t.TraceRoot.ExecutionResources.IsLegacyShape));
+        // Invocations per execute tree (root included) and events emitted in it, counted by hand.
+        Assert.Equal([14, 30, 16, 82, 3, 46, 30], traces.Select(t => t.TraceRoot.ExecuteInvocation!.SelfAndDescendants().Count()));
+        Assert.Equal([7, 14, 8, 41, 1, 23, 14], traces.Select(t => t.TraceRoot.ExecuteInvocation!.SelfAndDescendants().Sum(i => i.Events.Count)));
+        Assert.All(traces, t => Assert.Equal(0, t.TraceRoot.AllInvocations().Sum(i => i.Messages.Count)));
+
+        var first = traces[0];
+        Assert.Equal(Felt.Parse("0x23f6c7b23412cd66f493dc2d9e76483e23d02782d6558ef40459c6e96f4f350"), first.TransactionHash);
+        Assert.Equal(16, first.TraceRoot.AllInvocations().Count());
+        var execute = first.TraceRoot.ExecuteInvocation!;
+        Assert.Null(execute.RevertReason);
+        Assert.Equal(Felt.Parse("0x4c1d9da136846ab084ae18cf6ce7a652df7793b666a16ce46b1bf5850cc739d"), execute.ContractAddress);
+        Assert.Equal(Selector.FromName("__execute__"), execute.EntryPointSelector);
+        Assert.Equal(Felt.Parse("0x1a736d6ed154502257f02b1ccdf4d9d1089f80811cd6acad48e6b6a9d1f2003"), execute.ClassHash);
+        Assert.Equal(Felt.Parse("0x0"), execute.CallerAddress);
+        Assert.Equal(("EXTERNAL", "CALL"), (execute.EntryPointType, execute.CallType));
+        Assert.Equal(47, execute.Calldata.Count);
+        Assert.Equal(184UL, execute.ExecutionResources.L1Gas);
+        var call = Assert.Single(execute.Calls);
+        Assert.Equal(Felt.Parse("0x36031daa264c24520b11d93af622c848b2499b66b41d611bac95e13cfca131a"), call.ContractAddress);
+        Assert.Equal(Felt.Parse("0x3d0bcca55c118f88a08e0fcc06f43906c0c174feb52ebc83f0fa28a1f59ed67"), call.EntryPointSelector);
+        Assert.Equal(execute.ContractAddress, call.CallerAddress);
+        Assert.Equal(174UL, call.ExecutionResources.L1Gas);
+        Assert.Equal(12, call.Calls.Count);
+        Assert.Equal(6, call.Events.Count);
+        Assert.False(call.IsReverted);
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6], execute.SelfAndDescendants().SelectMany(i => i.Events).Select(e => e.Order).Order());
+        Assert.Equal(Selector.FromName("__validate__"), first.TraceRoot.ValidateInvocation!.EntryPointSelector);
+
+        var fee = first.TraceRoot.FeeTransferInvocation!;
+        Assert.Equal(Felt.Parse("0x49d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7"), fee.ContractAddress);
+        var transfer = Assert.Single(fee.Events);
+        Assert.Equal(Selector.FromName("Transfer"), transfer.Keys[0]);
+        Assert.Equal(Felt.Parse("0x349441b59790"), transfer.Data[2]);
+
+        var diff = first.TraceRoot.StateDiff!;
+        Assert.Equal(2, diff.StorageDiffs.Count);
+        Assert.Equal(Felt.Parse("0x1595e10000000000000000000000000066bae3a7"), diff.StorageDiffs[0].StorageEntries[0].Value);
+        Assert.Single(diff.Nonces);
+        var deployed = Assert.Single(traces[4].TraceRoot.StateDiff!.DeployedContracts);
+        Assert.Equal(new DeployedContract
+        {
+            Address = Felt.Parse("0x7cd1359ded810b3cd2dfb37121fff6423cda9384c3fc1052e54bf801fe434e4"),
+            ClassHash = Felt.Parse("0x13267b9ab398ff17b9260d91fb21e8167bb6bf4aca757152eec723237858dff"),
+        }, deployed);
+    }
+
+    private static void TraceInvokeTransaction(byte[] json)
+    {
+        var trace = Result(json, StarknetJsonContext.Default.TransactionTrace, "starknet_traceTransaction");
+        Assert.Equal("INVOKE", trace.Type);
+        Assert.Null(trace.StateDiff);
+        Assert.Equal(new ExecutionResources(), trace.ExecutionResources);
+        Assert.Equal([Felt.FromShortString("VALID")], trace.ValidateInvocation!.Result);
+        var execute = trace.ExecuteInvocation!;
+        Assert.Equal(Felt.Parse("0x143fe26927dd6a302522ea1cd6a821ab06b3753194acee38d88a85c93b3cbc6"), execute.ContractAddress);
+        var call = Assert.Single(execute.Calls);
+        Assert.Equal(Felt.Parse("0x6b74c515944ef1ef630ee1cf08a22e110c39e217fa15554a089182a11f78ed"), call.ContractAddress);
+        Assert.Equal(Felt.Parse("0xc844fd57777b0cd7e75c8ea68deec0adf964a6308da7a58de32364b7131cc8"), call.EntryPointSelector);
+        Assert.Equal(Felt.Parse("0x18734719577f055f2a4f405bd8f0030b9e4588379ec2d5f85c084ad5e06eab8"), call.ClassHash);
+        var emitted = Assert.Single(call.Events);
+        Assert.Equal(15, emitted.Data.Count);
+        Assert.Equal(Felt.Parse("0x19e22f866f4c5aead2809bf160d2b29e921e335d899979732101c6f3c38ff81"), emitted.Keys[0]);
+        Assert.Equal([Felt.Parse("0x1176a1bd84444c89232ec27754698e5d2e7e1a7f1539f12027f28b23ec9f3d8"), Felt.Parse("0x6a25583aab3700"), Felt.Parse("0x0")],
+            trace.FeeTransferInvocation!.Calldata);
+        Assert.Equal(4, trace.AllInvocations().Count());
     }
 
     private static void ContractError(byte[] json)

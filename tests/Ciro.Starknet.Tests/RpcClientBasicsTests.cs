@@ -32,6 +32,32 @@ public sealed class RpcClientBasicsTests
     }
 
     [Fact]
+    public async Task Traces_and_state_update_from_recorded_responses_with_the_spec_params()
+    {
+        await using var server = await TestRpcServer.StartAsync(
+            TestRpcServer.Json(TestData.Read("starknet", "rpc", "trace", "traceTransaction_invoke_sepolia_0x6a4a9c4f.json")),
+            TestRpcServer.Json(TestData.Read("starknet", "rpc", "trace", "traceBlockTransactions_sepolia_0x42a4c6a4.json")),
+            TestRpcServer.Json(TestData.Read("starknet", "rpc", "sepolia", "getStateUpdate_3100000.json")));
+        var client = Client(server);
+        var hash = Felt.Parse("0x6a4a9c4f");
+
+        var trace = await client.TraceTransactionAsync(hash);
+        var traces = await client.TraceBlockTransactionsAsync(BlockId.Number(99_000));
+        var update = await client.GetStateUpdateAsync(BlockId.Number(3_100_000));
+
+        Assert.Equal(Felt.Parse("0x143fe26927dd6a302522ea1cd6a821ab06b3753194acee38d88a85c93b3cbc6"), trace.ExecuteInvocation!.ContractAddress);
+        Assert.Equal(7, traces.Count);
+        Assert.Equal(3, update.StateDiff.StorageDiffs.Count);
+        var requests = server.Requests.Select(r => JsonDocument.Parse(r).RootElement).ToList();
+        Assert.Equal(["starknet_traceTransaction", "starknet_traceBlockTransactions", "starknet_getStateUpdate"],
+            requests.Select(r => r.GetProperty("method").GetString()));
+        Assert.Equal("0x6a4a9c4f", requests[0].GetProperty("params").GetProperty("transaction_hash").GetString());
+        Assert.Equal(99_000UL, requests[1].GetProperty("params").GetProperty("block_id").GetProperty("block_number").GetUInt64());
+        Assert.False(requests[1].GetProperty("params").TryGetProperty("trace_flags", out _));
+        Assert.Equal(3_100_000UL, requests[2].GetProperty("params").GetProperty("block_id").GetProperty("block_number").GetUInt64());
+    }
+
+    [Fact]
     public async Task Scalar_methods_parse()
     {
         await using var server = await TestRpcServer.StartAsync(

@@ -4,8 +4,8 @@ namespace Ciro.Starknet.Tests;
 
 /// <summary>tests/TestData is a copy of files from the read-only shared/ folder that sits beside the repository on
 /// developer machines. Where that folder exists, every copied file must still be byte-identical to its original, so
-/// a fix upstream cannot silently leave the repository testing stale data. A clone on its own has nothing to compare
-/// against and says so.</summary>
+/// a fix upstream cannot silently leave the repository testing stale data, and shared/starknet (copied whole) may
+/// not gain a file the copy lacks. A clone on its own has nothing to compare against and says so.</summary>
 public sealed class TestDataCopyTests(ITestOutputHelper output)
 {
     /// <summary>Files of tests/TestData that are ours, not copies.</summary>
@@ -22,7 +22,7 @@ public sealed class TestDataCopyTests(ITestOutputHelper output)
         }
 
         var copies = CopiedFiles();
-        Assert.True(copies.Count >= 37, $"expected the copied corpus under {TestData.Root}, found {copies.Count} files");
+        Assert.True(copies.Count >= 43, $"expected the copied corpus under {TestData.Root}, found {copies.Count} files");
         var differences = new List<string>();
         foreach (var relative in copies)
         {
@@ -36,6 +36,13 @@ public sealed class TestDataCopyTests(ITestOutputHelper output)
                 differences.Add($"{relative}: differs from {original}");
             }
         }
+        var starknet = Path.Combine(shared, "starknet");
+        var copied = copies.ToHashSet(StringComparer.Ordinal);
+        differences.AddRange(Directory.EnumerateFiles(starknet, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(shared, f))
+            .Where(f => !copied.Contains(f))
+            .Order(StringComparer.Ordinal)
+            .Select(f => $"{f}: in {shared} but not copied"));
         Assert.True(differences.Count == 0, "copy out of date (copy the originals again):\n" + string.Join("\n", differences));
         output.WriteLine($"checked {copies.Count} files against {shared}");
     }

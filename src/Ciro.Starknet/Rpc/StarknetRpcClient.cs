@@ -64,6 +64,10 @@ public sealed partial class StarknetRpcClient
         CallAsync("starknet_getBlockWithTxHashes", w => RequestWriter.BlockIdParam(w, blockId),
             StarknetJsonContext.Default.BlockWithTxHashes, cancellationToken);
 
+    public Task<BlockWithTxs> GetBlockWithTxsAsync(BlockId blockId, CancellationToken cancellationToken = default) =>
+        CallAsync("starknet_getBlockWithTxs", w => RequestWriter.BlockIdParam(w, blockId),
+            StarknetJsonContext.Default.BlockWithTxs, cancellationToken);
+
     public Task<BlockWithReceipts> GetBlockWithReceiptsAsync(BlockId blockId, CancellationToken cancellationToken = default) =>
         CallAsync("starknet_getBlockWithReceipts", w => RequestWriter.BlockIdParam(w, blockId),
             StarknetJsonContext.Default.BlockWithReceipts, cancellationToken);
@@ -75,6 +79,21 @@ public sealed partial class StarknetRpcClient
     public Task<TransactionStatus> GetTransactionStatusAsync(Felt transactionHash, CancellationToken cancellationToken = default) =>
         CallAsync("starknet_getTransactionStatus", w => w.WriteString("transaction_hash"u8, transactionHash.ToString()),
             StarknetJsonContext.Default.TransactionStatus, cancellationToken);
+
+    public Task<StateUpdate> GetStateUpdateAsync(BlockId blockId, CancellationToken cancellationToken = default) =>
+        CallAsync("starknet_getStateUpdate", w => RequestWriter.BlockIdParam(w, blockId),
+            StarknetJsonContext.Default.StateUpdate, cancellationToken);
+
+    /// <summary>starknet_traceTransaction: the call tree of one executed transaction (trace API).</summary>
+    public Task<TransactionTrace> TraceTransactionAsync(Felt transactionHash, CancellationToken cancellationToken = default) =>
+        CallAsync("starknet_traceTransaction", w => w.WriteString("transaction_hash"u8, transactionHash.ToString()),
+            StarknetJsonContext.Default.TransactionTrace, cancellationToken);
+
+    /// <summary>starknet_traceBlockTransactions: every transaction's trace, in block order. Sent without trace_flags,
+    /// so every spec version answers the plain array.</summary>
+    public async Task<IReadOnlyList<BlockTransactionTrace>> TraceBlockTransactionsAsync(BlockId blockId, CancellationToken cancellationToken = default) =>
+        await CallAsync("starknet_traceBlockTransactions", w => RequestWriter.BlockIdParam(w, blockId),
+            StarknetJsonContext.Default.ListBlockTransactionTrace, cancellationToken).ConfigureAwait(false);
 
     /// <summary>One page of events. Pass the previous page's token to continue; the token is opaque.</summary>
     public Task<EventsPage> GetEventsAsync(

@@ -61,6 +61,12 @@ public sealed record BlockWithTxHashes : BlockHeader
     public IReadOnlyList<Felt> Transactions { get; init; } = [];
 }
 
+/// <summary>starknet_getBlockWithTxs: the transactions with their hashes, without receipts.</summary>
+public sealed record BlockWithTxs : BlockHeader
+{
+    public IReadOnlyList<Transaction> Transactions { get; init; } = [];
+}
+
 public sealed record BlockWithReceipts : BlockHeader
 {
     public IReadOnlyList<TransactionWithReceipt> Transactions { get; init; } = [];
