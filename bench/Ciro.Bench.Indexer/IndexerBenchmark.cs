@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Ciro.LocalInfrastructure;
 using Ciro.Storage;
-using Ciro.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

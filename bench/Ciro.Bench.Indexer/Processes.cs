@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Ciro.Testing;
+using Ciro.LocalInfrastructure;
 
 namespace Ciro.Bench.Indexer;
 

@@ -1,4 +1,4 @@
-using Ciro.Testing;
+using Ciro.LocalInfrastructure;
 using Npgsql;
 
 namespace Ciro.Bench.Queries;

@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using Ciro.Analytics;
 using Ciro.Analytics.Notifications;
 using Ciro.Analytics.Queries;
 using Ciro.Analytics.Rollups;
+using Ciro.Analytics;
 using Ciro.Bench.Queries;
+using Ciro.LocalInfrastructure;
 using Ciro.Storage;
-using Ciro.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -16,7 +16,7 @@ public sealed class SmtpCatcher : IAsyncDisposable
 
     public SmtpCatcher()
     {
-        Port = Ciro.Testing.FreePort.Next();
+        Port = Ciro.LocalInfrastructure.FreePort.Next();
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(b => b.Endpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port))).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new CatchingStore(this));

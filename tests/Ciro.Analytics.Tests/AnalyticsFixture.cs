@@ -1,3 +1,4 @@
+using Ciro.LocalInfrastructure;
 using Ciro.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,5 +1,5 @@
 using Ciro.Indexer.Tests.Infrastructure;
-using Ciro.Testing;
+using Ciro.LocalInfrastructure;
 
 namespace Ciro.Indexer.Tests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Ciro.Indexer.Tests.Infrastructure;
-using Ciro.Testing;
+using Ciro.LocalInfrastructure;
 
 namespace Ciro.Indexer.Tests;
 

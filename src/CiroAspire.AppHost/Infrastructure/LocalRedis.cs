@@ -1,13 +1,14 @@
 using System.Net.Sockets;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
+using Ciro.LocalInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CiroAspire.AppHost.Infrastructure;
 
-/// <summary>redis-server from the machine's package, in memory only (no RDB/AOF files): the cache and pub/sub.</summary>
-public sealed class LocalRedisResource(string name) : ExecutableResource(name, "redis-server", "."), IResourceWithConnectionString
+/// <summary>redis-server with the local-infrastructure kit's arguments (in memory only): the cache and pub/sub.</summary>
+public sealed class LocalRedisResource(string name) : ExecutableResource(name, LocalRedis.Program, "."), IResourceWithConnectionString
 {
     public EndpointReference Endpoint => new(this, "tcp");
 
@@ -45,17 +46,7 @@ public static class LocalRedisExtensions
 
         return builder.AddResource(redis)
             .WithEndpoint(name: "tcp", scheme: "tcp", env: "REDIS_PORT")
-            .WithArgs(context =>
-            {
-                context.Args.Add("--port");
-                context.Args.Add(redis.Endpoint.Property(EndpointProperty.TargetPort));
-                context.Args.Add("--bind");
-                context.Args.Add("127.0.0.1");
-                context.Args.Add("--save");
-                context.Args.Add("");
-                context.Args.Add("--appendonly");
-                context.Args.Add("no");
-            })
+            .WithArgs([.. LocalRedis.Arguments(redis.Endpoint.Property(EndpointProperty.TargetPort))])
             .WithHealthCheck(healthKey)
             .ExcludeFromManifest();
     }

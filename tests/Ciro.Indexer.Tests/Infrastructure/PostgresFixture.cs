@@ -1,4 +1,4 @@
-using Ciro.Testing;
+using Ciro.LocalInfrastructure;
 
 namespace Ciro.Indexer.Tests.Infrastructure;
 

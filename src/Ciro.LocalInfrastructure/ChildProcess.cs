@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Ciro.Testing;
+namespace Ciro.LocalInfrastructure;
 
 /// <summary>A server process a test fixture owns: output captured for failure messages, killed (with its
 /// children) on dispose so no process outlives the test run.</summary>
@@ -10,13 +10,15 @@ public sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public ChildProcess(string command, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    public ChildProcess(string command, IEnumerable<string> arguments, IDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(command)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments)
         {
@@ -83,9 +85,12 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    public static string Run(string command, params string[] arguments)
+    public static string Run(string command, params string[] arguments) => RunIn(null, command, arguments);
+
+    /// <summary>Runs a command to its end in <paramref name="workingDirectory"/>; throws with its output when it fails.</summary>
+    public static string RunIn(string? workingDirectory, string command, params IEnumerable<string> arguments)
     {
-        using var process = new ChildProcess(command, arguments);
+        using var process = new ChildProcess(command, arguments, workingDirectory: workingDirectory);
         process._process.WaitForExit();
         if (process._process.ExitCode != 0)
         {

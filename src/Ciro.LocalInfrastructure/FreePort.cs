@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Ciro.Testing;
+namespace Ciro.LocalInfrastructure;
 
 public static class FreePort
 {

@@ -1,6 +1,8 @@
-namespace Ciro.Testing;
+using System.Globalization;
 
-/// <summary>A throwaway in-memory redis-server on a free port.</summary>
+namespace Ciro.LocalInfrastructure;
+
+/// <summary>A redis-server from the machine's package, in memory only (no RDB/AOF files), on loopback.</summary>
 public sealed class LocalRedis : IDisposable
 {
     private readonly ChildProcess _server;
@@ -8,13 +10,20 @@ public sealed class LocalRedis : IDisposable
     private LocalRedis(int port)
     {
         Port = port;
-        _server = new ChildProcess("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+        _server = new ChildProcess(Program, Arguments(port.ToString(CultureInfo.InvariantCulture)).Cast<string>());
     }
+
+    public const string Program = "redis-server";
+
+    /// <summary>The server's arguments; <paramref name="port"/> is a number, or an Aspire expression the AppHost fills in.</summary>
+    public static IReadOnlyList<object> Arguments(object port) =>
+        ["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
 
     public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <summary>A throwaway server on a free port, ready when it accepts connections.</summary>
     public static async Task<LocalRedis> StartAsync()
     {
         var redis = new LocalRedis(FreePort.Next());
@@ -32,6 +41,7 @@ public sealed class LocalRedis : IDisposable
                 await Task.Delay(50);
             }
         }
+        redis.Dispose();
         throw new InvalidOperationException($"redis-server did not start: {redis._server.Output}");
     }
 

@@ -1,0 +1,27 @@
+namespace Ciro.LocalInfrastructure;
+
+/// <summary>The PostgreSQL server binaries the Debian packages installed.</summary>
+public static class PostgresInstallation
+{
+    private const string Root = "/usr/lib/postgresql";
+
+    /// <summary>The newest installed server's bin folder (/usr/lib/postgresql/N/bin).</summary>
+    public static string BinDirectory { get; } = Find();
+
+    public static string Program(string name) => Path.Combine(BinDirectory, name);
+
+    private static string Find()
+    {
+        var candidates = Directory.Exists(Root)
+            ? Directory.GetDirectories(Root)
+                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                .Where(c => File.Exists(Path.Combine(c.Dir, "postgres")))
+                .OrderByDescending(c => c.Version)
+                .ToList()
+            : [];
+        return candidates.Count > 0
+            ? candidates[0].Dir
+            : throw new InvalidOperationException(
+                $"No PostgreSQL server binaries under {Root}: run scripts/setup.sh (apt-get install postgresql) or set ConnectionStrings:ciro to an external server.");
+    }
+}
