@@ -1,4 +1,5 @@
 using CiroAspire.AppHost;
+using CiroAspire.AppHost.Deployment;
 using CiroAspire.AppHost.Infrastructure;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -8,11 +9,13 @@ var dataRoot = builder.Configuration["Ciro:DataDirectory"] ?? Path.Combine(repoR
 var mode = InfrastructureModeDetector.Detect(builder.Configuration, builder.ExecutionContext.IsPublishMode, out var modeReason);
 Console.WriteLine($"Ciro infrastructure: {mode} ({modeReason})");
 
-// Infrastructure: each piece is external (a connection string), a container, or a local process.
-var db = builder.AddCiroDatabase(mode, dataRoot);
-var cache = builder.AddCiroCache(mode);
-var mail = builder.AddCiroMail(mode, repoRoot);
-var chain = builder.AddCiroChain(mode);
+// Infrastructure: each piece is external (a connection string), a container, or a local process. The production
+// shape (publishing, or Ciro:Shape=production) takes the node, mail relay and stores as parameters (Deployment/).
+var production = builder.IsProductionShape();
+var db = production ? builder.AddProductionDatabase() : builder.AddCiroDatabase(mode, dataRoot);
+var cache = production ? builder.AddProductionCache() : builder.AddCiroCache(mode);
+var mail = production ? builder.AddProductionMail() : builder.AddCiroMail(mode, repoRoot);
+var chain = production ? null : builder.AddCiroChain(mode);
 
 // Access to the analytics API: an admin key for operators (kept in the AppHost's user secrets, shown as a
 // parameter in the Aspire dashboard) and a viewer key the dashboard and the alerts service read with.
@@ -48,8 +51,8 @@ var alerts = builder.AddProject<Projects.Ciro_Alerts>("alerts")
     .WithForwardedConfiguration("Alerts");
 
 // Apps
-builder.AddProject<Projects.Ciro_Web>("web", launchProfileName: null)
-    .WithCiroDefaults(httpPort: builder.Configuration.GetWebPort())
+var web = builder.AddProject<Projects.Ciro_Web>("web", launchProfileName: null)
+    .WithCiroDefaults(httpPort: builder.ExecutionContext.IsPublishMode ? null : builder.Configuration.GetWebPort())
     .WithExternalHttpEndpoints()
     .WithReference(cache).WaitFor(cache)
     .WithReference(analytics).WaitFor(analytics)
@@ -57,5 +60,13 @@ builder.AddProject<Projects.Ciro_Web>("web", launchProfileName: null)
     .WithEnvironment("Ciro__AnalyticsApiKey", viewerKey)
     .WithHttpHealthCheck("/health")
     .PrintDashboardAddress();
+
+if (production)
+{
+    indexer.WithStarknetNodeParameters().WithProductionScale();
+    analytics.WithProductionScale();
+    alerts.WithAlertChannelParameters().WithProductionScale();
+    web.WithProductionScale();
+}
 
 builder.Build().Run();

@@ -1,50 +1,198 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace CiroAspire.AppHost.Tests;
 
-/// <summary>The Azure Container Apps path: the AppHost writes a manifest that lists every service.</summary>
-public sealed class ManifestTests
+/// <summary>The Azure Container Apps path: `--publisher manifest` writes the production shape (README "Deploying
+/// to Azure Container Apps"): a real node, a real mail relay and the stores as parameters, nothing from the dev loop.</summary>
+public sealed partial class ManifestTests
 {
+    private static readonly string[] Services = ["indexer", "analytics", "alerts", "web"];
+
+    private static readonly string[] SecretParameters =
+    [
+        "ciro", "cache", "mail", "starknet-rpc-url", "starknet-ws-url", "analytics-admin-key", "analytics-viewer-key",
+        "alerts-discord-webhook-url", "alerts-telegram-bot-token", "alerts-webhook-url", "alerts-webhook-signing-secret",
+    ];
+
     [Fact]
-    public async Task The_manifest_lists_every_service_and_the_infrastructure()
+    public async Task The_default_manifest_is_the_production_shape_with_managed_stores()
+    {
+        var (resources, _) = await PublishAsync();
+
+        // Exactly these resources: the four services and their parameters. No simulator, devnet, smtp4dev,
+        // and no database or cache container (managed services by default).
+        string[] expected = [.. Services, .. SecretParameters, "alerts-telegram-chat-id"];
+        Assert.Equal(expected.Order(), resources.EnumerateObject().Select(r => r.Name).Order());
+        foreach (var service in Services)
+        {
+            Assert.Equal("project.v0", resources.GetProperty(service).GetProperty("type").GetString());
+        }
+        foreach (var store in new[] { "ciro", "cache", "mail" })
+        {
+            var resource = resources.GetProperty(store);
+            Assert.Equal("parameter.v0", resource.GetProperty("type").GetString());
+            Assert.Equal($"{{{store}.value}}", resource.GetProperty("connectionString").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task The_node_the_mail_relay_and_the_alert_channels_are_parameters_and_secrets_are_secure()
+    {
+        var (resources, _) = await PublishAsync();
+        var indexer = Env(resources, "indexer");
+        Assert.Equal("{starknet-rpc-url.value}", indexer["Starknet__RpcUrl"]);
+        Assert.Equal("{starknet-ws-url.value}", indexer["Starknet__WebSocketUrl"]);
+        var alerts = Env(resources, "alerts");
+        Assert.Equal("{mail.connectionString}", alerts["ConnectionStrings__mail"]);
+        Assert.Equal("{alerts-discord-webhook-url.value}", alerts["Alerts__Discord__WebhookUrl"]);
+        Assert.Equal("{alerts-telegram-bot-token.value}", alerts["Alerts__Telegram__BotToken"]);
+        Assert.Equal("{alerts-telegram-chat-id.value}", alerts["Alerts__Telegram__ChatId"]);
+        Assert.Equal("{alerts-webhook-url.value}", alerts["Alerts__Webhook__Url"]);
+        Assert.Equal("{alerts-webhook-signing-secret.value}", alerts["Alerts__Webhook__SigningSecret"]);
+        Assert.Equal("{analytics-viewer-key.value}", Env(resources, "web")["Ciro__AnalyticsApiKey"]);
+
+        // Secure parameters (azd turns every reference to one into a Container Apps secret + secretRef). The node
+        // URLs, relay and channels have no default: a deployment must supply them.
+        foreach (var name in SecretParameters)
+        {
+            var input = resources.GetProperty(name).GetProperty("inputs").GetProperty("value");
+            Assert.True(input.TryGetProperty("secret", out var secret) && secret.GetBoolean(), $"parameter '{name}' is not secret");
+            if (!name.StartsWith("analytics-", StringComparison.Ordinal))
+            {
+                Assert.False(input.TryGetProperty("default", out _), $"parameter '{name}' has a default");
+            }
+        }
+
+        // Every environment value that carries a credential is a reference to a secret parameter or a connection
+        // string, never a literal.
+        foreach (var service in Services)
+        {
+            foreach (var (key, value) in Env(resources, service).Where(e => CredentialKey().IsMatch(e.Key)))
+            {
+                var reference = SingleReference().Match(value);
+                Assert.True(reference.Success, $"{service}: {key} = '{value}' is not a single reference");
+                var target = reference.Groups["resource"].Value;
+                Assert.True(reference.Groups["property"].Value == "connectionString" || SecretParameters.Contains(target),
+                    $"{service}: {key} refers to '{target}', which is not a secret parameter");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Only_the_web_has_external_ingress()
+    {
+        var (resources, _) = await PublishAsync("--Ciro:Deploy:Database=container", "--Ciro:Deploy:Cache=container");
+        var external = new List<string>();
+        foreach (var resource in resources.EnumerateObject())
+        {
+            if (!resource.Value.TryGetProperty("bindings", out var bindings))
+            {
+                continue;
+            }
+            foreach (var binding in bindings.EnumerateObject())
+            {
+                if (binding.Value.TryGetProperty("external", out var flag) && flag.GetBoolean())
+                {
+                    external.Add($"{resource.Name}.{binding.Name}");
+                }
+            }
+        }
+        Assert.Equal(["web.http"], external);
+        // ACA's ingress serves http on 80/443; a fixed dev port (8080) does not belong in the deployment.
+        Assert.False(resources.GetProperty("web").GetProperty("bindings").GetProperty("http").TryGetProperty("port", out _));
+    }
+
+    [Fact]
+    public async Task Store_containers_have_pinned_images_and_volumes_and_no_copies_of_their_passwords()
+    {
+        var (resources, _) = await PublishAsync("--Ciro:Deploy:Database=container", "--Ciro:Deploy:Cache=container");
+        var containers = resources.EnumerateObject().Where(r => r.Value.GetProperty("type").GetString()!.StartsWith("container.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["cache", "postgres"], containers.Select(c => c.Name).Order());
+        foreach (var container in containers)
+        {
+            var image = container.Value.GetProperty("image").GetString()!;
+            Assert.Matches(PinnedTag(), image);
+            Assert.DoesNotContain("latest", image, StringComparison.OrdinalIgnoreCase);
+            Assert.Single(container.Value.GetProperty("volumes").EnumerateArray());
+        }
+        Assert.Contains("timescale/timescaledb:", containers.Single(c => c.Name == "postgres").Value.GetProperty("image").GetString());
+        Assert.Equal("{postgres.connectionString};Database=ciro", resources.GetProperty("ciro").GetProperty("connectionString").GetString());
+        // WithReference's per-part variables (CIRO_PASSWORD, CIRO_URI with a URI-encoded copy) are removed.
+        foreach (var service in Services)
+        {
+            Assert.DoesNotContain(Env(resources, service).Keys, key => key.StartsWith("CIRO_", StringComparison.Ordinal) || key.StartsWith("CACHE_", StringComparison.Ordinal));
+        }
+        Assert.False(resources.TryGetProperty("postgres-password-uri-encoded", out _));
+    }
+
+    [Fact]
+    public async Task No_secret_value_from_the_publishing_machine_reaches_the_manifest()
+    {
+        // Values a publisher might have in user secrets or on the command line: none may be copied in.
+        var sentinels = Enumerable.Range(0, 7).Select(i => $"sentinel{i}{Guid.NewGuid():N}").ToArray();
+        var (_, text) = await PublishAsync(
+            $"--Parameters:analytics-viewer-key={sentinels[0]}",
+            $"--Parameters:analytics-admin-key={sentinels[1]}",
+            $"--ConnectionStrings:ciro=Host=db;Username=ciro;Password={sentinels[2]}",
+            $"--ConnectionStrings:mail=smtp://{sentinels[3]}:25",
+            $"--Parameters:starknet-rpc-url=https://node.example/{sentinels[4]}",
+            $"--Starknet:RpcUrl=https://node.example/{sentinels[5]}",
+            $"--Alerts:Discord:WebhookUrl=https://discord.example/{sentinels[6]}");
+        foreach (var sentinel in sentinels)
+        {
+            Assert.DoesNotContain(sentinel, text, StringComparison.Ordinal);
+        }
+    }
+
+    private static Dictionary<string, string> Env(JsonElement resources, string service) =>
+        resources.GetProperty(service).GetProperty("env").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+
+    private static async Task<(JsonElement Resources, string Text)> PublishAsync(params string[] extraArgs)
     {
         var appHostDll = Path.Combine(AppContext.BaseDirectory, "CiroAspire.AppHost.dll");
         Assert.True(File.Exists(appHostDll), $"AppHost assembly not found at {appHostDll}");
-        var output = Path.Combine(Path.GetTempPath(), $"ciro-manifest-{Guid.NewGuid():N}", "aspire-manifest.json");
-
-        var info = new ProcessStartInfo("dotnet")
+        var folder = Path.Combine(Path.GetTempPath(), $"ciro-manifest-{Guid.NewGuid():N}");
+        var output = Path.Combine(folder, "aspire-manifest.json");
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var arg in new[] { appHostDll, "--publisher", "manifest", "--output-path", output })
-        {
-            info.ArgumentList.Add(arg);
+            var info = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = AppContext.BaseDirectory,
+            };
+            foreach (var arg in new[] { appHostDll, "--publisher", "manifest", "--output-path", output }.Concat(extraArgs))
+            {
+                info.ArgumentList.Add(arg);
+            }
+            using var process = Process.Start(info)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.True(process.ExitCode == 0, $"manifest publishing exited {process.ExitCode}: {await stdout} {await stderr}");
+            var text = await File.ReadAllTextAsync(output);
+            using var manifest = JsonDocument.Parse(text);
+            return (manifest.RootElement.GetProperty("resources").Clone(), text);
         }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"manifest publishing exited {process.ExitCode}: {await stdout} {await stderr}");
-
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
-        var resources = manifest.RootElement.GetProperty("resources");
-        foreach (var service in new[] { "indexer", "analytics", "alerts", "web", "chain" })
+        finally
         {
-            Assert.True(resources.TryGetProperty(service, out var resource), $"manifest has no '{service}'");
-            Assert.StartsWith("project.v", resource.GetProperty("type").GetString());
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
-        foreach (var infrastructure in new[] { "postgres", "ciro", "cache", "mail" })
-        {
-            Assert.True(resources.TryGetProperty(infrastructure, out _), $"manifest has no '{infrastructure}'");
-        }
-        // Services find the database and the cache by the names the README documents.
-        var indexerEnv = resources.GetProperty("indexer").GetProperty("env");
-        Assert.True(indexerEnv.TryGetProperty("ConnectionStrings__ciro", out _));
-        Assert.True(resources.GetProperty("analytics").GetProperty("env").TryGetProperty("ConnectionStrings__cache", out _));
-        Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
     }
+
+    [GeneratedRegex(@"((Key|Password|Token|Secret|WebhookUrl|Webhook__Url|RpcUrl|WebSocketUrl)$|^ConnectionStrings__)", RegexOptions.IgnoreCase)]
+    private static partial Regex CredentialKey();
+
+    [GeneratedRegex(@"^\{(?<resource>[a-z0-9-]+)\.(?<property>value|connectionString)\}$")]
+    private static partial Regex SingleReference();
+
+    // A full version in the tag (major.minor.patch), e.g. redis:7.4.2, timescaledb:2.17.2-pg17.
+    [GeneratedRegex(@":\d+\.\d+\.\d+(-[a-z0-9]+)?$")]
+    private static partial Regex PinnedTag();
 }
