@@ -24,11 +24,11 @@ internal static class ProductionShape
     /// Secret ones become Container Apps secrets (secretRef), never plain environment values.</summary>
     public static readonly IReadOnlyList<ChannelParameter> AlertChannels =
     [
-        new("alerts-discord-webhook-url", "Alerts__Discord__WebhookUrl", Secret: true),
-        new("alerts-telegram-bot-token", "Alerts__Telegram__BotToken", Secret: true),
-        new("alerts-telegram-chat-id", "Alerts__Telegram__ChatId", Secret: false),
-        new("alerts-webhook-url", "Alerts__Webhook__Url", Secret: true),
-        new("alerts-webhook-signing-secret", "Alerts__Webhook__SigningSecret", Secret: true),
+        new("discord", "alerts-discord-webhook-url", "Alerts__Discord__WebhookUrl", Secret: true),
+        new("telegram", "alerts-telegram-bot-token", "Alerts__Telegram__BotToken", Secret: true),
+        new("telegram", "alerts-telegram-chat-id", "Alerts__Telegram__ChatId", Secret: false),
+        new("webhook", "alerts-webhook-url", "Alerts__Webhook__Url", Secret: true),
+        new("webhook", "alerts-webhook-signing-secret", "Alerts__Webhook__SigningSecret", Secret: true),
     ];
 
     /// <summary>Replica counts the design supports: one indexer writes (the PostgreSQL advisory-lock lease),
@@ -106,17 +106,42 @@ internal static class ProductionShape
             .WithEnvironment("Starknet__WebSocketUrl", ws);
     }
 
-    /// <summary>Alert channel parameters on the alerts service. Set after any forwarded Alerts section, so a
-    /// value from the publishing machine's configuration can never land in the manifest instead.</summary>
+    /// <summary>Parameters of the alert channels chosen by <c>Ciro:Deploy:AlertChannels</c> (default
+    /// <c>discord,telegram,webhook</c>; <c>none</c> for email only): a parameter must have a value, so a channel a
+    /// team does not use is left out rather than given a dummy. Set after any forwarded Alerts section, so a value
+    /// from the publishing machine's configuration can never land in the manifest instead.</summary>
     public static IResourceBuilder<ProjectResource> WithAlertChannelParameters(this IResourceBuilder<ProjectResource> alerts)
     {
-        foreach (var channel in AlertChannels)
+        var chosen = ChosenChannels(alerts.ApplicationBuilder.Configuration["Ciro:Deploy:AlertChannels"]);
+        foreach (var channel in AlertChannels.Where(c => chosen.Contains(c.Channel)))
         {
             var parameter = alerts.ApplicationBuilder.AddParameter(channel.Name, secret: channel.Secret)
-                .WithDescription($"Read by Ciro.Alerts as {channel.ConfigurationKey.Replace("__", ":", StringComparison.Ordinal)}; empty disables the channel.");
+                .WithDescription($"Read by Ciro.Alerts as {channel.ConfigurationKey.Replace("__", ":", StringComparison.Ordinal)}.");
             alerts.WithEnvironment(channel.ConfigurationKey, parameter);
         }
         return alerts;
+    }
+
+    private static HashSet<string> ChosenChannels(string? text)
+    {
+        var known = AlertChannels.Select(c => c.Channel).ToHashSet();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return known;
+        }
+        var chosen = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(c => c.ToLowerInvariant()).ToHashSet();
+        if (chosen.SetEquals(["none"]))
+        {
+            return [];
+        }
+        var unknown = chosen.Except(known).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Configuration 'Ciro:Deploy:AlertChannels' has value '{text}'; expected none or a list of {string.Join(", ", known)}.");
+        }
+        return chosen;
     }
 
     /// <summary>Replicas, health probes (<c>/health</c> readiness, <c>/alive</c> liveness) and only connection
@@ -165,8 +190,8 @@ internal static class ProductionShape
     }
 }
 
-/// <summary>One alert-channel deployment parameter and the configuration key the alerts service reads it under.</summary>
-internal sealed record ChannelParameter(string Name, string ConfigurationKey, bool Secret);
+/// <summary>One deployment parameter of an alert channel and the configuration key the alerts service reads it under.</summary>
+internal sealed record ChannelParameter(string Channel, string Name, string ConfigurationKey, bool Secret);
 
 internal enum Placement
 {
