@@ -3,7 +3,7 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Ciro.Testing;
+using Ciro.LocalInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
@@ -129,8 +129,8 @@ public sealed class ProductionStackFixture : IAsyncLifetime
         DatabaseConnectionString = await _postgres.CreateDatabaseAsync("ciro");
         _redis = await LocalRedis.StartAsync();
         var smtpPort = FreePort.Next();
-        _smtp = new ChildProcess(Path.Combine(RepoRoot, ".tools", "smtp4dev"),
-            [$"--smtpport={smtpPort}", $"--urls=http://127.0.0.1:{FreePort.Next()}", "--db=", "--imapport=0", "--pop3port=0", "--tlsmode=None", "--nousersettings", "--hostname=localhost"]);
+        _smtp = new ChildProcess(Smtp4Dev.Program(RepoRoot),
+            Smtp4Dev.Arguments(smtpPort.ToString(), $"http://127.0.0.1:{FreePort.Next()}").Select(a => a.ToString()!));
         var nodePort = FreePort.Next();
         _node = new ChildProcess("dotnet", [Built("Ciro.ChainSimulator"), "--urls", $"http://127.0.0.1:{nodePort}",
             "--Simulator:BlockIntervalMs=1000", $"--Simulator:PregenerateBlocks={PregeneratedBlocks}", "--Logging:LogLevel:Default=Warning"],

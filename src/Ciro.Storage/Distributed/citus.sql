@@ -1,0 +1,32 @@
+-- Ciro's schema on a distributed PostgreSQL: Citus, e.g. Azure Cosmos DB for PostgreSQL.
+-- Run once as the database owner on the coordinator, after the indexer has applied the migrations (start it
+-- once, or `Ciro.Indexer backfill` over an empty range) and before anything is indexed. TimescaleDB is not
+-- offered there: the chain tables stay natively range-partitioned by month, and Citus distributes each
+-- partition with its parent.
+--
+-- Chain tables are hash-distributed by block_number and co-located: a block's transactions, calls and events
+-- sit on one shard with the block, so the indexer's per-block COPY and a reorg's "delete from block N" touch
+-- whole blocks, and joins on (block_number, tx_index) stay on one shard. Time-range scans fan out to every
+-- shard in parallel. Every primary key of a chain table contains block_number (the rule Citus enforces, and
+-- what tests/Ciro.Indexer.Tests/DistributionPlanTests.cs checks against the migrated schema).
+--
+-- Rollups are distributed by bucket_start (every rollup key starts with the bucket), except rollup_blocks,
+-- which is per block and sits with the blocks. Small tables written rarely and read with everything are
+-- reference tables (a copy on every node). The migrator's own table stays on the coordinator.
+
+select create_reference_table('ciro.block_cursor');
+select create_reference_table('ciro.reorgs');
+select create_reference_table('ciro.api_keys');
+select create_reference_table('alerts.incidents');
+select create_reference_table('alerts.deliveries');
+
+select create_distributed_table('ciro.blocks', 'block_number');
+select create_distributed_table('ciro.transactions', 'block_number', colocate_with => 'ciro.blocks');
+select create_distributed_table('ciro.tx_calls', 'block_number', colocate_with => 'ciro.blocks');
+select create_distributed_table('ciro.events', 'block_number', colocate_with => 'ciro.blocks');
+select create_distributed_table('ciro.rollup_blocks', 'block_number', colocate_with => 'ciro.blocks');
+
+select create_distributed_table('ciro.rollup_gas', 'bucket_start');
+select create_distributed_table('ciro.rollup_network', 'bucket_start', colocate_with => 'ciro.rollup_gas');
+select create_distributed_table('ciro.rollup_jobs', 'bucket_start', colocate_with => 'ciro.rollup_gas');
+select create_distributed_table('ciro.rollup_workers', 'bucket_start', colocate_with => 'ciro.rollup_gas');
