@@ -4,17 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Contract, RpcProvider, hash } from 'starknet';
-import { abis, decoderFor, eventPaths, feltCount, shortName } from './support/abi.js';
-import { checks, multicall } from './support/event-checks.js';
+import { abis } from './support/abi.js';
+import { checkChain, checks, contracts, multicall } from './support/event-checks.js';
 import { settings, startSimulator } from './support/simulator.js';
 
 const felt = (v) => BigInt(v);
-
-const contracts = {
-  [felt(settings.JobManagerAddress)]: { name: 'JobManager', ...decoderFor(abis.JobManager) },
-  [felt(settings.CdcPoolAddress)]: { name: 'CDCPool', ...decoderFor(abis.CDCPool) },
-  [felt(settings.FeeTokenAddress)]: { name: 'FeeToken', ...decoderFor(abis.FeeToken) },
-};
 
 describe('starknet.js decodes every event the chain simulator emits', () => {
   let sim;
@@ -22,10 +16,10 @@ describe('starknet.js decodes every event the chain simulator emits', () => {
   let state;
   let truth;
   let blocks;
-  const decodedByBlock = []; // short name → count, per block number
-  const seen = {}; // short name → events checked
-  const failures = {}; // short name → first messages of failed checks
-  const decodeFailures = [];
+  let decodedByBlock; // short name → count, per block number
+  let seen; // short name → events decoded
+  let failures; // short name → first messages of failed checks
+  let decodeFailures;
 
   before(async () => {
     sim = await startSimulator();
@@ -43,53 +37,7 @@ describe('starknet.js decodes every event the chain simulator emits', () => {
       blocks.push(await provider.getBlockWithReceipts(n));
     }
 
-    const ledger = {
-      nextJob: 1n, nextModel: 1n, jobs: new Map(), workers: new Map(), stakes: new Map(), unstakes: new Map(), inactive: new Set(),
-    };
-    for (const block of blocks) {
-      const counts = {};
-      decodedByBlock[block.block_number] = counts;
-      for (const { transaction: tx, receipt } of block.transactions) {
-        const calls = multicall(tx.calldata);
-        const reverted = receipt.execution_status === 'REVERTED';
-        // Each call of a successful transaction emits one event, and every transaction ends with its fee Transfer.
-        const expectedEvents = reverted ? 1 : calls.length + 1;
-        if (receipt.events.length !== expectedEvents) {
-          decodeFailures.push(`${receipt.transaction_hash}: ${receipt.events.length} events for ${calls.length} calls (reverted: ${reverted})`);
-        }
-        receipt.events.forEach((event, index) => {
-          const contract = contracts[felt(event.from_address)];
-          const where = `block ${block.block_number} tx ${receipt.transaction_hash} event ${index}`;
-          if (!contract) {
-            decodeFailures.push(`${where}: emitter ${event.from_address} is none of our contracts`);
-            return;
-          }
-          const parsed = contract.decode([event]);
-          if (parsed.length !== 1) {
-            decodeFailures.push(`${where}: ${contract.name}'s ABI has no event with keys[0] ${event.keys[0]}`);
-            return;
-          }
-          const [fullName] = Object.keys(parsed[0]).filter((k) => k.includes('::'));
-          const name = shortName(fullName);
-          const path = eventPaths(contract.abi).find((p) => p.event.name === fullName);
-          const keyFelts = path.selectors.length + path.event.members.filter((m) => m.kind === 'key').reduce((s, m) => s + feltCount(contract.abi, m.type), 0);
-          const dataFelts = path.event.members.filter((m) => m.kind === 'data').reduce((s, m) => s + feltCount(contract.abi, m.type), 0);
-          if (event.keys.length !== keyFelts || event.data.length !== dataFelts) {
-            decodeFailures.push(`${where} ${name}: ${event.keys.length} keys and ${event.data.length} data felts, the ABI lays out ${keyFelts} and ${dataFelts}`);
-          }
-          counts[name] = (counts[name] ?? 0) + 1;
-          seen[name] = (seen[name] ?? 0) + 1;
-          const check = checks[name];
-          if (!check) return;
-          const isFee = index === receipt.events.length - 1;
-          try {
-            check({ ev: parsed[0][fullName], call: isFee ? undefined : calls[index], calls, index, tx, receipt, block, ledger, isFee });
-          } catch (e) {
-            (failures[name] ??= []).length < 5 && failures[name].push(`${where}: ${e.message}`);
-          }
-        });
-      }
-    }
+    ({ decodedByBlock, seen, failures, decodeFailures } = checkChain(blocks));
   });
 
   after(async () => {

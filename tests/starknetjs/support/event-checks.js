@@ -3,6 +3,7 @@
 // sender, the receipt's fee, the block's sequencer and time, and earlier events of the same job or worker.
 import assert from 'node:assert/strict';
 import { hash, shortString } from 'starknet';
+import { abis, decoderFor, eventPaths, feltCount, shortName } from './abi.js';
 import { settings } from './simulator.js';
 
 const felt = (v) => BigInt(v);
@@ -151,3 +152,70 @@ export const checks = {
     assert.equal(ev.owner, felt(tx.sender_address));
   },
 };
+
+/** The emitters the simulator uses, by address, each with a starknet.js decoder for its ABI. */
+export const contracts = {
+  [felt(settings.JobManagerAddress)]: { name: 'JobManager', ...decoderFor(abis.JobManager) },
+  [felt(settings.CdcPoolAddress)]: { name: 'CDCPool', ...decoderFor(abis.CDCPool) },
+  [felt(settings.FeeTokenAddress)]: { name: 'FeeToken', ...decoderFor(abis.FeeToken) },
+};
+
+/**
+ * Decodes every event of these blocks (getBlockWithReceipts answers, in chain order) with starknet.js and runs
+ * the check of its kind. Returns counts per block and per kind, failed checks by kind, and decoding failures
+ * (unknown emitter or selector, keys/data not exactly the ABI's layout, an unexpected number of events).
+ */
+export function checkChain(blocks) {
+  const decodedByBlock = [];
+  const seen = {};
+  const failures = {};
+  const decodeFailures = [];
+  const ledger = {
+    nextJob: 1n, nextModel: 1n, jobs: new Map(), workers: new Map(), stakes: new Map(), unstakes: new Map(), inactive: new Set(),
+  };
+  for (const block of blocks) {
+    const counts = {};
+    decodedByBlock[block.block_number] = counts;
+    for (const { transaction: tx, receipt } of block.transactions) {
+      const calls = multicall(tx.calldata);
+      const reverted = receipt.execution_status === 'REVERTED';
+      // Each call of a successful transaction emits one event, and every transaction ends with its fee Transfer.
+      const expectedEvents = reverted ? 1 : calls.length + 1;
+      if (receipt.events.length !== expectedEvents) {
+        decodeFailures.push(`${receipt.transaction_hash}: ${receipt.events.length} events for ${calls.length} calls (reverted: ${reverted})`);
+      }
+      receipt.events.forEach((event, index) => {
+        const contract = contracts[felt(event.from_address)];
+        const where = `block ${block.block_number} tx ${receipt.transaction_hash} event ${index}`;
+        if (!contract) {
+          decodeFailures.push(`${where}: emitter ${event.from_address} is none of our contracts`);
+          return;
+        }
+        const parsed = contract.decode([event]);
+        if (parsed.length !== 1) {
+          decodeFailures.push(`${where}: ${contract.name}'s ABI has no event with keys[0] ${event.keys[0]}`);
+          return;
+        }
+        const [fullName] = Object.keys(parsed[0]).filter((k) => k.includes('::'));
+        const name = shortName(fullName);
+        const path = eventPaths(contract.abi).find((p) => p.event.name === fullName);
+        const keyFelts = path.selectors.length + path.event.members.filter((m) => m.kind === 'key').reduce((s, m) => s + feltCount(contract.abi, m.type), 0);
+        const dataFelts = path.event.members.filter((m) => m.kind === 'data').reduce((s, m) => s + feltCount(contract.abi, m.type), 0);
+        if (event.keys.length !== keyFelts || event.data.length !== dataFelts) {
+          decodeFailures.push(`${where} ${name}: ${event.keys.length} keys and ${event.data.length} data felts, the ABI lays out ${keyFelts} and ${dataFelts}`);
+        }
+        counts[name] = (counts[name] ?? 0) + 1;
+        seen[name] = (seen[name] ?? 0) + 1;
+        const check = checks[name];
+        if (!check) return;
+        const isFee = index === receipt.events.length - 1;
+        try {
+          check({ ev: parsed[0][fullName], call: isFee ? undefined : calls[index], calls, index, tx, receipt, block, ledger, isFee });
+        } catch (e) {
+          (failures[name] ??= []).length < 5 && failures[name].push(`${where}: ${e.message}`);
+        }
+      });
+    }
+  }
+  return { decodedByBlock, seen, failures, decodeFailures };
+}
