@@ -27,7 +27,7 @@ public static class Extensions
         // The client retries transient RPC faults itself (and counts them); the service defaults' standard
         // resilience handler would retry them again and cut long batch fetches at its 30 s total timeout.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt out.
-        builder.Services.AddStarknetRpcClient(_ => rpcUri, o => builder.Configuration.GetSection("Starknet:Client").Bind(o))
+        builder.Services.AddStarknetRpcClient(_ => rpcUri, o => builder.Configuration.GetSection(StarknetRpcClientOptions.SectionName).Bind(o))
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 

@@ -1,9 +1,10 @@
 namespace Ciro.Starknet.Rpc;
 
-/// <summary>Retry and timeout policy of <see cref="StarknetRpcClient"/>. Bind with
-/// <c>BindConfiguration(nameof(StarknetRpcClientOptions))</c>.</summary>
+/// <summary>Retry and timeout policy of <see cref="StarknetRpcClient"/>, bound from <see cref="SectionName"/>.</summary>
 public sealed class StarknetRpcClientOptions
 {
+    public const string SectionName = "Starknet:Client";
+
     /// <summary>Total attempts per call, the first one included; 1 disables retries.</summary>
     public int MaxAttempts { get; set; } = 5;
 
