@@ -8,18 +8,20 @@ namespace Ciro.Alerts.Tests;
 public sealed class NoEventRuleTests(AlertsFixture fixture)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private static readonly DateTimeOffset Start = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task Fires_once_per_episode_then_resolves_with_a_second_email()
     {
-        var database = await fixture.NewDatabaseAsync();
-        var chain = new KnownChain(database);
-        await chain.AddBlockAsync(1, TimeSpan.Zero, "JobSubmitted", "JobCompleted");
-        await chain.AddBlockAsync(2, TimeSpan.FromSeconds(120), "JobSubmitted");
-        await chain.AddBlockAsync(3, TimeSpan.FromSeconds(400), "JobSubmitted"); // 400 s since the last completion
+        await using var database = await fixture.NewDatabaseAsync(
+        [
+            KnownChain.WithEvents(1, Start, "JobSubmitted", "JobCompleted"),
+            KnownChain.WithEvents(2, Start.AddSeconds(120), "JobSubmitted"),
+            KnownChain.WithEvents(3, Start.AddSeconds(400), "JobSubmitted"), // 400 s since the last completion
+        ]);
 
         await using var smtp = new SmtpCatcher();
-        await using var analytics = fixture.Analytics(database);
+        await using var analytics = fixture.App(database);
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
         _ = alerts.Server; // starts the host and its Quartz schedule
 
@@ -32,7 +34,7 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
         Assert.Single(smtp.Messages);
         Assert.Equal(1L, await ScalarAsync(database, "select count(*) from alerts.incidents where state = 'firing'"));
 
-        await chain.AddBlockAsync(4, TimeSpan.FromSeconds(410), "JobCompleted");
+        await KnownChain.InsertAsync(database, [KnownChain.WithEvents(4, Start.AddSeconds(410), "JobCompleted")]);
         var resolved = await smtp.WaitForAsync(m => m.Subject?.StartsWith("[RESOLVED]", StringComparison.Ordinal) == true, Wait);
         Assert.Contains("no-job-completed", resolved.Subject);
         Assert.Equal(0L, await ScalarAsync(database, "select count(*) from alerts.incidents where state = 'firing'"));
@@ -42,9 +44,9 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
     [Fact]
     public async Task No_data_is_not_an_incident()
     {
-        var database = await fixture.NewDatabaseAsync();
+        await using var database = await fixture.NewDatabaseAsync();
         await using var smtp = new SmtpCatcher();
-        await using var analytics = fixture.Analytics(database);
+        await using var analytics = fixture.App(database);
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
         _ = alerts.Server;
         await Task.Delay(TimeSpan.FromSeconds(4));
@@ -55,12 +57,10 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
     [Fact]
     public async Task A_refusing_smtp_server_is_retried_and_every_attempt_is_recorded()
     {
-        var database = await fixture.NewDatabaseAsync();
-        var chain = new KnownChain(database);
-        await chain.AddBlockAsync(1, TimeSpan.Zero, "JobSubmitted");
+        await using var database = await fixture.NewDatabaseAsync([KnownChain.WithEvents(1, Start, "JobSubmitted")]);
 
         await using var smtp = new SmtpCatcher { RefuseNext = 2 };
-        await using var analytics = fixture.Analytics(database);
+        await using var analytics = fixture.App(database);
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
         _ = alerts.Server;
 
@@ -72,9 +72,9 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
     [Fact]
     public async Task Incidents_api_rejects_unknown_state_with_problem_details()
     {
-        var database = await fixture.NewDatabaseAsync();
+        await using var database = await fixture.NewDatabaseAsync();
         await using var smtp = new SmtpCatcher();
-        await using var analytics = fixture.Analytics(database);
+        await using var analytics = fixture.App(database);
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
         using var http = alerts.CreateClient();
         using var response = await http.GetAsync("/api/alerts/incidents?state=bogus';drop table x;--");
@@ -83,11 +83,9 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
         Assert.Contains("state", await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<long> ScalarAsync(string database, string sql)
+    private static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql)
     {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = database.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 }

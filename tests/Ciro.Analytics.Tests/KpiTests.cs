@@ -14,7 +14,7 @@ namespace Ciro.Analytics.Tests;
 public sealed class KpiTests(AnalyticsFixture fixture) : IAsyncLifetime
 {
     private NpgsqlDataSource _db = null!;
-    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> _app = null!;
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Ciro.Analytics.Queries.AnalyticsQueries> _app = null!;
     private HttpClient _http = null!;
     private const string Day = "from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z";
     private const string Hours = "from=2026-03-02T10:00:00Z&to=2026-03-02T12:00:00Z";

@@ -5,7 +5,7 @@ using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace Ciro.Alerts.Tests;
+namespace Ciro.Testing;
 
 /// <summary>A real SMTP server (the SmtpServer library) on a free loopback port that keeps what it receives.
 /// It can refuse mail for a while, to test delivery retries.</summary>

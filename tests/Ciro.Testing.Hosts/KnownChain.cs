@@ -1,11 +1,12 @@
 using System.Numerics;
 using Npgsql;
 
-namespace Ciro.Analytics.Tests;
+namespace Ciro.Testing;
 
 /// <summary>
 /// Builds small chains row by row, straight into the indexer's tables, so every KPI can be checked against
-/// hand-computed values. <see cref="Standard"/> is the chain the KPI tests reason about (see its comments).
+/// hand-computed values. <see cref="Standard"/> is the chain the KPI tests reason about (see its comments);
+/// <see cref="WithEvents"/> makes a block that only has to carry some events (the alert rules count them by name).
 /// </summary>
 public sealed class KnownChain
 {
@@ -66,6 +67,11 @@ public sealed class KnownChain
         ]));
         return chain;
     }
+
+    /// <summary>A block at <paramref name="time"/> whose one transaction emits events of these names at the JobManager.</summary>
+    public static Block WithEvents(long number, DateTimeOffset time, params string[] eventNames) =>
+        new(number, time, [new Tx(Operator, [new Call(JobManager, "emit")], 1000, 100,
+            Events: [.. eventNames.Select(name => new Event(JobManager, name, "{}"))])]);
 
     public static byte[] Felt(string hex) => Convert.FromHexString(hex[2..].PadLeft(64, '0'));
 
@@ -132,7 +138,7 @@ public sealed class KnownChain
         await tx.CommitAsync();
     }
 
-    private static byte[] Selector(string name) => Felt("0x" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(name)))[..60]);
+    private static byte[] Selector(string name) => Ciro.Starknet.Selector.FromName(name).ToBytes();
 
     private static async Task Exec(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, params object[] values)
     {

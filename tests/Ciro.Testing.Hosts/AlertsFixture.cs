@@ -1,0 +1,31 @@
+using Ciro.Alerts.Rules;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Ciro.Testing;
+
+/// <summary>The analytics fixture (PostgreSQL, Redis, the analytics API in-process) plus the alerts service in-process,
+/// reading that analytics API and sending email to a real SMTP server (<see cref="SmtpCatcher"/>).</summary>
+public sealed class AlertsFixture : AnalyticsFixture
+{
+    /// <summary>The alerts service on <paramref name="database"/>, evaluating every second, mailing <paramref name="smtp"/>
+    /// and reading the analytics API through <paramref name="analytics"/> (e.g. <c>App(db).Server.CreateHandler()</c>).</summary>
+    public WebApplicationFactory<AlertsOptions> Alerts(NpgsqlDataSource database, SmtpCatcher smtp, HttpMessageHandler analytics,
+        params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<AlertsOptions>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("ConnectionStrings:ciro", database.ConnectionString);
+            builder.UseSetting("ConnectionStrings:mail", smtp.ConnectionString);
+            builder.UseSetting("Alerts:EvaluationInterval", "00:00:01");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+            builder.ConfigureTestServices(services => services
+                .AddHttpClient<AnalyticsReader>(c => c.BaseAddress = new Uri("http://analytics"))
+                .ConfigurePrimaryHttpMessageHandler(() => analytics));
+        });
+}
