@@ -55,9 +55,24 @@ public sealed class SimulatorOptions
 
     public int BlockMaxTransactions { get; set; } = 500;
 
+    /// <summary>The JSON-RPC shape served: <c>current</c> (v0.10.3) or <c>v0_7</c> (v0.7.1, as nodes of early 2024
+    /// served blocks: no l2_gas_price and no commitments in headers, receipts with Cairo steps and builtin counters,
+    /// v3 bounds without l1_data_gas, events without indices). The chain is the same; only its rendering differs.</summary>
+    public RpcShape RpcShape { get; set; } = RpcShape.Current;
+
     internal Felt JobManager => Felt.Parse(JobManagerAddress);
     internal Felt CdcPool => Felt.Parse(CdcPoolAddress);
     internal Felt FeeToken => Felt.Parse(FeeTokenAddress);
+}
+
+/// <summary>Which version of the JSON-RPC spec the simulator's answers follow (Simulator:RpcShape).</summary>
+public enum RpcShape
+{
+    /// <summary>v0.10.3.</summary>
+    Current,
+
+    /// <summary>v0.7.1.</summary>
+    V0_7,
 }
 
 /// <summary>Fails start-up with a message naming the setting, its value and what is allowed.</summary>
@@ -93,6 +108,7 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         Check(o.MaxFilterKeys is >= 1 and <= 1024, $"MaxFilterKeys must be in [1, 1024], got {o.MaxFilterKeys}");
         Check(o.BlockL2GasLimit >= 10_000_000, $"BlockL2GasLimit must be at least 1e7, got {o.BlockL2GasLimit}");
         Check(o.BlockMaxTransactions is >= 10 and <= 10_000, $"BlockMaxTransactions must be in [10, 10000], got {o.BlockMaxTransactions}");
+        Check(Enum.IsDefined(o.RpcShape), $"RpcShape must be current or v0_7, got '{o.RpcShape}'");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -82,8 +82,8 @@ public sealed class RecordedResponsesTests
         Assert.Equal("0.14.1", block.StarknetVersion);
         Assert.Equal("BLOB", block.L1DaMode);
         Assert.Equal(Felt.Parse("0x1416432dfc4d"), block.L1GasPrice.PriceInFri);
-        Assert.Equal(Felt.Parse("0x1"), block.L1DataGasPrice.PriceInWei);
-        Assert.Equal(Felt.Parse("0xb2d05e00"), block.L2GasPrice.PriceInFri);
+        Assert.Equal(Felt.Parse("0x1"), block.L1DataGasPrice!.PriceInWei);
+        Assert.Equal(Felt.Parse("0xb2d05e00"), block.L2GasPrice!.PriceInFri);
         Assert.Equal(3UL, block.EventCount);
         Assert.Equal(5UL, block.StateDiffLength);
         Assert.Equal(3, block.Transactions.Count);
@@ -133,7 +133,7 @@ public sealed class RecordedResponsesTests
         Assert.Null(block.EventCount);
         Assert.Equal(3_819_723UL, block.BlockNumber);
         Assert.Equal(4, block.Transactions.Count);
-        Assert.Equal(Felt.Parse("0x1dcd65000"), block.L2GasPrice.PriceInFri);
+        Assert.Equal(Felt.Parse("0x1dcd65000"), block.L2GasPrice!.PriceInFri);
     }
 
     private static void InvokeReceipt(byte[] json)
@@ -182,6 +182,7 @@ public sealed class RecordedResponsesTests
         Assert.Equal(Felt.Parse("0x185f2d3eb5"), block.L1GasPrice.PriceInWei);
         Assert.Equal(Felt.Parse("0xa41c1219f8849"), block.L1DataGasPrice!.PriceInFri);
         Assert.Null(block.EventCount);
+        Assert.Null(block.L2GasPrice); // a v0.7-era header: absent, not a zero price
         Assert.Equal(21, block.Transactions.Count);
         Assert.Equal(20, block.Transactions.Count(t => t.Transaction.Type == "INVOKE" && t.Transaction.VersionNumber == 1));
         Assert.All(block.Transactions, t => Assert.False(t.Receipt.Reverted));
@@ -227,6 +228,7 @@ public sealed class RecordedResponsesTests
         Assert.Equal(65_083UL, block.BlockNumber);
         Assert.Equal(1_715_244_926UL, block.Timestamp);
         Assert.Equal(Felt.Parse("0xb32d49ed2b"), block.L1DataGasPrice!.PriceInFri);
+        Assert.Null(block.L2GasPrice);
         Assert.Equal(90, block.Transactions.Count);
         var byKind = block.Transactions.GroupBy(t => $"{t.Type} v{t.VersionNumber}").ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(new Dictionary<string, int>
@@ -247,6 +249,7 @@ public sealed class RecordedResponsesTests
         var declareV1 = Assert.Single(block.Transactions, t => t.Type == "DECLARE" && t.VersionNumber == 1);
         Assert.Null(declareV1.CompiledClassHash);
         Assert.NotNull(declareV1.MaxFee);
+        Assert.Empty(declareV1.Calldata); // DECLARE has no calldata: empty, not null
     }
 
     private static void V07EraL1HandlerReceipt(byte[] json)

@@ -19,7 +19,7 @@ public sealed record NetworkRow(
 /// <summary>One block, for bucket=raw.</summary>
 public sealed record BlockRow(
     long BlockNumber, DateTimeOffset BlockTime, double? IntervalSeconds, int Transactions, long Reverted, int Events, long L2Gas,
-    double UtilisationOfLimit, double UtilisationOfTarget, string L1GasPriceFri, string L1DataGasPriceFri, string L2GasPriceFri);
+    double UtilisationOfLimit, double UtilisationOfTarget, string L1GasPriceFri, string? L1DataGasPriceFri, string? L2GasPriceFri);
 
 /// <summary>Block inclusion intervals: how long the chain took between consecutive blocks.</summary>
 public sealed record InclusionRow(DateTimeOffset BucketStart, long Intervals, double? MeanSeconds, double? P50Seconds, double? P95Seconds, double? P99Seconds);
@@ -81,7 +81,7 @@ public sealed class NetworkKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsO
             var l2 = reader.GetInt64(6);
             rows.Add(new BlockRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetDouble(2),
                 reader.GetInt32(3), reader.GetInt64(4), reader.GetInt32(5), l2, Math.Round((double)l2 / limit, 6), Math.Round((double)l2 / target, 6),
-                reader.GetString(7), reader.GetString(8), reader.GetString(9)));
+                reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
         return TablePage<BlockRow>.Of(rows, request, $"Utilisation against limit {limit} and target {target} L2 gas per block.");
     }

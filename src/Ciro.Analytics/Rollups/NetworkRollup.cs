@@ -144,11 +144,12 @@ public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<Network
                 row.IntervalSketch.Add(interval);
             }
             row.L1GasPriceFriSum += r.GetFieldValue<BigInteger>(7);
-            row.L1DataGasPriceFriSum += r.GetFieldValue<BigInteger>(8);
-            row.L2GasPriceFriSum += r.GetFieldValue<BigInteger>(9);
             row.L1GasPriceWeiSum += r.GetFieldValue<BigInteger>(10);
-            row.L1DataGasPriceWeiSum += r.GetFieldValue<BigInteger>(11);
-            row.L2GasPriceWeiSum += r.GetFieldValue<BigInteger>(12);
+            // NULL: the node's header had no such price (before RPC v0.7 / v0.8); it adds nothing to the sum.
+            row.L1DataGasPriceFriSum += r.IsDBNull(8) ? 0 : r.GetFieldValue<BigInteger>(8);
+            row.L2GasPriceFriSum += r.IsDBNull(9) ? 0 : r.GetFieldValue<BigInteger>(9);
+            row.L1DataGasPriceWeiSum += r.IsDBNull(11) ? 0 : r.GetFieldValue<BigInteger>(11);
+            row.L2GasPriceWeiSum += r.IsDBNull(12) ? 0 : r.GetFieldValue<BigInteger>(12);
         }, ct);
 
         await RawRows.ReadAsync(connection, tx, $"""

@@ -6,13 +6,23 @@ using Ciro.Starknet;
 namespace Ciro.ChainSimulator.Rpc;
 
 /// <summary>
-/// Writes blocks, transactions, receipts and events in the v0.10.3 shapes straight from the compact store
-/// into a Utf8JsonWriter: no DTOs, no per-felt strings. Property order follows recorded node responses.
+/// Writes blocks, transactions, receipts and events in the v0.10.3 shapes (or, with Simulator:RpcShape=v0_7, the
+/// v0.7.1 shapes) straight from the compact store into a Utf8JsonWriter: no DTOs, no per-felt strings. Property
+/// order follows recorded node responses.
 /// </summary>
-public sealed class ChainJsonWriter(FeltTable felts)
+public sealed class ChainJsonWriter(FeltTable felts, SimulatorOptions options)
 {
+    /// <summary>v0.7.1: what nodes served in early 2024 (see <see cref="RpcShape.V0_7"/>).</summary>
+    private readonly bool _v07 = options.RpcShape == RpcShape.V0_7;
+
+    public string SpecVersion => _v07 ? "0.7.1" : "0.10.3";
+
     public static string Status(ChainView view, SimBlock block, bool pending) =>
         pending ? "PRE_CONFIRMED" : view.IsL1Accepted(block.Number) ? "ACCEPTED_ON_L1" : "ACCEPTED_ON_L2";
+
+    /// <summary>A receipt's finality: v0.7 had no PRE_CONFIRMED, a pending block's receipts said ACCEPTED_ON_L2.</summary>
+    public string Finality(ChainView view, SimBlock block, bool pending) =>
+        _v07 && pending ? "ACCEPTED_ON_L2" : Status(view, block, pending);
 
     public void Felt(Utf8JsonWriter w, ReadOnlySpan<byte> name, Felt value)
     {
@@ -54,7 +64,8 @@ public sealed class ChainJsonWriter(FeltTable felts)
         w.WriteEndArray();
     }
 
-    /// <summary>BLOCK_HEADER (with status) or PRE_CONFIRMED_BLOCK_HEADER members, without the braces.</summary>
+    /// <summary>BLOCK_HEADER (with status) or PRE_CONFIRMED_BLOCK_HEADER members, without the braces. In the v0.7
+    /// shape: no l2_gas_price, commitments or counts, and a pending header has a parent_hash and no block_number.</summary>
     public void HeaderMembers(Utf8JsonWriter w, ChainView view, SimBlock b, bool pending, bool withStatus)
     {
         if (!pending)
@@ -64,9 +75,15 @@ public sealed class ChainJsonWriter(FeltTable felts)
                 w.WriteString("status"u8, Status(view, b, pending));
             }
             Felt(w, "block_hash"u8, b.Hash);
+        }
+        if (!pending || _v07)
+        {
             Felt(w, "parent_hash"u8, b.ParentHash);
         }
-        w.WriteNumber("block_number"u8, b.Number);
+        if (!pending || !_v07)
+        {
+            w.WriteNumber("block_number"u8, b.Number);
+        }
         if (!pending)
         {
             Felt(w, "new_root"u8, b.NewRoot);
@@ -76,6 +93,11 @@ public sealed class ChainJsonWriter(FeltTable felts)
         Price(w, "l1_gas_price"u8, b.Prices.L1Fri, b.Prices.L1Wei);
         Price(w, "l1_data_gas_price"u8, b.Prices.L1DataFri, b.Prices.L1DataWei);
         w.WriteString("l1_da_mode"u8, "BLOB"u8);
+        if (_v07)
+        {
+            w.WriteString("starknet_version"u8, "0.13.1.1"u8);
+            return;
+        }
         w.WriteString("starknet_version"u8, "0.14.1"u8);
         Price(w, "l2_gas_price"u8, b.Prices.L2Fri, b.Prices.L2Wei);
         if (!pending)
@@ -115,7 +137,7 @@ public sealed class ChainJsonWriter(FeltTable felts)
     {
         w.WriteStartObject();
         HeaderMembers(w, view, b, pending, withStatus: true);
-        var finality = Status(view, b, pending);
+        var finality = Finality(view, b, pending);
         w.WriteStartArray("transactions"u8);
         for (var i = 0; i < b.Transactions.Length; i++)
         {
@@ -153,7 +175,10 @@ public sealed class ChainJsonWriter(FeltTable felts)
         w.WriteStartObject("resource_bounds"u8);
         Bounds(w, "l1_gas"u8, 0, b.Prices.L1Fri * 2);
         Bounds(w, "l2_gas"u8, tx.L2Gas * 3 / 2, b.Prices.L2Fri * 2);
-        Bounds(w, "l1_data_gas"u8, Math.Max(tx.L1DataGas * 2, 10_000), b.Prices.L1DataFri * 2);
+        if (!_v07)
+        {
+            Bounds(w, "l1_data_gas"u8, Math.Max(tx.L1DataGas * 2, 10_000), b.Prices.L1DataFri * 2);
+        }
         w.WriteEndObject();
         Hex(w, "tip"u8, tx.Tip);
         w.WriteStartArray("paymaster_data"u8);
@@ -204,9 +229,26 @@ public sealed class ChainJsonWriter(FeltTable felts)
         }
         w.WriteEndArray();
         w.WriteStartObject("execution_resources"u8);
-        w.WriteNumber("l1_gas"u8, tx.L1Gas);
-        w.WriteNumber("l2_gas"u8, tx.L2Gas);
-        w.WriteNumber("l1_data_gas"u8, tx.L1DataGas);
+        if (_v07)
+        {
+            // v0.7: Cairo steps and builtin counters, L1 amounts under data_availability. Steps from L2 gas at
+            // 100 gas per step (the rate starknet 0.13.4 fixed when it moved to Sierra gas); the builtin counts
+            // are a plausible fraction of the steps, nothing reads them as truth.
+            var steps = Math.Max(1, tx.L2Gas / 100);
+            w.WriteNumber("steps"u8, steps);
+            w.WriteNumber("pedersen_builtin_applications"u8, steps / 200);
+            w.WriteNumber("range_check_builtin_applications"u8, steps / 25);
+            w.WriteStartObject("data_availability"u8);
+            w.WriteNumber("l1_gas"u8, tx.L1Gas);
+            w.WriteNumber("l1_data_gas"u8, tx.L1DataGas);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNumber("l1_gas"u8, tx.L1Gas);
+            w.WriteNumber("l2_gas"u8, tx.L2Gas);
+            w.WriteNumber("l1_data_gas"u8, tx.L1DataGas);
+        }
         w.WriteEndObject();
     }
 
@@ -228,8 +270,12 @@ public sealed class ChainJsonWriter(FeltTable felts)
         }
         w.WriteNumber("block_number"u8, b.Number);
         Felt(w, "transaction_hash"u8, b.Transactions[e.TxIndex].Hash);
-        w.WriteNumber("transaction_index"u8, e.TxIndex);
-        w.WriteNumber("event_index"u8, e.IndexInTx);
+        if (!_v07)
+        {
+            // v0.10 added the positions; v0.7 nodes did not send them.
+            w.WriteNumber("transaction_index"u8, e.TxIndex);
+            w.WriteNumber("event_index"u8, e.IndexInTx);
+        }
         if (finality is not null)
         {
             w.WriteString("finality_status"u8, finality);

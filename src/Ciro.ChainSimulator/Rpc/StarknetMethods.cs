@@ -4,11 +4,9 @@ using Ciro.Starknet;
 
 namespace Ciro.ChainSimulator.Rpc;
 
-/// <summary>The served subset of the Starknet JSON-RPC API v0.10.3, by method name.</summary>
+/// <summary>The served subset of the Starknet JSON-RPC API v0.10.3 (or v0.7.1, see <see cref="RpcShape"/>), by method name.</summary>
 public sealed class StarknetMethods
 {
-    public const string SpecVersion = "0.10.3";
-
     private delegate RpcOutcome Handler(JsonElement?[] args, ChainView view);
 
     private sealed record Method(string[] Params, int Required, Handler Handle);
@@ -25,7 +23,7 @@ public sealed class StarknetMethods
         _chainId = Felt.FromShortString(options.ChainId);
         _methods = new(StringComparer.Ordinal)
         {
-            ["starknet_specVersion"] = new([], 0, (_, _) => RpcOutcome.Ok(w => w.WriteStringValue(SpecVersion))),
+            ["starknet_specVersion"] = new([], 0, (_, _) => RpcOutcome.Ok(w => w.WriteStringValue(_json.SpecVersion))),
             ["starknet_chainId"] = new([], 0, (_, _) => RpcOutcome.Ok(w => ChainJsonWriter.FeltValue(w, _chainId))),
             ["starknet_syncing"] = new([], 0, (_, _) => RpcOutcome.Ok(w => w.WriteBooleanValue(false))),
             ["starknet_blockNumber"] = new([], 0, (_, v) => RpcOutcome.Ok(w => w.WriteNumberValue(v.HeadNumber))),
@@ -87,7 +85,7 @@ public sealed class StarknetMethods
         return RpcOutcome.Ok(w =>
         {
             w.WriteStartObject();
-            _json.ReceiptMembers(w, block, index, ChainJsonWriter.Status(view, block, pending));
+            _json.ReceiptMembers(w, block, index, _json.Finality(view, block, pending));
             if (!pending)
             {
                 _json.Felt(w, "block_hash"u8, block.Hash);

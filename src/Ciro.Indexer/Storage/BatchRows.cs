@@ -48,6 +48,10 @@ public sealed class BatchRows : IDisposable
         var callRows = new CopyBuffer(txEstimate * 160 + 64);
         var eventRows = new CopyBuffer(eventEstimate * 700 + 64);
         using var json = new Utf8JsonWriter(eventRows);
+        foreach (var block in blocks)
+        {
+            BlockShape.Check(block);
+        }
         for (var b = 0; b < blocks.Count; b++)
         {
             var block = blocks[b];
@@ -106,10 +110,9 @@ public sealed class BatchRows : IDisposable
         rows.Bytea(block.SequencerAddress);
         rows.Numeric(block.L1GasPrice.PriceInFri);
         rows.Numeric(block.L1GasPrice.PriceInWei);
-        rows.Numeric(block.L1DataGasPrice.PriceInFri);
-        rows.Numeric(block.L1DataGasPrice.PriceInWei);
-        rows.Numeric(block.L2GasPrice.PriceInFri);
-        rows.Numeric(block.L2GasPrice.PriceInWei);
+        // Older headers lack these prices: NULL says "the node did not say", a zero would be a made-up price.
+        Price(rows, block.L1DataGasPrice);
+        Price(rows, block.L2GasPrice);
         rows.Int4(block.Transactions.Count);
         rows.Int4(eventCount);
         rows.Int8((long)l1);
@@ -117,6 +120,18 @@ public sealed class BatchRows : IDisposable
         rows.Int8((long)l2);
         rows.Text(block.Status ?? "ACCEPTED_ON_L2");
         rows.Text(block.StarknetVersion);
+    }
+
+    private static void Price(CopyBuffer rows, ResourcePrice? price)
+    {
+        if (price is null)
+        {
+            rows.Null();
+            rows.Null();
+            return;
+        }
+        rows.Numeric(price.PriceInFri);
+        rows.Numeric(price.PriceInWei);
     }
 
     private static void TransactionRow(CopyBuffer rows, ulong blockNumber, long unixTime, int index, TransactionWithReceipt item)

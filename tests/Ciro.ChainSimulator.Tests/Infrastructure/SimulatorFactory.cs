@@ -18,7 +18,7 @@ public class SimulatorFactory : WebApplicationFactory<Program>
 
     public SimulatorFactory() : this(seed: 7, pregenerate: 40) { }
 
-    internal SimulatorFactory(ulong seed, int pregenerate, int eventsPerBlock = 0, int blockIntervalMs = 600_000)
+    internal SimulatorFactory(ulong seed, int pregenerate, int eventsPerBlock = 0, int blockIntervalMs = 600_000, string rpcShape = "current")
     {
         _settings = new()
         {
@@ -27,6 +27,7 @@ public class SimulatorFactory : WebApplicationFactory<Program>
             ["Simulator:BlockIntervalMs"] = blockIntervalMs.ToString(),
             ["Simulator:PregenerateBlocks"] = pregenerate.ToString(),
             ["Simulator:EventsPerBlock"] = eventsPerBlock.ToString(),
+            ["Simulator:RpcShape"] = rpcShape,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         // UseKestrel(port) races the app's own Kestrel start for minimal-hosting apps (dotnet/aspnetcore#67714:

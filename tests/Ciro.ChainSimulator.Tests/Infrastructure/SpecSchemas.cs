@@ -4,32 +4,33 @@ using Json.Schema;
 namespace Ciro.ChainSimulator.Tests.Infrastructure;
 
 /// <summary>
-/// The official v0.10.3 OpenRPC documents as a schema registry. Each file is registered under its own name and
-/// under "api/&lt;name&gt;", because the websocket and write APIs refer to "./api/starknet_api_openrpc.json#/...".
+/// The official OpenRPC documents of one spec version (every file of its folder) as a schema registry. Each file
+/// is registered under its own name and under "api/&lt;name&gt;", because the websocket and write APIs refer to
+/// "./api/starknet_api_openrpc.json#/...".
 /// </summary>
 public sealed class SpecSchemas
 {
-    private static readonly Uri Base = new("file:///spec/v0.10.3/");
-    private static readonly string[] Files =
-    [
-        "starknet_api_openrpc.json", "starknet_ws_api.json", "starknet_write_api.json",
-        "starknet_trace_api_openrpc.json", "starknet_executables.json", "starknet_metadata.json",
-    ];
-
+    private readonly Uri _base;
     private readonly BuildOptions _options;
     private readonly Dictionary<string, JsonDocument> _documents = new();
 
-    public static SpecSchemas Instance { get; } = new();
+    /// <summary>v0.10.3, what the simulator serves by default.</summary>
+    public static SpecSchemas Instance { get; } = new("v0.10.3");
 
-    private SpecSchemas()
+    /// <summary>v0.7.1, what it serves with Simulator:RpcShape=v0_7.</summary>
+    public static SpecSchemas V0_7 { get; } = new("v0.7.1");
+
+    private SpecSchemas(string version)
     {
+        _base = new Uri($"file:///spec/{version}/");
         var registry = new SchemaRegistry();
-        foreach (var file in Files)
+        foreach (var path in Directory.GetFiles(TestData.Path("starknet", "spec", version), "*.json").Order(StringComparer.Ordinal))
         {
-            var document = JsonDocument.Parse(File.ReadAllText(TestData.Path("starknet", "spec", "v0.10.3", file)));
+            var file = System.IO.Path.GetFileName(path);
+            var document = JsonDocument.Parse(File.ReadAllText(path));
             _documents[file] = document;
-            registry.Register(new JsonElementBaseDocument(document.RootElement, new Uri(Base, file)));
-            registry.Register(new JsonElementBaseDocument(document.RootElement, new Uri(Base, "api/" + file)));
+            registry.Register(new JsonElementBaseDocument(document.RootElement, new Uri(_base, file)));
+            registry.Register(new JsonElementBaseDocument(document.RootElement, new Uri(_base, "api/" + file)));
         }
         // The spec files carry non-schema members ("name" on properties): draft 2020-12 ignores unknown keywords, V1 rejects them.
         _options = new BuildOptions { SchemaRegistry = registry, Dialect = Dialect.Draft202012 };
@@ -62,8 +63,8 @@ public sealed class SpecSchemas
 
     private JsonSchema Ref(string target)
     {
-        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(new Dictionary<string, string> { ["$ref"] = new Uri(Base, target).ToString() }));
-        return JsonSchema.Build(doc.RootElement.Clone(), _options, new Uri(Base, "check-" + Guid.NewGuid().ToString("N")));
+        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(new Dictionary<string, string> { ["$ref"] = new Uri(_base, target).ToString() }));
+        return JsonSchema.Build(doc.RootElement.Clone(), _options, new Uri(_base, "check-" + Guid.NewGuid().ToString("N")));
     }
 
     public static void AssertValid(JsonSchema schema, JsonElement instance, string what)

@@ -27,12 +27,16 @@ public sealed class Simulator : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <param name="blockIntervalMs">Block production period; large values freeze the head after pre-generation.</param>
-    public static async Task<Simulator> StartAsync(int pregenerateBlocks, int eventsPerBlock = 0, int blockIntervalMs = 600_000, ulong seed = 42)
+    /// <param name="rpcShape">Simulator:RpcShape: <c>current</c> (v0.10.3) or <c>v0_7</c>.</param>
+    /// <param name="startTimestamp">Unix seconds of block 0; fixed, two simulators build the same chain.</param>
+    public static async Task<Simulator> StartAsync(int pregenerateBlocks, int eventsPerBlock = 0, int blockIntervalMs = 600_000, ulong seed = 42,
+        string rpcShape = "current", long startTimestamp = 0)
     {
         var port = FreePort.Next();
         var process = new ChildProcess("dotnet", [Paths.SimulatorDll, "--urls", $"http://127.0.0.1:{port}",
             $"--Simulator:Seed={seed}", $"--Simulator:BlockIntervalMs={blockIntervalMs}",
             $"--Simulator:PregenerateBlocks={pregenerateBlocks}", $"--Simulator:EventsPerBlock={eventsPerBlock}",
+            $"--Simulator:RpcShape={rpcShape}", $"--Simulator:StartTimestamp={startTimestamp}",
             "--Logging:LogLevel:Default=Warning"],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
         var simulator = new Simulator(process, port);

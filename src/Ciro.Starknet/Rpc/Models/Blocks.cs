@@ -10,7 +10,9 @@ public sealed record ResourcePrice
 }
 
 /// <summary>A block header in any served shape. A pre_confirmed block has no hash, parent hash, new root or
-/// status; v0.10 adds commitments and counts, which older nodes omit, so they are optional here.</summary>
+/// status; v0.10 adds commitments and counts, which older nodes omit, so they are optional here. A field the node
+/// did not send is null, never a made-up zero (the source-generated reader leaves absent init properties null
+/// whatever their initialiser says, so optional fields are declared nullable).</summary>
 public record BlockHeader
 {
     /// <summary>Null for a pre_confirmed block.</summary>
@@ -24,15 +26,17 @@ public record BlockHeader
     public ulong Timestamp { get; init; }
     public Felt SequencerAddress { get; init; }
 
+    /// <summary>Required in every spec version; a reader still checks it (see the indexer's BlockShape).</summary>
     [JsonPropertyName("l1_gas_price")]
     public ResourcePrice L1GasPrice { get; init; } = new();
 
+    /// <summary>Null from nodes before v0.7 (blocks before starknet 0.13.1 had no blob data price).</summary>
     [JsonPropertyName("l1_data_gas_price")]
-    public ResourcePrice L1DataGasPrice { get; init; } = new();
+    public ResourcePrice? L1DataGasPrice { get; init; }
 
-    /// <summary>Absent before v0.8; then a zero price.</summary>
+    /// <summary>Null from nodes before v0.8 (v0.7-era headers have no L2 gas price).</summary>
     [JsonPropertyName("l2_gas_price")]
-    public ResourcePrice L2GasPrice { get; init; } = new();
+    public ResourcePrice? L2GasPrice { get; init; }
 
     /// <summary>ACCEPTED_ON_L2 / ACCEPTED_ON_L1; null for pre_confirmed.</summary>
     public string? Status { get; init; }

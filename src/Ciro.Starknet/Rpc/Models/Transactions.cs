@@ -22,8 +22,16 @@ public sealed record Transaction
     /// <summary>INVOKE v0 and L1_HANDLER only: account transactions always enter through __execute__.</summary>
     public Felt? EntryPointSelector { get; init; }
 
-    public IReadOnlyList<Felt> Calldata { get; init; } = [];
-    public IReadOnlyList<Felt> Signature { get; init; } = [];
+    /// <summary>Empty for DECLARE, DEPLOY and DEPLOY_ACCOUNT, which have none (see ConstructorCalldata).</summary>
+    public IReadOnlyList<Felt> Calldata { get => _calldata ?? []; init => _calldata = value; }
+
+    /// <summary>Empty for DEPLOY and L1_HANDLER, which are not signed.</summary>
+    public IReadOnlyList<Felt> Signature { get => _signature ?? []; init => _signature = value; }
+
+    // Backing fields: the source-generated reader sets an absent init property to null, so the getters
+    // turn "not sent" into empty here rather than in every reader.
+    private readonly IReadOnlyList<Felt>? _calldata;
+    private readonly IReadOnlyList<Felt>? _signature;
     public Felt? Nonce { get; init; }
 
     /// <summary>v3 only.</summary>
