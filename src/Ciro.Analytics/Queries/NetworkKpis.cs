@@ -12,8 +12,8 @@ public sealed record NetworkRow(
     DateTimeOffset BucketStart, long Blocks, long Transactions, long Reverted, long Events,
     double? Tps, double? EventsPerSecond, double? BlockTimeMeanSeconds, double? BlockTimeP50Seconds, double? BlockTimeP95Seconds, double? BlockTimeP99Seconds,
     long L2Gas, double UtilisationOfLimit, double UtilisationOfTarget, double MaxBlockUtilisationOfLimit, double? P95BlockUtilisationOfLimit,
-    string MeanL1GasPriceFri, string MeanL1DataGasPriceFri, string MeanL2GasPriceFri,
-    string MeanL1GasPriceWei, string MeanL1DataGasPriceWei, string MeanL2GasPriceWei,
+    string MeanL1GasPriceFri, string? MeanL1DataGasPriceFri, string? MeanL2GasPriceFri,
+    string MeanL1GasPriceWei, string? MeanL1DataGasPriceWei, string? MeanL2GasPriceWei,
     double? RevertedShare);
 
 /// <summary>One block, for bucket=raw.</summary>
@@ -35,14 +35,16 @@ public sealed class NetworkKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsO
             var seconds = (double)r.IntervalMsSum / 1000;
             var blocks = r.Blocks;
             string Mean(BigInteger sum) => blocks == 0 ? "0" : (sum / blocks).ToString();
+            // Null when no block of the bucket carried the price (headers before RPC v0.7 / v0.8): unknown, not 0.
+            string? MeanOver(BigInteger sum, long priced) => priced == 0 ? null : (sum / priced).ToString();
             return new NetworkRow(r.BucketStart, blocks, r.TxCount, r.Reverted, r.Events,
                 seconds > 0 ? Math.Round(r.TxCount / seconds, 6) : null, seconds > 0 ? Math.Round(r.Events / seconds, 6) : null,
                 r.Intervals > 0 ? Math.Round(seconds / r.Intervals, 6) : null,
                 GasKpis.Quantile(r.IntervalSketch, 0.5, 1000), GasKpis.Quantile(r.IntervalSketch, 0.95, 1000), GasKpis.Quantile(r.IntervalSketch, 0.99, 1000),
                 (long)r.L2Gas, GasKpis.Ratio(r.L2Gas, new BigInteger(blocks) * limit), GasKpis.Ratio(r.L2Gas, new BigInteger(blocks) * target),
                 Math.Round((double)r.MaxBlockL2Gas / limit, 6), GasKpis.Quantile(r.BlockL2GasSketch, 0.95, limit) is { } p ? Math.Round(p, 6) : null,
-                Mean(r.L1GasPriceFriSum), Mean(r.L1DataGasPriceFriSum), Mean(r.L2GasPriceFriSum),
-                Mean(r.L1GasPriceWeiSum), Mean(r.L1DataGasPriceWeiSum), Mean(r.L2GasPriceWeiSum),
+                Mean(r.L1GasPriceFriSum), MeanOver(r.L1DataGasPriceFriSum, r.L1DataGasPricedBlocks), MeanOver(r.L2GasPriceFriSum, r.L2GasPricedBlocks),
+                Mean(r.L1GasPriceWeiSum), MeanOver(r.L1DataGasPriceWeiSum, r.L1DataGasPricedBlocks), MeanOver(r.L2GasPriceWeiSum, r.L2GasPricedBlocks),
                 r.TxCount > 0 ? Math.Round((double)r.Reverted / r.TxCount, 6) : null);
         }).ToList();
         return TablePage<NetworkRow>.Of(rows, request,

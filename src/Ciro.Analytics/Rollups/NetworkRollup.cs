@@ -8,7 +8,7 @@ namespace Ciro.Analytics.Rollups;
 /// <summary>
 /// Chain-wide figures of a bucket (<c>ciro.rollup_network</c>): blocks, transactions, events, gas, fees,
 /// block intervals (block n's time minus block n − 1's, counted in block n's bucket) and gas price sums
-/// (means = sum / blocks).
+/// (means = sum / blocks that had the price: older headers lack the L1 data gas and L2 gas prices).
 /// </summary>
 public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<NetworkRollup, NetworkRollup.Whole>
 {
@@ -38,13 +38,15 @@ public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<Network
     public BigInteger L1GasPriceWeiSum { get; set; }
     public BigInteger L1DataGasPriceWeiSum { get; set; }
     public BigInteger L2GasPriceWeiSum { get; set; }
+    public long L1DataGasPricedBlocks { get; set; }
+    public long L2GasPricedBlocks { get; set; }
 
     public static string Table => "ciro.rollup_network";
 
     public static string Columns =>
         "blocks, tx_count, reverted, events, l1_gas, l1_data_gas, l2_gas, fee_wei, fee_fri, max_block_l2_gas, intervals, " +
         "interval_ms_sum, interval_sketch, block_l2_gas_sketch, l1_gas_price_fri_sum, l1_data_gas_price_fri_sum, l2_gas_price_fri_sum, " +
-        "l1_gas_price_wei_sum, l1_data_gas_price_wei_sum, l2_gas_price_wei_sum";
+        "l1_gas_price_wei_sum, l1_data_gas_price_wei_sum, l2_gas_price_wei_sum, l1_data_gas_priced_blocks, l2_gas_priced_blocks";
 
     public static NetworkRollup Read(NpgsqlDataReader reader, DateTimeOffset bucketStart)
     {
@@ -57,6 +59,7 @@ public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<Network
             IntervalSketch = c.Sketch(), BlockL2GasSketch = c.Sketch(),
             L1GasPriceFriSum = c.Amount(), L1DataGasPriceFriSum = c.Amount(), L2GasPriceFriSum = c.Amount(),
             L1GasPriceWeiSum = c.Amount(), L1DataGasPriceWeiSum = c.Amount(), L2GasPriceWeiSum = c.Amount(),
+            L1DataGasPricedBlocks = c.Int64(), L2GasPricedBlocks = c.Int64(),
         };
     }
 
@@ -82,6 +85,8 @@ public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<Network
         await importer.WriteAmountAsync(L1GasPriceWeiSum, ct);
         await importer.WriteAmountAsync(L1DataGasPriceWeiSum, ct);
         await importer.WriteAmountAsync(L2GasPriceWeiSum, ct);
+        await importer.WriteInt64Async(L1DataGasPricedBlocks, ct);
+        await importer.WriteInt64Async(L2GasPricedBlocks, ct);
     }
 
     public static NetworkRollup Create(DateTimeOffset bucketStart, Whole key) =>
@@ -109,6 +114,8 @@ public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<Network
         L1GasPriceWeiSum += other.L1GasPriceWeiSum;
         L1DataGasPriceWeiSum += other.L1DataGasPriceWeiSum;
         L2GasPriceWeiSum += other.L2GasPriceWeiSum;
+        L1DataGasPricedBlocks += other.L1DataGasPricedBlocks;
+        L2GasPricedBlocks += other.L2GasPricedBlocks;
     }
 
     /// <summary>Block figures from one row per block (with the previous block's time for the interval), then
@@ -145,11 +152,19 @@ public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<Network
             }
             row.L1GasPriceFriSum += r.GetFieldValue<BigInteger>(7);
             row.L1GasPriceWeiSum += r.GetFieldValue<BigInteger>(10);
-            // NULL: the node's header had no such price (before RPC v0.7 / v0.8); it adds nothing to the sum.
-            row.L1DataGasPriceFriSum += r.IsDBNull(8) ? 0 : r.GetFieldValue<BigInteger>(8);
-            row.L2GasPriceFriSum += r.IsDBNull(9) ? 0 : r.GetFieldValue<BigInteger>(9);
-            row.L1DataGasPriceWeiSum += r.IsDBNull(11) ? 0 : r.GetFieldValue<BigInteger>(11);
-            row.L2GasPriceWeiSum += r.IsDBNull(12) ? 0 : r.GetFieldValue<BigInteger>(12);
+            // NULL: the node's header had no such price (before RPC v0.7 / v0.8); the block counts in no mean of it.
+            if (!r.IsDBNull(8))
+            {
+                row.L1DataGasPricedBlocks++;
+                row.L1DataGasPriceFriSum += r.GetFieldValue<BigInteger>(8);
+                row.L1DataGasPriceWeiSum += r.GetFieldValue<BigInteger>(11);
+            }
+            if (!r.IsDBNull(9))
+            {
+                row.L2GasPricedBlocks++;
+                row.L2GasPriceFriSum += r.GetFieldValue<BigInteger>(9);
+                row.L2GasPriceWeiSum += r.GetFieldValue<BigInteger>(12);
+            }
         }, ct);
 
         await RawRows.ReadAsync(connection, tx, $"""
