@@ -1,4 +1,5 @@
 using Ciro.Indexer.Tests.Infrastructure;
+using Ciro.Testing;
 using System.Text.Json.Nodes;
 using Npgsql;
 
@@ -89,6 +90,93 @@ public sealed class HistoricBlockShapeTests(PostgresFixture postgres) : IClassFi
         Assert.Equal(await StoredChain.ScalarAsync<decimal>(currentDatabase, "select sum(l1_data_gas) from ciro.blocks"),
             await StoredChain.ScalarAsync<decimal>(oldDatabase, "select sum(l1_data_gas) from ciro.blocks"));
         Assert.Equal(0m, await StoredChain.ScalarAsync<decimal>(oldDatabase, "select sum(l2_gas) from ciro.blocks"));
+    }
+
+    [Fact]
+    public async Task Every_transaction_type_and_version_of_the_v0_7_era_is_stored()
+    {
+        await using var node = await RecordedNode.StartAsync(EveryKindBlock());
+        var database = await postgres.NewDatabaseAsync();
+
+        var (code, output) = await BackfillProcess.RunAsync(database, "--rpc", node.RpcUrl, "--from", "65083", "--to", "65083");
+
+        Assert.True(code == 0, output);
+        // 90 real transactions of block 65083 + 6 of the kinds it lacks; the L1_HANDLER's receipt (2 events, fee 0
+        // WEI) is the recorded mainnet one; every other receipt pays 1000 WEI (v0–v2) or 2000 FRI (v3).
+        Assert.Equal(new BlockSummary(96, 1, 2, "FRI 60000, WEI 65000"), await BlockSummary.ReadAsync(database, 65_083));
+        var kinds = await StoredChain.ScalarAsync<string>(database,
+            "select string_agg(tx_type || ' ' || version || ' ' || n, ', ' order by tx_type, version) from (select tx_type, version, count(*) n from ciro.transactions group by 1, 2) k");
+        Assert.Equal("DECLARE 0x0 1, DECLARE 0x1 1, DECLARE 0x2 1, DECLARE 0x3 1, DEPLOY 0x0 1, DEPLOY_ACCOUNT 0x1 6, DEPLOY_ACCOUNT 0x3 1, " +
+            "INVOKE 0x0 1, INVOKE 0x1 54, INVOKE 0x3 28, L1_HANDLER 0x0 1", kinds);
+        // No sender in DEPLOY, DEPLOY_ACCOUNT, INVOKE v0 and L1_HANDLER: NULL, not an invented address.
+        Assert.Equal(10L, await StoredChain.ScalarAsync<long>(database, "select count(*) from ciro.transactions where sender is null"));
+        Assert.Equal(0L, await StoredChain.ScalarAsync<long>(database,
+            "select count(*) from ciro.transactions where sender is null and tx_type not in ('DEPLOY', 'DEPLOY_ACCOUNT', 'L1_HANDLER') and version <> '0x0'"));
+    }
+
+    /// <summary>Block 65083's header and its 90 recorded transactions (INVOKE v1/v3, DEPLOY_ACCOUNT v1, DECLARE v1/v2)
+    /// plus INVOKE v0, DEPLOY, DECLARE v0/v3, DEPLOY_ACCOUNT v3 written from the v0.7.1 spec and the recorded mainnet
+    /// L1_HANDLER receipt, each with a v0.7-shaped receipt (steps, builtins, data_availability).</summary>
+    private static JsonNode EveryKindBlock()
+    {
+        var block = JsonNode.Parse(TestData.Read("starknet", "rpc", "sepolia", "getBlockWithTxs_65083_v0_7_era.json"))!.AsObject();
+        var transactions = block["transactions"]!.AsArray().Select(t => t!.DeepClone()).ToList();
+        var extra = JsonNode.Parse("""
+            [
+              {"transaction_hash":"0x10","type":"INVOKE","version":"0x0","max_fee":"0x1","signature":[],"contract_address":"0x111","entry_point_selector":"0x222","calldata":["0x1"]},
+              {"transaction_hash":"0x11","type":"DEPLOY","version":"0x0","contract_address_salt":"0x5","constructor_calldata":[],"class_hash":"0x333"},
+              {"transaction_hash":"0x12","type":"DECLARE","version":"0x0","sender_address":"0x1","max_fee":"0x1","signature":[],"class_hash":"0x444"},
+              {"transaction_hash":"0x13","type":"DECLARE","version":"0x3","sender_address":"0x2","compiled_class_hash":"0x555","signature":[],"nonce":"0x1","class_hash":"0x666",
+               "resource_bounds":{"l1_gas":{"max_amount":"0x10","max_price_per_unit":"0x10"},"l2_gas":{"max_amount":"0x0","max_price_per_unit":"0x0"}},
+               "tip":"0x0","paymaster_data":[],"account_deployment_data":[],"nonce_data_availability_mode":"L1","fee_data_availability_mode":"L1"},
+              {"transaction_hash":"0x14","type":"DEPLOY_ACCOUNT","version":"0x3","signature":[],"nonce":"0x0","contract_address_salt":"0x6","constructor_calldata":["0x1"],"class_hash":"0x777",
+               "resource_bounds":{"l1_gas":{"max_amount":"0x10","max_price_per_unit":"0x10"},"l2_gas":{"max_amount":"0x0","max_price_per_unit":"0x0"}},
+               "tip":"0x0","paymaster_data":[],"nonce_data_availability_mode":"L1","fee_data_availability_mode":"L1"},
+              {"transaction_hash":"0x74011377f326265f5a54e27a27968355e7033ad1de11b77b225374875aff519","type":"L1_HANDLER","version":"0x0","nonce":"0x1",
+               "contract_address":"0x73314940630fd6dcda0d772d4c972c4e0a9946bef9dabf4ef84eda8ef542b82","entry_point_selector":"0x2d757788a8d8d6f21d1cd40bce38a8222d70654214e96ff95d8086e684fbee5","calldata":["0x1"]}
+            ]
+            """)!.AsArray();
+        transactions.AddRange(extra.Select(t => t!.DeepClone()));
+        var l1HandlerReceipt = JsonNode.Parse(TestData.Read("starknet", "rpc", "mainnet", "receipt_l1_handler_0x74011377_v0_7_era.json"))!.AsObject();
+        var items = new JsonArray();
+        for (var i = 0; i < transactions.Count; i++)
+        {
+            var tx = transactions[i]!;
+            var type = tx["type"]!.GetValue<string>();
+            JsonObject receipt;
+            if (type == "L1_HANDLER")
+            {
+                receipt = (JsonObject)l1HandlerReceipt.DeepClone();
+                receipt.Remove("block_hash");
+                receipt.Remove("block_number");
+            }
+            else
+            {
+                var v3 = tx["version"]!.GetValue<string>() == "0x3";
+                receipt = new JsonObject
+                {
+                    ["type"] = type,
+                    ["transaction_hash"] = tx["transaction_hash"]!.DeepClone(),
+                    ["actual_fee"] = new JsonObject { ["amount"] = v3 ? "0x7d0" : "0x3e8", ["unit"] = v3 ? "FRI" : "WEI" },
+                    ["execution_status"] = i == 7 ? "REVERTED" : "SUCCEEDED",
+                    ["finality_status"] = "ACCEPTED_ON_L1",
+                    ["messages_sent"] = new JsonArray(),
+                    ["events"] = new JsonArray(),
+                    ["execution_resources"] = JsonNode.Parse("""{"steps":100,"range_check_builtin_applications":5,"data_availability":{"l1_gas":0,"l1_data_gas":128}}"""),
+                };
+                if (i == 7)
+                {
+                    receipt["revert_reason"] = "Error in the called contract";
+                }
+                if (type is "DEPLOY" or "DEPLOY_ACCOUNT")
+                {
+                    receipt["contract_address"] = "0x" + (0x9000 + i).ToString("x");
+                }
+            }
+            items.Add(new JsonObject { ["transaction"] = tx.DeepClone(), ["receipt"] = receipt });
+        }
+        block["transactions"] = items;
+        return block;
     }
 
     private static JsonNode Block64159() => RecordedNode.Recorded("starknet", "rpc", "sepolia", "getBlockWithReceipts_64159_v0_7_era.json");
