@@ -5,8 +5,11 @@ public static class PostgresInstallation
 {
     private const string Root = "/usr/lib/postgresql";
 
-    /// <summary>The newest installed server's bin folder (/usr/lib/postgresql/N/bin).</summary>
-    public static string BinDirectory { get; } = Find();
+    private static string? _binDirectory;
+
+    /// <summary>The newest installed server's bin folder (/usr/lib/postgresql/N/bin). Looked up on first use, not
+    /// in a static initialiser, so a machine without PostgreSQL gets the message below rather than a TypeInitializationException.</summary>
+    public static string BinDirectory => _binDirectory ??= Find();
 
     public static string Program(string name) => Path.Combine(BinDirectory, name);
 
