@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ciro.LocalInfrastructure;
+using Ciro.Messages;
 using Ciro.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -220,8 +221,7 @@ internal static class IndexerBenchmark
             listen.Notification += (_, e) =>
             {
                 var now = Stopwatch.GetTimestamp();
-                using var payload = JsonDocument.Parse(e.Payload);
-                var (from, to) = (payload.RootElement.GetProperty("from").GetInt64(), payload.RootElement.GetProperty("to").GetInt64());
+                var (from, to, _) = MessageSerializer.Deserialize<BlocksCommitted>(e.Payload);
                 lock (committed)
                 {
                     for (var n = from; n <= to; n++)
@@ -230,7 +230,7 @@ internal static class IndexerBenchmark
                     }
                 }
             };
-            await using (var command = new NpgsqlCommand("listen ciro_blocks", listen))
+            await using (var command = new NpgsqlCommand($"listen {MessageChannels.Blocks.Postgres}", listen))
             {
                 await command.ExecuteNonQueryAsync();
             }

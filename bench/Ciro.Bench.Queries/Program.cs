@@ -5,6 +5,7 @@ using Ciro.Analytics.Rollups;
 using Ciro.Analytics;
 using Ciro.Bench.Queries;
 using Ciro.LocalInfrastructure;
+using Ciro.Messages;
 using Ciro.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -57,11 +58,11 @@ await using var listener = await db.OpenConnectionAsync();
 var reconciled = new System.Collections.Concurrent.BlockingCollection<(long Block, long Ticks)>();
 listener.Notification += (_, e) =>
 {
-    var from = System.Text.Json.JsonDocument.Parse(e.Payload).RootElement.GetProperty("from").GetInt64();
+    var from = MessageSerializer.Deserialize<BlocksCommitted>(e.Payload).From;
     reconciler.ReconcileAsync(from, default).GetAwaiter().GetResult();
     reconciled.Add((from, Stopwatch.GetTimestamp()));
 };
-await using (var listen = new NpgsqlCommand("listen ciro_blocks", listener))
+await using (var listen = new NpgsqlCommand($"listen {MessageChannels.Blocks.Postgres}", listener))
 {
     await listen.ExecuteNonQueryAsync();
 }
@@ -90,10 +91,7 @@ for (var k = 0; k < 30; k++)
     await using var connection = await db.OpenConnectionAsync();
     await using var tx = await connection.BeginTransactionAsync();
     await ChainGenerator.WriteBlockAsync(connection, tx, number, start, interval, others);
-    await using (var notify = new NpgsqlCommand($$"""select pg_notify('ciro_blocks', '{"from":{{number}},"to":{{number}}}')""", connection, tx))
-    {
-        await notify.ExecuteNonQueryAsync();
-    }
+    await connection.NotifyAsync(tx, new BlocksCommitted(number, number, DateTimeOffset.UtcNow), default);
     await tx.CommitAsync();
     var committed = Stopwatch.GetTimestamp();
     if (!reconciled.TryTake(out var done, TimeSpan.FromSeconds(30)))

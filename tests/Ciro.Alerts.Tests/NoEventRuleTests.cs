@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Ciro.Messages;
 using Npgsql;
 
 namespace Ciro.Alerts.Tests;
@@ -20,6 +22,14 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
             KnownChain.WithEvents(3, Start.AddSeconds(400), "JobSubmitted"), // 400 s since the last completion
         ]);
 
+        var changes = new ConcurrentQueue<IncidentChanged>();
+        await using var listener = await database.OpenConnectionAsync();
+        listener.Notification += (_, e) => changes.Enqueue(MessageSerializer.Deserialize<IncidentChanged>(e.Payload));
+        await using (var listen = new NpgsqlCommand($"listen {MessageChannels.Incidents.Postgres}", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
         await using var smtp = new SmtpCatcher();
         await using var analytics = fixture.App(database);
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
@@ -39,6 +49,27 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
         Assert.Contains("no-job-completed", resolved.Subject);
         Assert.Equal(0L, await ScalarAsync(database, "select count(*) from alerts.incidents where state = 'firing'"));
         Assert.Equal(2L, await ScalarAsync(database, "select count(*) from alerts.deliveries where succeeded and channel = 'email'"));
+
+        // Each transition committed one IncidentChanged: firing, then resolved, for the stored incident.
+        while (await listener.WaitAsync(TimeSpan.FromMilliseconds(200)))
+        {
+        }
+        Assert.Equal([IncidentState.Firing, IncidentState.Resolved], changes.Select(c => c.State));
+        var id = await GuidAsync(database, "select id from alerts.incidents");
+        foreach (var change in changes)
+        {
+            Assert.Equal(id, change.IncidentId);
+            Assert.Equal("no-job-completed", change.Rule);
+            Assert.Equal(IncidentSeverity.Critical, change.Severity);
+            Assert.Equal(new Dictionary<string, string> { ["event"] = "JobCompleted" }, change.Labels);
+        }
+        Assert.True(changes.Last().At > changes.First().At);
+    }
+
+    private static async Task<Guid> GuidAsync(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        return (Guid)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ciro.Analytics.Rollups;
+using Ciro.Messages;
+using Ciro.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -29,9 +31,11 @@ public sealed class CacheTests(AnalyticsFixture fixture)
         using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Redis.ConnectionString);
         var generation = (long)await redis.GetDatabase().StringGetAsync(Caching.QueryCache.GenerationKey);
         // A block notification (nothing new to roll up) bumps the generation: the next read recomputes.
-        await using (var notify = db.CreateCommand("""select pg_notify('ciro_blocks', '{"from":6,"to":6}')"""))
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
         {
-            await notify.ExecuteNonQueryAsync();
+            await connection.NotifyAsync(tx, new BlocksCommitted(6, 6, DateTimeOffset.Parse("2026-03-02T12:00:00Z")), default);
+            await tx.CommitAsync();
         }
         for (var i = 0; i < 100 && (long)await redis.GetDatabase().StringGetAsync(Caching.QueryCache.GenerationKey) == generation; i++)
         {

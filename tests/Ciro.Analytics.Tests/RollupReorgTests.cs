@@ -1,6 +1,7 @@
 using System.Text;
 using Ciro.Analytics.Notifications;
 using Ciro.Analytics.Rollups;
+using Ciro.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StackExchange.Redis;
@@ -33,8 +34,8 @@ public sealed class RollupReorgTests(AnalyticsFixture fixture)
         _ = app.Services; // starts the host: the relay listens and reconciles
         using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Redis.ConnectionString);
         var published = new System.Collections.Concurrent.BlockingCollection<string>();
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(ChainNotificationRelay.RedisBlocksChannel), (_, m) => published.Add("blocks:" + m));
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(ChainNotificationRelay.RedisReorgChannel), (_, m) => published.Add("reorg:" + m));
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(MessageChannels.Blocks.Redis), (_, m) => published.Add("blocks:" + m));
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(MessageChannels.Reorgs.Redis), (_, m) => published.Add("reorg:" + m));
         await WaitForListenerAsync(reorged);
 
         await KnownChain.InsertAsync(reorged, standard, notify: true);

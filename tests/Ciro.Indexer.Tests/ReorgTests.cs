@@ -1,4 +1,5 @@
 using Ciro.Indexer.Tests.Infrastructure;
+using Ciro.Messages;
 
 namespace Ciro.Indexer.Tests;
 
@@ -14,8 +15,9 @@ public sealed class ReorgTests(PostgresFixture postgres) : IClassFixture<Postgre
         await using var simulator = await Simulator.StartAsync(pregenerateBlocks: 40, eventsPerBlock: 6);
         var database = await postgres.NewDatabaseAsync();
         await using var indexer = await IndexerHost.StartAsync(database, simulator.RpcUrl);
-        var reorgNotifications = new List<string>();
-        await using var listener = await Notifications.ListenAsync(database, "ciro_reorg", reorgNotifications.Add);
+        var reorgNotifications = new List<Reorg>();
+        await using var listener = await Notifications.ListenAsync(database, MessageChannels.Reorgs.Postgres,
+            payload => reorgNotifications.Add(MessageSerializer.Deserialize<Reorg>(payload)));
 
         for (var depth = 1; depth <= 10; depth++)
         {
@@ -42,5 +44,10 @@ public sealed class ReorgTests(PostgresFixture postgres) : IClassFixture<Postgre
         Assert.Equal(10, indexer.Sum("ciro.indexer.reorgs"));
         await Task.Delay(200);
         Assert.Equal(10, reorgNotifications.Count);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(i + 1, reorgNotifications[i].Depth);
+            Assert.Equal(ReorgReason.Reorg, reorgNotifications[i].Reason);
+        }
     }
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using Ciro.Messages;
+using Ciro.Storage;
 using Npgsql;
 
 namespace Ciro.Testing;
@@ -116,8 +118,7 @@ public sealed class KnownChain
         }
         if (notify)
         {
-            await Exec(connection, tx, "select pg_notify('ciro_blocks', $1)",
-                $$"""{"from":{{list.Min(b => b.Number)}},"to":{{list.Max(b => b.Number)}},"headTime":"{{list.Max(b => b.Time):O}}"}""");
+            await connection.NotifyAsync(tx, new BlocksCommitted(list.Min(b => b.Number), list.Max(b => b.Number), list.Max(b => b.Time)), default);
         }
         await tx.CommitAsync();
     }
@@ -133,7 +134,7 @@ public sealed class KnownChain
         }
         if (notify)
         {
-            await Exec(connection, tx, "select pg_notify('ciro_reorg', $1)", $$"""{"fromBlock":{{ancestor + 1}},"depth":1,"reason":"reorg"}""");
+            await connection.NotifyAsync(tx, new Reorg(ancestor + 1, 1, ReorgReason.Reorg), default);
         }
         await tx.CommitAsync();
     }

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
+using Ciro.Messages;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace CiroAspire.AppHost.Tests;
@@ -72,14 +74,17 @@ public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
     {
         var web = stack.App.GetEndpoint("web", "http");
         var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var blocks = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(web, "/hubs/activity")).Build();
+        var blocks = new TaskCompletionSource<BlocksCommitted>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(web, "/hubs/activity"))
+            .AddJsonProtocol(o => MessageSerializer.UseIn(o.PayloadSerializerOptions))
+            .Build();
         connection.On<JsonElement>("jobsActivity", payload => received.TrySetResult(payload));
-        connection.On<JsonElement>("blockCommitted", payload => blocks.TrySetResult(payload));
+        connection.On<BlocksCommitted>(MessageChannels.Blocks.HubMethod, payload => blocks.TrySetResult(payload));
         await connection.StartAsync();
 
         var committed = await blocks.Task.WaitAsync(Bound);
-        Assert.True(committed.GetProperty("to").GetInt64() >= committed.GetProperty("from").GetInt64());
+        Assert.True(committed.To >= committed.From, $"blocks committed {committed.From}..{committed.To}");
+        Assert.True(committed.HeadTime > DateTimeOffset.UnixEpoch, $"head time {committed.HeadTime:O}");
         var activity = await received.Task.WaitAsync(Bound);
         Assert.True(activity.GetProperty("asOfBlock").GetInt64() >= 0);
         Assert.True(activity.GetProperty("buckets").GetArrayLength() > 0, "pushed activity has no minute buckets");

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Ciro.Messages;
 
 namespace Ciro.Alerts.Rules;
 
@@ -47,15 +48,27 @@ public sealed class NoEventRule
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
     public string Severity { get; set; } = "critical";
 
+    /// <summary>What the incident is about, for routing and the dashboard: the watched event.</summary>
+    public IReadOnlyDictionary<string, string> IncidentLabels() => new Dictionary<string, string> { ["event"] = EventName };
+
     public IEnumerable<ValidationResult> Validate(int index)
     {
         if (string.IsNullOrWhiteSpace(Name))
         {
             yield return new ValidationResult($"Alerts:Rules:{index}:Name is empty.", ["Name"]);
         }
+        else if (Name.Length > IncidentChanged.MaxRuleLength)
+        {
+            yield return new ValidationResult($"Alerts:Rules:{index}:Name = '{Name}' is longer than {IncidentChanged.MaxRuleLength} characters.", ["Name"]);
+        }
         if (string.IsNullOrWhiteSpace(EventName))
         {
             yield return new ValidationResult($"Alerts:Rules:{index}:EventName is empty.", ["EventName"]);
+        }
+        else if (EventName.Length > IncidentChanged.MaxLabelValueLength)
+        {
+            yield return new ValidationResult(
+                $"Alerts:Rules:{index}:EventName = '{EventName}' is longer than {IncidentChanged.MaxLabelValueLength} characters.", ["EventName"]);
         }
         if (Window <= TimeSpan.Zero)
         {

@@ -53,7 +53,7 @@ public sealed class RuleEvaluationJob(
             var summary = last.BlockTime is null
                 ? $"No {rule.EventName} event indexed at all (chain head block {last.HeadBlock})."
                 : $"No {rule.EventName} for {silence.TotalMinutes:F1} min of chain time (window {rule.Window.TotalMinutes:F1} min); last at block {last.BlockNumber}, head block {last.HeadBlock}.";
-            var incident = await incidents.OpenAsync(rule.Name, rule.Severity, summary, now, ct);
+            var incident = await incidents.OpenAsync(rule.Name, rule.Severity, summary, rule.IncidentLabels(), now, ct);
             if (incident is not null)
             {
                 logger.LogWarning("Incident {IncidentId} firing: {Rule} — {Summary}", incident.Id, rule.Name, summary);
@@ -63,7 +63,7 @@ public sealed class RuleEvaluationJob(
         }
         else if (!breached && open is not null)
         {
-            var resolved = await incidents.ResolveAsync(open, now, ct);
+            var resolved = await incidents.ResolveAsync(open, rule.IncidentLabels(), now, ct);
             logger.LogInformation("Incident {IncidentId} resolved: {Rule}", open.Id, rule.Name);
             metrics.IncidentsResolved.Add(1, new KeyValuePair<string, object?>("rule", rule.Name));
             await dispatcher.DispatchAsync(resolved, IncidentTransition.Resolved, ct);

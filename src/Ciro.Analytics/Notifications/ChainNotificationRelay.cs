@@ -1,18 +1,18 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Ciro.Analytics.Caching;
-using Ciro.Analytics.Rollups;
 using Ciro.Analytics.Extensions;
+using Ciro.Analytics.Rollups;
+using Ciro.Messages;
 using Npgsql;
 using StackExchange.Redis;
 
 namespace Ciro.Analytics.Notifications;
 
 /// <summary>
-/// LISTENs to the indexer's commit and reorg notifications (sent inside its commit, so they arrive only for
-/// data that is really stored), brings the rollups up to date, invalidates cached answers, and only then
-/// republishes them on Redis: a consumer that refetches on the message sees rollups that include the block.
-/// Notifications queue in a channel and are handled in order; a backlog is folded into one reconcile pass.
+/// LISTENs to every message channel (producers notify inside their commit, so messages arrive only for data that
+/// is really stored). For chain messages it brings the rollups up to date and invalidates cached answers first,
+/// and only then republishes on Redis: a consumer that refetches on the message sees rollups that include the
+/// block. Messages queue in a channel and are handled in order; a backlog is folded into one reconcile pass.
 /// Reconnects with backoff; a reconnect reconciles everything and publishes a resync, because notifications
 /// sent while disconnected are lost.
 /// </summary>
@@ -25,13 +25,10 @@ public sealed class ChainNotificationRelay(
     AnalyticsMetrics metrics,
     ILogger<ChainNotificationRelay> logger) : BackgroundService
 {
-    public const string BlocksChannel = "ciro_blocks";
-    public const string ReorgChannel = "ciro_reorg";
-    public const string RedisBlocksChannel = "ciro:blocks";
-    public const string RedisReorgChannel = "ciro:reorg";
-    private const string ResyncPayload = "{\"resync\":true}";
+    /// <summary>A received message, or (Message null) the first start: reconcile everything, tell nobody.</summary>
+    private readonly record struct Received(CiroMessage? Message);
 
-    private readonly Channel<(string Channel, string Payload)> _queue = Channel.CreateUnbounded<(string, string)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Received> _queue = Channel.CreateUnbounded<Received>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,19 +42,20 @@ public sealed class ChainNotificationRelay(
     {
         var delay = TimeSpan.FromMilliseconds(250);
         var first = true;
+        var listen = string.Join("; ", MessageChannels.All.Select(c => $"listen {c.Postgres}"));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => _queue.Writer.TryWrite((e.Channel, e.Payload));
-                await using (var listen = new NpgsqlCommand($"listen {BlocksChannel}; listen {ReorgChannel}", connection))
+                connection.Notification += (_, e) => _queue.Writer.TryWrite(new Received(Read(e.Channel, e.Payload)));
+                await using (var command = new NpgsqlCommand(listen, connection))
                 {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                    await command.ExecuteNonQueryAsync(stoppingToken);
                 }
                 logger.LogInformation("Listening for chain notifications");
                 // Both the first start (backfill) and a reconnect (missed notifications) reconcile everything.
-                _queue.Writer.TryWrite((first ? "start" : "resync", ResyncPayload));
+                _queue.Writer.TryWrite(new Received(first ? null : new Resync(ResyncReason.Reconnected)));
                 first = false;
                 delay = TimeSpan.FromMilliseconds(250);
                 while (!stoppingToken.IsCancellationRequested)
@@ -79,42 +77,60 @@ public sealed class ChainNotificationRelay(
         }
     }
 
+    /// <summary>An unreadable payload (a producer of another version) becomes a resync: consumers refetch
+    /// everything rather than miss the change it announced.</summary>
+    private CiroMessage Read(string channelName, string payload)
+    {
+        try
+        {
+            var channel = MessageChannels.FromPostgres(channelName)
+                ?? throw new InvalidOperationException($"Notification on unknown channel {channelName}");
+            return MessageSerializer.Deserialize(channel, payload);
+        }
+        catch (Exception ex) when (ex is MessageFormatException or InvalidOperationException)
+        {
+            metrics.NotificationErrors.Add(1);
+            logger.LogError(ex, "Unreadable notification on {Channel}; asking consumers to resync", channelName);
+            return new Resync(ResyncReason.UnreadableNotification);
+        }
+    }
+
     private async Task ProcessAsync(CancellationToken stoppingToken)
     {
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                var batch = new List<(string Channel, string Payload)>();
+                var batch = new List<Received>();
                 while (_queue.Reader.TryRead(out var item))
                 {
                     batch.Add(item);
                 }
-                try
+                if (ChangesBlocks(batch, out var fromBlock))
                 {
-                    await schema.WaitAsync(stoppingToken);
-                    await rollups.ReconcileAsync(FromBlock(batch), stoppingToken);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-                {
-                    // Rollups catch up on the next pass (the ledger diff finds every stale hour); consumers still
-                    // hear about the block so raw-backed views stay live.
-                    metrics.RollupErrors.Add(1);
-                    logger.LogError(ex, "Rollup reconcile failed; will retry on the next notification");
-                }
-                await cache.InvalidateAsync();
-                foreach (var (channel, payload) in batch)
-                {
-                    if (channel == "start")
+                    try
                     {
-                        continue;
+                        await schema.WaitAsync(stoppingToken);
+                        await rollups.ReconcileAsync(fromBlock, stoppingToken);
                     }
-                    if (channel == "resync")
+                    catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+                    {
+                        // Rollups catch up on the next pass (the ledger diff finds every stale hour); consumers still
+                        // hear about the block so raw-backed views stay live.
+                        metrics.RollupErrors.Add(1);
+                        logger.LogError(ex, "Rollup reconcile failed; will retry on the next notification");
+                    }
+                    await cache.InvalidateAsync();
+                }
+                foreach (var message in batch.Select(r => r.Message).OfType<CiroMessage>())
+                {
+                    var channel = MessageChannels.Of(message);
+                    if (message is Resync)
                     {
                         metrics.NotificationResyncs.Add(1);
                     }
-                    metrics.NotificationsRelayed.Add(1, new KeyValuePair<string, object?>("channel", channel));
-                    await PublishAsync(channel == ReorgChannel ? RedisReorgChannel : RedisBlocksChannel, payload);
+                    metrics.NotificationsRelayed.Add(1, new KeyValuePair<string, object?>("channel", channel.Postgres));
+                    await PublishAsync(channel.Redis, MessageSerializer.Serialize(message));
                 }
             }
         }
@@ -123,29 +139,33 @@ public sealed class ChainNotificationRelay(
         }
     }
 
-    /// <summary>The lowest block any notification in the batch touches; null (everything) when one is a
-    /// start/resync or cannot be read.</summary>
-    private static long? FromBlock(List<(string Channel, string Payload)> batch)
+    /// <summary>Whether the batch changed stored blocks, and the lowest one it changed (null: possibly any, after
+    /// a start or a resync). Incidents and KPI invalidations change no block.</summary>
+    private static bool ChangesBlocks(List<Received> batch, out long? fromBlock)
     {
-        long? lowest = long.MaxValue;
-        foreach (var (channel, payload) in batch)
+        fromBlock = null;
+        var changes = false;
+        foreach (var received in batch)
         {
-            try
+            long from;
+            switch (received.Message)
             {
-                using var json = JsonDocument.Parse(payload);
-                var property = channel == ReorgChannel ? "fromBlock" : "from";
-                if (channel is "start" or "resync" || !json.RootElement.TryGetProperty(property, out var value) || !value.TryGetInt64(out var block))
-                {
-                    return null;
-                }
-                lowest = Math.Min(lowest.Value, block);
+                case BlocksCommitted blocks:
+                    from = blocks.From;
+                    break;
+                case Reorg reorg:
+                    from = reorg.FromBlock;
+                    break;
+                case null or Resync:
+                    fromBlock = null;
+                    return true;
+                default:
+                    continue;
             }
-            catch (JsonException)
-            {
-                return null;
-            }
+            fromBlock = changes ? Math.Min(fromBlock!.Value, from) : from;
+            changes = true;
         }
-        return lowest;
+        return changes;
     }
 
     private async Task PublishAsync(string channel, string payload)

@@ -1,4 +1,6 @@
+using Ciro.Messages;
 using Ciro.Starknet;
+using Ciro.Storage;
 using Npgsql;
 
 namespace Ciro.Indexer.Storage;
@@ -7,9 +9,6 @@ namespace Ciro.Indexer.Storage;
 /// transaction with the cursor move and the downstream notification.</summary>
 public sealed class ChainStore(NpgsqlDataSource dataSource)
 {
-    public const string BlocksChannel = "ciro_blocks";
-    public const string ReorgChannel = "ciro_reorg";
-
     private static readonly string[] DataTables = ["events", "tx_calls", "transactions", "blocks"];
 
     public async Task<BlockCursor?> GetCursorAsync(string name, CancellationToken ct)
@@ -75,12 +74,7 @@ public sealed class ChainStore(NpgsqlDataSource dataSource)
             record.Parameters.AddWithValue(reorg.NewHeadHash is { } h ? h.ToBytes() : DBNull.Value);
             await record.ExecuteNonQueryAsync(ct);
         }
-        await using (var notify = new NpgsqlCommand("select pg_notify($1, $2)", connection, tx))
-        {
-            notify.Parameters.AddWithValue(ReorgChannel);
-            notify.Parameters.AddWithValue($$"""{"fromBlock":{{above + 1}},"depth":{{reorg?.Depth ?? 0}},"reason":"{{(reorg is null ? "reindex" : "reorg")}}"}""");
-            await notify.ExecuteNonQueryAsync(ct);
-        }
+        await connection.NotifyAsync(tx, new Reorg(above + 1, reorg?.Depth ?? 0, reorg is null ? ReorgReason.Reindex : ReorgReason.Reorg), ct);
         await tx.CommitAsync(ct);
     }
 }

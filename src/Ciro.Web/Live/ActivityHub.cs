@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Ciro.Web.Live;
 
-/// <summary>Server → browser: "jobsActivity", "blockCommitted" and "reorg" messages. A new connection gets
-/// the current activity at once, so the page does not wait for the next block.</summary>
+/// <summary>Server → browser: "jobsActivity" and every message of <see cref="Ciro.Messages.MessageChannels"/> under
+/// its hub method. A new connection gets the current activity at once, so the page does not wait for the next
+/// block.</summary>
 public sealed class ActivityHub(AnalyticsClient analytics, LiveMetrics metrics, ILogger<ActivityHub> logger) : Hub
 {
     public override async Task OnConnectedAsync()
@@ -14,7 +15,7 @@ public sealed class ActivityHub(AnalyticsClient analytics, LiveMetrics metrics, 
             var activity = await analytics.GetJobsActivityAsync(LiveActivityPublisher.DefaultMinutes, Context.ConnectionAborted);
             if (activity is not null)
             {
-                await Clients.Caller.SendAsync("jobsActivity", activity.Value, Context.ConnectionAborted);
+                await Clients.Caller.SendAsync(LiveActivityPublisher.JobsActivityMethod, activity.Value, Context.ConnectionAborted);
             }
         }
         catch (HttpRequestException ex)

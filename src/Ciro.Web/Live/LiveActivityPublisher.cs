@@ -1,12 +1,13 @@
 using System.Text.Json;
+using Ciro.Messages;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
 namespace Ciro.Web.Live;
 
 /// <summary>
-/// Turns "blocks committed" notifications (Redis, relayed by analytics) into SignalR pushes: the block range,
-/// then the refreshed jobs activity. Bursts are coalesced: while one refresh runs, further notifications
+/// Forwards every message relayed on Redis (by analytics) to the browsers as its SignalR method, then, for chain
+/// messages, pushes the refreshed jobs activity. Bursts are coalesced: while one refresh runs, further messages
 /// only mark the next refresh as needed, so a fast backfill does not flood browsers.
 /// </summary>
 public sealed class LiveActivityPublisher(
@@ -17,13 +18,16 @@ public sealed class LiveActivityPublisher(
     ILogger<LiveActivityPublisher> logger) : BackgroundService
 {
     public const int DefaultMinutes = 30;
+    public const string JobsActivityMethod = "jobsActivity";
     private readonly SemaphoreSlim _refreshNeeded = new(0, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(RedisChannel.Literal("ciro:blocks"), (_, message) => OnBlocks(message));
-        await subscriber.SubscribeAsync(RedisChannel.Literal("ciro:reorg"), (_, message) => OnReorg(message));
+        foreach (var channel in MessageChannels.All)
+        {
+            await subscriber.SubscribeAsync(RedisChannel.Literal(channel.Redis), (_, payload) => Forward(channel, payload));
+        }
         logger.LogInformation("Subscribed to chain notifications");
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -33,8 +37,8 @@ public sealed class LiveActivityPublisher(
                 var activity = await analytics.GetJobsActivityAsync(DefaultMinutes, stoppingToken);
                 if (activity is not null)
                 {
-                    await hub.Clients.All.SendAsync("jobsActivity", activity.Value, stoppingToken);
-                    metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", "jobsActivity"));
+                    await hub.Clients.All.SendAsync(JobsActivityMethod, activity.Value, stoppingToken);
+                    metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", JobsActivityMethod));
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
@@ -45,24 +49,25 @@ public sealed class LiveActivityPublisher(
         }
     }
 
-    private void OnBlocks(RedisValue message)
+    private void Forward(MessageChannel channel, RedisValue payload)
     {
-        if (TryParse(message, out var payload) && payload.TryGetProperty("from", out _))
+        CiroMessage message;
+        try
         {
-            _ = hub.Clients.All.SendAsync("blockCommitted", payload);
-            metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", "blockCommitted"));
+            message = MessageSerializer.Deserialize(channel, payload.ToString());
         }
-        RequestRefresh();
-    }
-
-    private void OnReorg(RedisValue message)
-    {
-        if (TryParse(message, out var payload))
+        catch (MessageFormatException ex)
         {
-            _ = hub.Clients.All.SendAsync("reorg", payload);
-            metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", "reorg"));
+            metrics.MalformedMessages.Add(1, new KeyValuePair<string, object?>("channel", channel.Redis));
+            logger.LogWarning(ex, "Ignoring an unreadable message on {Channel}", channel.Redis);
+            return;
         }
-        RequestRefresh();
+        _ = hub.Clients.All.SendAsync(channel.HubMethod, message);
+        metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", channel.HubMethod));
+        if (message is BlocksCommitted or Reorg or Resync)
+        {
+            RequestRefresh();
+        }
     }
 
     private void RequestRefresh()
@@ -77,22 +82,6 @@ public sealed class LiveActivityPublisher(
             {
                 // Another notification already asked for the refresh.
             }
-        }
-    }
-
-    private bool TryParse(RedisValue message, out JsonElement payload)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(message.ToString());
-            payload = document.RootElement.Clone();
-            return true;
-        }
-        catch (JsonException ex)
-        {
-            logger.LogWarning(ex, "Ignoring malformed chain notification {Payload}", message.ToString());
-            payload = default;
-            return false;
         }
     }
 }

@@ -13,11 +13,13 @@ public sealed class LiveMetrics
         var meter = meterFactory.Create(MeterName);
         Pushes = meter.CreateCounter<long>("ciro.web.pushes", description: "SignalR messages broadcast, by message type");
         RefreshErrors = meter.CreateCounter<long>("ciro.web.refresh_errors", description: "Failed reads of jobs activity from analytics");
+        MalformedMessages = meter.CreateCounter<long>("ciro.web.malformed_messages", description: "Relayed messages that could not be read, by channel");
         meter.CreateObservableUpDownCounter("ciro.web.connections", () => Interlocked.Read(ref _connections), description: "Connected dashboards");
     }
 
     public Counter<long> Pushes { get; }
     public Counter<long> RefreshErrors { get; }
+    public Counter<long> MalformedMessages { get; }
 
     public void Connected() => Interlocked.Increment(ref _connections);
     public void Disconnected() => Interlocked.Decrement(ref _connections);

@@ -30,15 +30,23 @@ export function activity(asOf: string, buckets: JobsBucket[], asOfBlock: number 
   return { asOfBlock, asOf, buckets };
 }
 
+/** The URL a fetch call asked for, in whichever form it was given. */
+export function requestUrl(input: RequestInfo | URL): string {
+  if (typeof input === 'string') return input;
+  return input instanceof URL ? input.href : input.url;
+}
+
 /** Stubs global fetch with a handler from URL to JSON body; returns the mock for call assertions. */
 export function stubFetch(handler: (url: URL) => { status?: number; body: unknown }) {
-  const mock = vi.fn(async (input: RequestInfo | URL) => {
-    const url = new URL(String(input), 'http://localhost');
+  const mock = vi.fn((input: RequestInfo | URL) => {
+    const url = new URL(requestUrl(input), 'http://localhost');
     const { status = 200, body } = handler(url);
-    return new Response(JSON.stringify(body), {
-      status,
-      headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' },
-    });
+    return Promise.resolve(
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' },
+      }),
+    );
   });
   vi.stubGlobal('fetch', mock);
   return mock;

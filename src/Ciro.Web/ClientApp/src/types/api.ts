@@ -1,5 +1,6 @@
-// Wire types of the Ciro.Web API and the /hubs/activity hub. Token amounts stay decimal strings end to end:
-// they routinely exceed Number.MAX_SAFE_INTEGER.
+// Wire types of the Ciro.Web API and the hub's "jobsActivity" push. The hub's other messages are generated from
+// the C# records into ./messages.ts. Token amounts stay decimal strings end to end: they routinely exceed
+// Number.MAX_SAFE_INTEGER.
 
 /** One UTC minute of job lifecycle counts. */
 export type JobsBucket = {
@@ -45,12 +46,6 @@ export type Incident = {
   startedAt: string;
   summary: string;
 };
-
-/** Hub "blockCommitted": the indexer committed blocks from..to inclusive. */
-export type BlockCommitted = { from: number; to: number };
-
-/** Hub "reorg": blocks from fromBlock on were replaced; depth is how many. */
-export type Reorg = { fromBlock: number; depth: number };
 
 /** RFC 7807 problem details, as ASP.NET's AddProblemDetails writes them. */
 export type ProblemDetails = {

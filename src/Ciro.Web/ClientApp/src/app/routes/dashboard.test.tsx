@@ -3,8 +3,9 @@ import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { LiveHubProvider } from '@/features/live/live-hub-provider';
-import { activity, bucket, createTestQueryClient, renderWithProviders, stubFetch } from '@/testing/test-utils';
+import { activity, bucket, createTestQueryClient, renderWithProviders, requestUrl, stubFetch } from '@/testing/test-utils';
 import type { LatestBlock } from '@/types/api';
+import { hubMethods, type BlocksCommitted, type IncidentChanged, type Reorg, type Resync } from '@/types/messages';
 import { createLiveHandlers } from '../live-handlers';
 import { DashboardRoute } from './dashboard';
 
@@ -107,10 +108,11 @@ describe('dashboard', () => {
   it('refetches the latest block when the hub reports a committed block', async () => {
     const { hub, fetchMock } = renderDashboard();
     await waitFor(() => expect(screen.getByTestId('latest-block')).toHaveTextContent(/^123$/));
-    const blockCalls = () => fetchMock.mock.calls.filter(([input]) => String(input) === '/api/blocks/latest').length;
+    const blockCalls = () => fetchMock.mock.calls.filter(([input]) => requestUrl(input) === '/api/blocks/latest').length;
     const before = blockCalls();
 
-    hub.send('blockCommitted', { from: 124, to: 124 });
+    const committed: BlocksCommitted = { from: 124, to: 124, headTime: '2026-11-27T22:50:02+00:00' };
+    hub.send(hubMethods.blocksCommitted, committed);
 
     await waitFor(() => expect(blockCalls()).toBe(before + 1));
   });
@@ -120,12 +122,47 @@ describe('dashboard', () => {
     await waitFor(() => expect(screen.getByTestId('kpi-submitted')).toHaveTextContent(/^3$/));
     const before = fetchMock.mock.calls.length;
 
-    hub.send('reorg', { fromBlock: 118, depth: 2 });
+    const reorg: Reorg = { fromBlock: 118, depth: 2, reason: 'reorg' };
+    hub.send(hubMethods.reorg, reorg);
 
     expect(screen.getByTestId('reorg-banner')).toHaveTextContent('2 blocks replaced from block 118');
     await waitFor(() => expect(fetchMock.mock.calls.length).toBeGreaterThan(before));
     await userEvent.click(screen.getByRole('button', { name: 'Dismiss reorg notice' }));
     expect(screen.queryByTestId('reorg-banner')).not.toBeInTheDocument();
+  });
+
+  it('says so when a reindex replaced blocks', async () => {
+    const { hub } = renderDashboard();
+    await waitFor(() => expect(screen.getByTestId('live-status')).toHaveTextContent('live'));
+    const reindex: Reorg = { fromBlock: 40, depth: 0, reason: 'reindex' };
+    hub.send(hubMethods.reorg, reindex);
+    expect(screen.getByTestId('reorg-banner')).toHaveTextContent('Reindex: blocks from 40 on are being indexed again.');
+  });
+
+  it('reloads everything on a resync and the incidents on an incident change', async () => {
+    const { hub, fetchMock } = renderDashboard();
+    await waitFor(() => expect(screen.getByTestId('kpi-submitted')).toHaveTextContent(/^3$/));
+    expect(await screen.findByText('No job completed for 10 minutes')).toBeInTheDocument();
+    const calls = (path: string) => fetchMock.mock.calls.filter(([input]) => requestUrl(input).startsWith(path)).length;
+    const incidentsBefore = calls('/api/alerts/incidents');
+    const blocksBefore = calls('/api/blocks/latest');
+
+    const incident: IncidentChanged = {
+      incidentId: '6f9619ff-8b86-d011-b42d-00cf4fc964ff',
+      state: 'resolved',
+      severity: 'critical',
+      rule: 'no-job-completed',
+      labels: {},
+      at: '2026-11-27T22:52:00+00:00',
+    };
+    hub.send(hubMethods.incidentChanged, incident);
+    await waitFor(() => expect(calls('/api/alerts/incidents')).toBe(incidentsBefore + 1));
+    expect(calls('/api/blocks/latest')).toBe(blocksBefore);
+
+    const resync: Resync = { reason: 'reconnected' };
+    hub.send(hubMethods.resync, resync);
+    await waitFor(() => expect(calls('/api/blocks/latest')).toBe(blocksBefore + 1));
+    expect(calls('/api/alerts/incidents')).toBe(incidentsBefore + 2);
   });
 
   it('leaves "live" when the connection drops', async () => {

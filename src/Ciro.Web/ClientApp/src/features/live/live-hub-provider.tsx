@@ -2,7 +2,8 @@ import type { HubConnection } from '@microsoft/signalr';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { env } from '@/config/env';
 import { createHubConnection, retryDelay } from '@/lib/signalr';
-import type { BlockCommitted, JobsActivity, Reorg } from '@/types/api';
+import type { JobsActivity } from '@/types/api';
+import { hubMethods, type HubMessages } from '@/types/messages';
 import { LiveHubContext, type LiveHubHandlers, type LiveStatus, type ReorgNotice } from './live-hub-context';
 
 type LiveHubProviderProps = {
@@ -29,12 +30,19 @@ export function LiveHubProvider({ handlers, children, hubUrl = env.HUB_URL, conn
     let disposed = false;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
+    // Payload types come from the method (types/messages.ts, generated from the C# records).
+    function on<M extends keyof HubMessages>(method: M, handle: (message: HubMessages[M]) => void) {
+      connection.on(method, handle);
+    }
     connection.on('jobsActivity', (activity: JobsActivity) => handlersRef.current.onJobsActivity?.(activity));
-    connection.on('blockCommitted', (range: BlockCommitted) => handlersRef.current.onBlockCommitted?.(range));
-    connection.on('reorg', (payload: Reorg) => {
-      setReorg({ ...payload, receivedAt: Date.now() });
-      handlersRef.current.onReorg?.(payload);
+    on(hubMethods.blocksCommitted, (blocks) => handlersRef.current.onBlocksCommitted?.(blocks));
+    on(hubMethods.reorg, (reorg) => {
+      setReorg({ ...reorg, receivedAt: Date.now() });
+      handlersRef.current.onReorg?.(reorg);
     });
+    on(hubMethods.resync, (resync) => handlersRef.current.onResync?.(resync));
+    on(hubMethods.incidentChanged, (incident) => handlersRef.current.onIncidentChanged?.(incident));
+    on(hubMethods.kpiInvalidated, (kpi) => handlersRef.current.onKpiInvalidated?.(kpi));
     connection.onreconnecting(() => setStatus('reconnecting'));
     connection.onreconnected(() => {
       setStatus('live');

@@ -2,9 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Incident } from '@/types/api';
 
-export const openIncidentsQueryKey = ['alerts', 'incidents', { state: 'open' }] as const;
+/** Every incident list (any filter): what an "incidentChanged" push invalidates. */
+export const incidentsQueryKey = ['alerts', 'incidents'] as const;
+export const openIncidentsQueryKey = [...incidentsQueryKey, { state: 'open' }] as const;
 
-// The hub carries no incident messages, so incidents are polled.
+// Pushes ("incidentChanged") refresh the list at once; the poll covers a hub that is down.
 const INCIDENTS_POLL_MS = 15_000;
 
 export function getOpenIncidents(signal?: AbortSignal): Promise<Incident[]> {

@@ -6,10 +6,14 @@ export function ReorgBanner() {
   if (!reorg) return null;
   return (
     <div className="banner" role="alert" data-testid="reorg-banner">
-      <span>
-        Chain reorganisation: {reorg.depth} block{reorg.depth === 1 ? '' : 's'} replaced from block {reorg.fromBlock}. Figures
-        were reloaded.
-      </span>
+      {reorg.reason === 'reindex' ? (
+        <span>Reindex: blocks from {reorg.fromBlock} on are being indexed again. Figures were reloaded.</span>
+      ) : (
+        <span>
+          Chain reorganisation: {reorg.depth} block{reorg.depth === 1 ? '' : 's'} replaced from block {reorg.fromBlock}. Figures
+          were reloaded.
+        </span>
+      )}
       <Button variant="ghost" onClick={dismissReorg} aria-label="Dismiss reorg notice">
         Dismiss
       </Button>
