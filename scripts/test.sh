@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the .NET solution (unit, functional, the whole-stack AppHost test, the browser test), the
-# starknet.js conformance suite and the dashboard's unit tests, then prints one line "tests: N passed, M failed".
+# starknet.js conformance suite and the dashboard's unit tests, type check and lint, then prints one line
+# "tests: N passed, M failed".
 # Tests start their own PostgreSQL/Redis/SMTP on free ports and stop them; nothing needs to run beforehand.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +25,40 @@ bash contracts/check.sh || status=1
 client=src/Ciro.Web/ClientApp
 if [ -f "$client/package.json" ]; then
   (cd "$client" && npx vitest run --reporter=junit --outputFile="$results/dashboard-junit.xml" >/dev/null 2>&1) || status=1
+  # The type check (the generated types/messages.ts against its consumers) and ESLint count as tests: one
+  # test for tsc, one per linted file; their findings are printed.
+  (cd "$client" && npx tsc -b) > "$results/dashboard-tsc.log" 2>&1
+  tsc_failed=$?
+  [ $tsc_failed -eq 0 ] || { status=1; cat "$results/dashboard-tsc.log"; }
+  (cd "$client" && npx eslint --max-warnings 0 -f json -o "$results/dashboard-eslint.json" .) >/dev/null 2>&1 \
+    || { status=1; (cd "$client" && npx eslint --max-warnings 0 .); }
+  python3 - "$results" "$tsc_failed" "$root/$client" <<'PY'
+import json, os, sys
+from xml.sax.saxutils import escape, quoteattr
+results, tsc_failed, client = sys.argv[1], sys.argv[2] != "0", sys.argv[3]
+with open(f"{results}/dashboard-tsc-junit.xml", "w") as out:
+    body = f"<failure>{escape(open(f'{results}/dashboard-tsc.log').read())}</failure>" if tsc_failed else ""
+    out.write(f'<testsuite name="dashboard-tsc" tests="1" failures="{int(tsc_failed)}"><testcase name="tsc -b">{body}</testcase></testsuite>\n')
+try:
+    files = json.load(open(f"{results}/dashboard-eslint.json"))
+except (OSError, ValueError):
+    files = None
+with open(f"{results}/dashboard-eslint-junit.xml", "w") as out:
+    if files is None:  # ESLint itself failed (bad config): one failed test
+        out.write('<testsuite name="dashboard-eslint" tests="1" failures="1"><testcase name="eslint"><failure>eslint did not run</failure></testcase></testsuite>\n')
+    else:
+        cases, failures = [], 0
+        for f in files:
+            problems = [m for m in f["messages"] if m.get("severity", 0) >= 1]
+            name = os.path.relpath(f["filePath"], client)
+            failure = ""
+            if problems:
+                failures += 1
+                text = "\n".join(f'{m.get("line", 0)}:{m.get("column", 0)} {m.get("ruleId")}: {m["message"]}' for m in problems)
+                failure = f"<failure>{escape(text)}</failure>"
+            cases.append(f"<testcase name={quoteattr(name)}>{failure}</testcase>")
+        out.write(f'<testsuite name="dashboard-eslint" tests="{len(cases)}" failures="{failures}">{"".join(cases)}</testsuite>\n')
+PY
 fi
 
 # Tests must stop every process they start (servers, services, DCP, browsers). Every process the test run

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { activity, bucket, renderWithProviders, stubFetch } from '@/testing/test-utils';
+import { activity, bucket, renderWithProviders, requestUrl, stubFetch } from '@/testing/test-utils';
 import { getJobsActivityQueryOptions } from '../api/get-jobs-activity';
 import { useTimeRange } from '../hooks/use-time-range';
 import { JobsActivityCard } from './jobs-activity-card';
@@ -14,8 +14,8 @@ function Harness() {
 function readBlob(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error);
+    reader.onload = () => (typeof reader.result === 'string' ? resolve(reader.result) : reject(new Error('the blob was not read as text')));
+    reader.onerror = () => reject(reader.error ?? new Error('the blob could not be read'));
     reader.readAsText(blob);
   });
 }
@@ -40,7 +40,7 @@ describe('time-range filter', () => {
 
     await waitFor(() => expect(queryClient.getQueryData(getJobsActivityQueryOptions(60).queryKey)).toEqual(body));
     expect(screen.getByRole('radio', { name: '60 min' })).toHaveAttribute('aria-checked', 'true');
-    const requested = fetchMock.mock.calls.map(([input]) => String(input));
+    const requested = fetchMock.mock.calls.map(([input]) => requestUrl(input));
     expect(requested).toEqual(['/api/activity/jobs?minutes=30', '/api/activity/jobs?minutes=60']);
   });
 

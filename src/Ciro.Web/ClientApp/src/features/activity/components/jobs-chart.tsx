@@ -13,7 +13,7 @@ const SERIES = [
 export function JobsChart({ buckets }: { buckets: readonly JobsBucket[] }) {
   return (
     <ResponsiveContainer width="100%" height={300}>
-      <LineChart data={buckets as JobsBucket[]} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
+      <LineChart data={buckets} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
         <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" vertical={false} />
         <XAxis
           dataKey="minute"
@@ -24,7 +24,7 @@ export function JobsChart({ buckets }: { buckets: readonly JobsBucket[] }) {
         />
         <YAxis allowDecimals={false} stroke="var(--text-muted)" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} />
         <Tooltip
-          labelFormatter={(label) => formatUtcDateTime(String(label))}
+          labelFormatter={(label) => (typeof label === 'string' ? formatUtcDateTime(label) : label)}
           contentStyle={{ background: 'var(--surface-raised)', border: '1px solid var(--border)', borderRadius: 8 }}
           labelStyle={{ color: 'var(--text)' }}
         />
