@@ -3,7 +3,8 @@ using System.Text;
 namespace Ciro.Starknet;
 
 /// <summary>Cairo's ByteArray serialisation: [n, word_1 … word_n (31 bytes each), pending_word, pending_len].
-/// Strings are UTF-8; invalid sequences decode to U+FFFD rather than failing an event.</summary>
+/// Strings are UTF-8; invalid sequences and NUL decode to U+FFFD rather than failing an event or the database
+/// (<see cref="ChainText"/>). A claimed length is checked against the felts present before anything is allocated.</summary>
 public static class CairoByteArray
 {
     public const int WordBytes = 31;
@@ -27,14 +28,17 @@ public static class CairoByteArray
     /// <summary>Reads one ByteArray starting at <paramref name="offset"/>; returns the bytes and advances offset.</summary>
     public static byte[] DecodeBytes(IReadOnlyList<Felt> felts, ref int offset)
     {
-        var fullWords = Take(felts, ref offset).ToUInt64();
-        if (fullWords > (ulong)(felts.Count - offset))
+        var count = Take(felts, ref offset);
+        // Each word is one felt and two more (pending word, length) follow: a larger claim is corrupt, and checking
+        // it here keeps a hostile 2^60 from becoming an allocation.
+        if (count.High != 0 || count.Low > (UInt128)(felts.Count - offset))
         {
-            throw new FormatException($"ByteArray claims {fullWords} words but only {felts.Count - offset} felts remain");
+            throw new FormatException($"ByteArray claims {count} words but only {felts.Count - offset} felts remain");
         }
-        var bytes = new byte[(int)fullWords * WordBytes + WordBytes];
+        var fullWords = (int)count.Low;
+        var bytes = new byte[checked(fullWords * WordBytes + WordBytes)];
         Span<byte> word = stackalloc byte[32];
-        for (var i = 0; i < (int)fullWords; i++)
+        for (var i = 0; i < fullWords; i++)
         {
             var felt = Take(felts, ref offset);
             felt.WriteBytes(word);
@@ -45,22 +49,23 @@ public static class CairoByteArray
             word[1..].CopyTo(bytes.AsSpan(i * WordBytes));
         }
         var pendingWord = Take(felts, ref offset);
-        var pendingLength = Take(felts, ref offset).ToUInt64();
-        if (pendingLength >= WordBytes)
+        var pendingFelt = Take(felts, ref offset);
+        if (pendingFelt.High != 0 || pendingFelt.Low >= WordBytes)
         {
-            throw new FormatException($"ByteArray pending length {pendingLength} is not below 31");
+            throw new FormatException($"ByteArray pending length {pendingFelt} is not below 31");
         }
+        var pendingLength = (int)pendingFelt.Low;
         pendingWord.WriteBytes(word);
-        var used = word[(32 - (int)pendingLength)..];
-        if (word[..(32 - (int)pendingLength)].IndexOfAnyExcept((byte)0) >= 0)
+        var used = word[(32 - pendingLength)..];
+        if (word[..(32 - pendingLength)].IndexOfAnyExcept((byte)0) >= 0)
         {
             throw new FormatException($"ByteArray pending word {pendingWord} has more than {pendingLength} bytes");
         }
-        used.CopyTo(bytes.AsSpan((int)fullWords * WordBytes));
-        return bytes[..((int)fullWords * WordBytes + (int)pendingLength)];
+        used.CopyTo(bytes.AsSpan(fullWords * WordBytes));
+        return bytes[..(fullWords * WordBytes + pendingLength)];
     }
 
-    public static string Decode(IReadOnlyList<Felt> felts, ref int offset) => Encoding.UTF8.GetString(DecodeBytes(felts, ref offset));
+    public static string Decode(IReadOnlyList<Felt> felts, ref int offset) => ChainText.FromUtf8(DecodeBytes(felts, ref offset));
 
     public static string Decode(IReadOnlyList<Felt> felts)
     {

@@ -70,6 +70,7 @@ public sealed class HeadSubscriber(
         var delay = options.Value.WebSocketRetryDelay;
         var announceFailure = true; // one log line per lost connection, not one per reconnect attempt
         var clientLogger = loggerFactory.CreateLogger<StarknetWebSocketClient>();
+        var maxMessageBytes = configuration.GetSection(StarknetRpcClientOptions.SectionName).Get<StarknetRpcClientOptions>()?.MaxWebSocketMessageBytes;
         while (!stoppingToken.IsCancellationRequested)
         {
             var stage = "connect";
@@ -79,7 +80,7 @@ public sealed class HeadSubscriber(
                 using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
                 {
                     connectTimeout.CancelAfter(ConnectTimeout);
-                    client = await StarknetWebSocketClient.ConnectAsync(uri, clientLogger, connectTimeout.Token);
+                    client = await StarknetWebSocketClient.ConnectAsync(uri, clientLogger, connectTimeout.Token, maxMessageBytes);
                 }
                 await using (client)
                 {

@@ -119,6 +119,9 @@ public sealed class CopyBuffer : IBufferWriter<byte>, IDisposable
         _length += at;
     }
 
+    /// <summary>Node-supplied text (revert reasons, versions, names) under <see cref="ChainText"/>'s rule: NUL and
+    /// unpaired surrogates become U+FFFD, as PostgreSQL text rejects the first and UTF-8 cannot carry the second;
+    /// otherwise the same batch would fail on every retry.</summary>
     public void Text(string? value)
     {
         if (value is null)
@@ -126,6 +129,7 @@ public sealed class CopyBuffer : IBufferWriter<byte>, IDisposable
             Null();
             return;
         }
+        value = ChainText.Clean(value)!;
         Ensure(4 + Encoding.UTF8.GetMaxByteCount(value.Length));
         var written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length + 4));
         BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_length), written);

@@ -5,6 +5,13 @@ namespace Ciro.Starknet.Abi;
 /// (ABIs also declare u256, bool and ByteArray as plain structs/enums, which would decode less usefully).</summary>
 public sealed class CairoTypeResolver
 {
+    /// <summary>Deepest type nesting resolved (arrays of tuples of structs …). Real contracts stay far below; a
+    /// hostile ABI 10,000 levels deep would otherwise overflow the stack here and again in every decode.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Longest type name accepted, in characters.</summary>
+    public const int MaxNameLength = 4096;
+
     private readonly Dictionary<string, IReadOnlyList<(string Name, string Type)>> _structs;
     private readonly Dictionary<string, IReadOnlyList<(string Name, string Type)>> _enums;
     private readonly Dictionary<string, CairoType> _cache = new(StringComparer.Ordinal);
@@ -25,9 +32,17 @@ public sealed class CairoTypeResolver
         {
             return cached;
         }
+        if (name.Length > MaxNameLength)
+        {
+            throw new AbiException($"type name of {name.Length} characters is longer than {MaxNameLength}: {Shorten(name)}");
+        }
+        if (_resolving.Count >= MaxDepth)
+        {
+            throw new AbiException($"type nesting deeper than {MaxDepth} levels at {Shorten(name)}");
+        }
         if (!_resolving.Add(name))
         {
-            throw new AbiException($"type {name} contains itself; Serde cannot encode a recursive type");
+            throw new AbiException($"type {Shorten(name)} contains itself; Serde cannot encode a recursive type");
         }
         try
         {
@@ -77,8 +92,10 @@ public sealed class CairoTypeResolver
         {
             return new EnumType(name, variants.Select(v => new CairoMember(v.Name, Resolve(v.Type))).ToList());
         }
-        throw new AbiException($"unknown type '{name}' (not a core type and not declared in the ABI)");
+        throw new AbiException($"unknown type '{Shorten(name)}' (not a core type and not declared in the ABI)");
     }
+
+    private static string Shorten(string name) => name.Length <= 120 ? name : name[..120] + "…";
 
     private static CairoType? Core(string name) => name switch
     {

@@ -36,17 +36,42 @@ public sealed class ContractAbi
     public CairoTypeResolver Types { get; }
 
     /// <summary>Accepts the abi array, a Sierra class object whose "abi" is an array or a JSON string, or a
-    /// {"abi": [...]} wrapper.</summary>
+    /// {"abi": [...]} wrapper. Anything else, malformed JSON included, is an <see cref="AbiException"/>.</summary>
     public static ContractAbi Parse(string json, string? name = null)
     {
-        using var document = JsonDocument.Parse(json);
-        return Parse(document.RootElement, name);
+        JsonDocument document;
+        try
+        {
+            // JsonDocument's default depth limit (64) bounds the recursion of everything that walks the tree.
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new AbiException($"ABI{(name is null ? "" : $" {name}")} is not valid JSON: {ex.Message}", ex);
+        }
+        using (document)
+        {
+            return Parse(document.RootElement, name);
+        }
     }
 
     public static ContractAbi Load(string path, string? name = null) =>
         Parse(File.ReadAllText(path), name ?? Path.GetFileName(path));
 
     public static ContractAbi Parse(JsonElement root, string? name = null)
+    {
+        try
+        {
+            return ParseElement(root, name);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JsonElement's accessors throw this for a value of the wrong kind (an object where a list belongs).
+            throw new AbiException($"ABI{(name is null ? "" : $" {name}")} has a value of the wrong JSON kind: {ex.Message}", ex);
+        }
+    }
+
+    private static ContractAbi ParseElement(JsonElement root, string? name)
     {
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("abi", out var abi))
         {

@@ -72,7 +72,7 @@ public static class MulticallDecoder
         var position = 1;
         for (var i = 0; i < count; i++)
         {
-            if (position + 3 > calldata.Count || !TryCount(calldata, position + 2, out var length)
+            if ((long)position + 3 > calldata.Count || !TryCount(calldata, position + 2, out var length)
                 || length > calldata.Count - position - 3)
             {
                 return null;
@@ -89,8 +89,10 @@ public static class MulticallDecoder
         {
             return null;
         }
+        // Every count is at most int.MaxValue, so sums are taken in long: hostile calldata can make an int sum
+        // wrap negative, pass a bounds check and ask Slice for ~2^31 felts.
         var dataStart = 1 + 4 * count + 1;
-        if (!TryCount(calldata, dataStart - 1, out var total) || dataStart + total != calldata.Count)
+        if (!TryCount(calldata, dataStart - 1, out var total) || (long)dataStart + total != calldata.Count)
         {
             return null;
         }
@@ -101,7 +103,7 @@ public static class MulticallDecoder
             var entry = 1 + 4 * i;
             // Offsets must tile the data in order: anything else is not what a Cairo 0 account writes.
             if (!TryCount(calldata, entry + 2, out var offset) || offset != expectedOffset
-                || !TryCount(calldata, entry + 3, out var length) || offset + length > total)
+                || !TryCount(calldata, entry + 3, out var length) || (long)offset + length > total)
             {
                 return null;
             }

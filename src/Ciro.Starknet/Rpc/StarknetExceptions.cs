@@ -79,8 +79,13 @@ public sealed class ContractErrorException(string method, string message, JsonEl
 
 /// <summary>The answer was not a valid JSON-RPC response: malformed or truncated JSON, a missing result, a
 /// result of the wrong shape, or a non-retryable HTTP status. Never retried: the same bytes would come back.</summary>
-public sealed class StarknetProtocolException(string method, string message, Exception? inner = null)
-    : StarknetClientException(method, message, inner);
+public sealed class StarknetProtocolException(string method, string message, Exception? inner = null, string kind = "protocol")
+    : StarknetClientException(method, message, inner)
+{
+    /// <summary>The <c>kind</c> tag of the ciro.rpc.errors count: "protocol", or "too_large" for a response over
+    /// Starknet:Client:MaxResponseBytes / MaxWebSocketMessageBytes.</summary>
+    public string Kind { get; } = kind;
+}
 
 /// <summary>A transient fault (timeout, 429, 5xx, connection reset) that outlived every retry.</summary>
 public sealed class StarknetTransportException(string method, string message, int attempts, Exception? inner = null)

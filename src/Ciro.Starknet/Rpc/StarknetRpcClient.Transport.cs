@@ -48,9 +48,9 @@ public sealed partial class StarknetRpcClient
             _metrics.Error(method, $"rpc_{ex.Code}");
             throw;
         }
-        catch (StarknetProtocolException)
+        catch (StarknetProtocolException ex)
         {
-            _metrics.Error(method, "protocol");
+            _metrics.Error(method, ex.Kind);
             throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -84,7 +84,7 @@ public sealed partial class StarknetRpcClient
                     status == 429 ? "http_429" : status == 408 ? "timeout" : "http_5xx",
                     $"HTTP {status} {http.ReasonPhrase}", RetryAfter(http));
             }
-            response = await ResponseBody.ReadAsync(http, attemptCts.Token).ConfigureAwait(false);
+            response = await ResponseBody.ReadAsync(http, _options.MaxResponseBytes, method, attemptCts.Token).ConfigureAwait(false);
             response.StatusCode = status;
             return AttemptResult<TResult>.Success(parse(response));
         }
@@ -162,19 +162,31 @@ internal sealed class ResponseBody : IDisposable
     public int StatusCode { get; set; }
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
-    public static async Task<ResponseBody> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Reads at most <paramref name="maxBytes"/>: a Content-Length above it is refused before anything is
+    /// rented, and a body without one (or lying about it) is refused when it crosses the cap.</summary>
+    public static async Task<ResponseBody> ReadAsync(
+        HttpResponseMessage response, int maxBytes, string method, CancellationToken cancellationToken)
     {
         var expected = response.Content.Headers.ContentLength;
-        var buffer = ArrayPool<byte>.Shared.Rent(expected is > 0 and < int.MaxValue ? (int)expected + 1 : 64 * 1024);
+        if (expected > maxBytes)
+        {
+            throw TooLarge(method, $"Content-Length {expected}", maxBytes);
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(expected is > 0 ? (int)expected.Value + 1 : Math.Min(64 * 1024, maxBytes + 1));
         var length = 0;
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             while (true)
             {
+                if (length > maxBytes)
+                {
+                    throw TooLarge(method, $"more than {maxBytes} bytes", maxBytes);
+                }
                 if (length == buffer.Length)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    // One byte past the cap is enough to know the body is over it.
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, (long)maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
@@ -194,6 +206,9 @@ internal sealed class ResponseBody : IDisposable
             throw;
         }
     }
+
+    private static StarknetProtocolException TooLarge(string method, string size, int maxBytes) =>
+        new(method, $"response body of {size} exceeds Starknet:Client:MaxResponseBytes = {maxBytes}", kind: "too_large");
 
     public void Dispose()
     {

@@ -22,4 +22,13 @@ public sealed class StarknetRpcClientOptions
 
     /// <summary>Largest getBlockWithReceipts batch sent as one HTTP request.</summary>
     public int MaxBatchSize { get; set; } = 50;
+
+    /// <summary>Largest HTTP response body read, in bytes. A larger Content-Length is refused before reading, a
+    /// longer body when it crosses the cap; either is a <see cref="StarknetProtocolException"/> (not retried).
+    /// The indexer halves its batch after a failure, so a batch over the cap shrinks to single blocks.</summary>
+    public int MaxResponseBytes { get; set; } = 128 * 1024 * 1024;
+
+    /// <summary>Largest websocket message (all frames of one message) read; a larger one fails the socket, and
+    /// the indexer falls back to polling.</summary>
+    public int MaxWebSocketMessageBytes { get; set; } = 16 * 1024 * 1024;
 }

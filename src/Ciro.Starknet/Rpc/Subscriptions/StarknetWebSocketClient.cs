@@ -22,18 +22,24 @@ public sealed class StarknetWebSocketClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Channel<SubscriptionNotification>> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _receiveLoop;
+    private readonly int _maxMessageBytes;
     private long _nextId;
     private Exception? _failure;
 
-    private StarknetWebSocketClient(ClientWebSocket socket, ILogger logger)
+    private StarknetWebSocketClient(ClientWebSocket socket, ILogger logger, int maxMessageBytes)
     {
         _socket = socket;
         _logger = logger;
+        _maxMessageBytes = maxMessageBytes;
         _receiveLoop = Task.Run(ReceiveLoopAsync);
     }
 
+    /// <param name="maxMessageBytes">Largest message read (default
+    /// <see cref="StarknetRpcClientOptions.MaxWebSocketMessageBytes"/>); a larger one fails the socket with a
+    /// <see cref="StarknetProtocolException"/> instead of growing a buffer without bound.</param>
     public static async Task<StarknetWebSocketClient> ConnectAsync(
-        Uri endpoint, ILogger<StarknetWebSocketClient>? logger = null, CancellationToken cancellationToken = default)
+        Uri endpoint, ILogger<StarknetWebSocketClient>? logger = null, CancellationToken cancellationToken = default,
+        int? maxMessageBytes = null)
     {
         var socket = new ClientWebSocket();
         try
@@ -45,7 +51,8 @@ public sealed class StarknetWebSocketClient : IAsyncDisposable
             socket.Dispose();
             throw;
         }
-        return new StarknetWebSocketClient(socket, (ILogger?)logger ?? NullLogger.Instance);
+        return new StarknetWebSocketClient(socket, (ILogger?)logger ?? NullLogger.Instance,
+            maxMessageBytes ?? new StarknetRpcClientOptions().MaxWebSocketMessageBytes);
     }
 
     /// <summary>New block headers from <paramref name="from"/> (at most 1024 blocks back) or from the next block.</summary>
@@ -188,6 +195,11 @@ public sealed class StarknetWebSocketClient : IAsyncDisposable
                 {
                     result = await _socket.ReceiveAsync(buffer.GetMemory(8 * 1024), _closing.Token).ConfigureAwait(false);
                     buffer.Advance(result.Count);
+                    if (buffer.WrittenCount > _maxMessageBytes)
+                    {
+                        throw new StarknetProtocolException("websocket",
+                            $"message of more than {_maxMessageBytes} bytes exceeds Starknet:Client:MaxWebSocketMessageBytes", kind: "too_large");
+                    }
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
                 if (result.MessageType == WebSocketMessageType.Close)
