@@ -101,6 +101,33 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
     }
 
     [Fact]
+    public async Task A_relay_that_needs_a_login_gets_the_one_in_the_connection_string()
+    {
+        await using var database = await fixture.NewDatabaseAsync([KnownChain.WithEvents(1, Start, "JobSubmitted")]);
+
+        // Characters that must be URL-encoded in smtp://user:password@host:port.
+        await using var smtp = new SmtpCatcher(new System.Net.NetworkCredential("apikey", "p@ss:w/rd%"));
+        await using var analytics = fixture.App(database);
+        await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
+        _ = alerts.Server;
+
+        var firing = await smtp.WaitForAsync(m => m.Subject?.Contains("FIRING") == true, Wait);
+        Assert.Contains("No JobCompleted event indexed at all", firing.TextBody!);
+        Assert.Equal(0, smtp.RefusedLogins);
+    }
+
+    [Fact]
+    public void A_malformed_mail_connection_string_is_refused_without_echoing_its_password()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Notifiers.SmtpEndpoint.Parse("smtp://user:hunter2@relay"));
+        Assert.Contains("ConnectionStrings:mail", error.Message);
+        Assert.DoesNotContain("hunter2", error.Message);
+        var endpoint = Notifiers.SmtpEndpoint.Parse("smtps://api%40key:p%40ss%3Aw%2Frd@relay.example:587");
+        Assert.Equal(("relay.example", 587, true, "api@key", "p@ss:w/rd"),
+            (endpoint.Host, endpoint.Port, endpoint.UseTls, endpoint.Credentials!.UserName, endpoint.Credentials.Password));
+    }
+
+    [Fact]
     public async Task Incidents_api_rejects_unknown_state_with_problem_details()
     {
         await using var database = await fixture.NewDatabaseAsync();

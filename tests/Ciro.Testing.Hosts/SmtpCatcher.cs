@@ -14,19 +14,44 @@ public sealed class SmtpCatcher : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
 
-    public SmtpCatcher()
+    /// <param name="login">When set, the server requires this user and password (AUTH PLAIN/LOGIN), as a hosted
+    /// relay does, and <see cref="ConnectionString"/> carries them.</param>
+    public SmtpCatcher(System.Net.NetworkCredential? login = null)
     {
         Port = Ciro.LocalInfrastructure.FreePort.Next();
-        var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(b => b.Endpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port))).Build();
+        _login = login;
+        var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(b => b
+            .Endpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port))
+            .AuthenticationRequired(login is not null)
+            .AllowUnsecureAuthentication(login is not null)).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new CatchingStore(this));
+        if (login is not null)
+        {
+            services.Add(new SmtpServer.Authentication.DelegatingUserAuthenticator((user, password) =>
+            {
+                var ok = user == login.UserName && password == login.Password;
+                if (!ok)
+                {
+                    Interlocked.Increment(ref RefusedLogins);
+                }
+                return ok;
+            }));
+        }
         var server = new SmtpServer.SmtpServer(options, services);
         _running = server.StartAsync(_stop.Token);
     }
 
     public int Port { get; }
 
-    public string ConnectionString => $"smtp://127.0.0.1:{Port}";
+    private readonly System.Net.NetworkCredential? _login;
+
+    public string ConnectionString => _login is null
+        ? $"smtp://127.0.0.1:{Port}"
+        : $"smtp://{Uri.EscapeDataString(_login.UserName)}:{Uri.EscapeDataString(_login.Password)}@127.0.0.1:{Port}";
+
+    /// <summary>Logins refused so far (wrong user or password).</summary>
+    public int RefusedLogins;
 
     public ConcurrentQueue<MimeMessage> Messages { get; } = new();
 

@@ -7,7 +7,7 @@ using MimeKit;
 
 namespace Ciro.Alerts.Notifiers;
 
-/// <summary>Email through MailKit to the SMTP server named by ConnectionStrings:mail (smtp://host:port).</summary>
+/// <summary>Email through MailKit to the SMTP server named by ConnectionStrings:mail (smtp[s]://[user:password@]host:port).</summary>
 public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions> options) : IAlertNotifier
 {
     public string Channel => "email";
@@ -43,13 +43,19 @@ public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions>
 
         using var client = new SmtpClient();
         await client.ConnectAsync(endpoint.Host, endpoint.Port, endpoint.UseTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, cancellationToken);
+        if (endpoint.Credentials is { } credentials)
+        {
+            await client.AuthenticateAsync(credentials.UserName, credentials.Password, cancellationToken);
+        }
         await client.SendAsync(message, cancellationToken);
         await client.DisconnectAsync(quit: true, cancellationToken);
     }
 }
 
-/// <summary>Parsed from ConnectionStrings:mail, e.g. <c>smtp://127.0.0.1:2525</c> (smtps:// for STARTTLS).</summary>
-public sealed record SmtpEndpoint(string Host, int Port, bool UseTls)
+/// <summary>Parsed from ConnectionStrings:mail, e.g. <c>smtp://127.0.0.1:2525</c> (smtps:// for STARTTLS). A relay
+/// that needs a login (SendGrid, Azure Communication Services, Office 365) takes it from the user info:
+/// <c>smtps://user:password@host:587</c>, URL-encoded.</summary>
+public sealed record SmtpEndpoint(string Host, int Port, bool UseTls, System.Net.NetworkCredential? Credentials = null)
 {
     public static SmtpEndpoint Parse(string? connectionString)
     {
@@ -60,8 +66,15 @@ public sealed record SmtpEndpoint(string Host, int Port, bool UseTls)
         var text = connectionString.StartsWith("Endpoint=", StringComparison.OrdinalIgnoreCase) ? connectionString["Endpoint=".Length..] : connectionString;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("smtp" or "smtps") || uri.Port <= 0)
         {
-            throw new InvalidOperationException($"ConnectionStrings:mail = '{text}' is not smtp://host:port.");
+            // The value may hold a password: the message names the expected shape, not the value.
+            throw new InvalidOperationException("ConnectionStrings:mail is not smtp[s]://[user:password@]host:port.");
         }
-        return new SmtpEndpoint(uri.Host, uri.Port, uri.Scheme == "smtps");
+        System.Net.NetworkCredential? credentials = null;
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            credentials = new System.Net.NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length == 2 ? Uri.UnescapeDataString(parts[1]) : "");
+        }
+        return new SmtpEndpoint(uri.Host, uri.Port, uri.Scheme == "smtps", credentials);
     }
 }
