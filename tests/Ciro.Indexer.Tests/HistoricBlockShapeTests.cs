@@ -179,5 +179,21 @@ public sealed class HistoricBlockShapeTests(PostgresFixture postgres) : IClassFi
         return block;
     }
 
+    [Fact]
+    public async Task A_malformed_field_fails_naming_the_block_and_the_field_path()
+    {
+        var block = Block64159();
+        block["transactions"]![3]!["receipt"]!["actual_fee"]!["amount"] = "0xzz";
+        await using var node = await RecordedNode.StartAsync(block);
+        var database = await postgres.NewDatabaseAsync();
+
+        var (code, output) = await BackfillProcess.RunAsync(database, "--rpc", node.RpcUrl, "--from", "64159", "--to", "64159");
+
+        Assert.Equal(1, code);
+        Assert.Contains("block 64159: ", output);
+        Assert.Contains("transactions[3].receipt.actual_fee.amount", output);
+        Assert.Contains("'0xzz' is not a felt", output);
+    }
+
     private static JsonNode Block64159() => RecordedNode.Recorded("starknet", "rpc", "sepolia", "getBlockWithReceipts_64159_v0_7_era.json");
 }

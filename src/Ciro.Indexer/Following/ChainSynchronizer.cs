@@ -146,7 +146,16 @@ public sealed class ChainSynchronizer(
             numbers[i] = from + (ulong)i;
         }
         var rpcStarted = Stopwatch.GetTimestamp();
-        var blocks = await rpc.GetBlocksWithReceiptsAsync(numbers, ct);
+        IReadOnlyList<BlockWithReceipts> blocks;
+        try
+        {
+            blocks = await rpc.GetBlocksWithReceiptsAsync(numbers, ct);
+        }
+        catch (StarknetProtocolException ex)
+        {
+            // An answer that does not parse: say which blocks were asked for (the message names the field).
+            throw new BlockDecodeException(from, to, ex.Message, ex);
+        }
         Interlocked.Add(ref _rpcTicks, Stopwatch.GetTimestamp() - rpcStarted);
         for (var i = 0; i < blocks.Count; i++)
         {

@@ -4,10 +4,22 @@ namespace Ciro.Indexer.Storage;
 
 /// <summary>A block answer the indexer cannot store as is: names the block, the transaction when there is one, and
 /// the field, so an operator sees what the node sent instead of a NullReferenceException.</summary>
-public sealed class BlockDecodeException(ulong blockNumber, string message, Exception? inner = null)
-    : Exception($"block {blockNumber}: {message}", inner)
+public sealed class BlockDecodeException : Exception
 {
-    public ulong BlockNumber { get; } = blockNumber;
+    public BlockDecodeException(ulong blockNumber, string message, Exception? inner = null)
+        : this(blockNumber, blockNumber, message, inner)
+    {
+    }
+
+    /// <summary>For a batch answer that did not parse as a whole: the range asked for.</summary>
+    public BlockDecodeException(ulong from, ulong to, string message, Exception? inner = null)
+        : base(from == to ? $"block {from}: {message}" : $"blocks {from}..{to}: {message}", inner)
+    {
+        (From, To) = (from, to);
+    }
+
+    public ulong From { get; }
+    public ulong To { get; }
 }
 
 /// <summary>Checks the fields every served shape must have before a block becomes rows. Everything else is optional

@@ -205,8 +205,12 @@ internal static class JsonRpcEnvelope
         }
     }
 
+    /// <summary>Names the field (the reader's JSON path, e.g. <c>$.transactions[3].receipt.actual_fee.amount</c>, or
+    /// <c>$[1]…</c> inside a batch) so the operator sees where the node's answer went wrong.</summary>
     private static StarknetProtocolException Malformed(string method, JsonException ex, int length) =>
-        new(method, $"malformed JSON in a {length}-byte response: {ex.Message}", ex);
+        new(method, ex.Path is { Length: > 0 } path && !ex.Message.Contains(path, StringComparison.Ordinal)
+            ? $"malformed JSON in a {length}-byte response at {path}: {ex.Message}"
+            : $"malformed JSON in a {length}-byte response: {ex.Message}", ex);
 
     internal sealed class Outcome<T>
     {
