@@ -14,11 +14,15 @@ public sealed class AlertsFixture : AnalyticsFixture
     /// <summary>The alerts service on <paramref name="database"/>, evaluating every second, mailing <paramref name="smtp"/>
     /// and reading the analytics API through <paramref name="analytics"/> (e.g. <c>App(db).Server.CreateHandler()</c>).</summary>
     public WebApplicationFactory<AlertsOptions> Alerts(NpgsqlDataSource database, SmtpCatcher smtp, HttpMessageHandler analytics,
+        params (string Key, string Value)[] settings) => Alerts(database, smtp.ConnectionString, analytics, settings);
+
+    /// <summary>The same, mailing the SMTP server at <paramref name="mail"/> (<c>smtp://host:port</c>), which may be down.</summary>
+    public WebApplicationFactory<AlertsOptions> Alerts(NpgsqlDataSource database, string mail, HttpMessageHandler analytics,
         params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<AlertsOptions>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("ConnectionStrings:ciro", database.ConnectionString);
-            builder.UseSetting("ConnectionStrings:mail", smtp.ConnectionString);
+            builder.UseSetting("ConnectionStrings:mail", mail);
             builder.UseSetting("Alerts:EvaluationInterval", "00:00:01");
             foreach (var (key, value) in settings)
             {

@@ -8,7 +8,8 @@ using SmtpServer.Storage;
 namespace Ciro.Testing;
 
 /// <summary>A real SMTP server (the SmtpServer library) on a free loopback port that keeps what it receives.
-/// It can refuse mail for a while, to test delivery retries.</summary>
+/// It can refuse mail for a while, to test delivery retries; started on the port of a server that was "down"
+/// (nothing listening: connections refused) it brings that server back up.</summary>
 public sealed class SmtpCatcher : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -16,9 +17,9 @@ public sealed class SmtpCatcher : IAsyncDisposable
 
     /// <param name="login">When set, the server requires this user and password (AUTH PLAIN/LOGIN), as a hosted
     /// relay does, and <see cref="ConnectionString"/> carries them.</param>
-    public SmtpCatcher(System.Net.NetworkCredential? login = null)
+    public SmtpCatcher(System.Net.NetworkCredential? login = null, int? port = null)
     {
-        Port = Ciro.LocalInfrastructure.FreePort.Next();
+        Port = port ?? Ciro.LocalInfrastructure.FreePort.Next();
         _login = login;
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(b => b
             .Endpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port))

@@ -1,6 +1,8 @@
+using Ciro.Alerts.Delivery;
 using Ciro.Alerts.Incidents;
 using Ciro.Alerts.Notifiers;
 using Ciro.Alerts.Rules;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
 namespace Ciro.Alerts.Extensions;
@@ -16,11 +18,19 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<DeliveryOptions>()
+            .BindConfiguration(DeliveryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
         builder.Services.AddSingleton(SmtpEndpoint.Parse(builder.Configuration.GetConnectionString("mail")));
         builder.Services.AddSingleton<IAlertNotifier, EmailNotifier>();
         builder.Services.AddSingleton<AlertsMetrics>();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<NotificationOutbox>();
         builder.Services.AddSingleton<IncidentStore>();
-        builder.Services.AddSingleton<IncidentDispatcher>();
+        builder.Services.AddHostedService<NotificationDispatcher>();
         var analyticsKey = builder.Configuration["Ciro:AnalyticsApiKey"];
         builder.Services.AddHttpClient<AnalyticsReader>(c =>
         {

@@ -15,6 +15,8 @@ public sealed class AlertsMetrics
         IncidentsResolved = meter.CreateCounter<long>("ciro.alerts.incidents_resolved");
         Deliveries = meter.CreateCounter<long>("ciro.alerts.deliveries");
         DeliveryRetries = meter.CreateCounter<long>("ciro.alerts.delivery_retries");
+        NotificationsExpired = meter.CreateCounter<long>("ciro.alerts.notifications_expired");
+        DispatcherErrors = meter.CreateCounter<long>("ciro.alerts.dispatcher_errors");
     }
 
     public Counter<long> Evaluations { get; }
@@ -23,4 +25,10 @@ public sealed class AlertsMetrics
     public Counter<long> IncidentsResolved { get; }
     public Counter<long> Deliveries { get; }
     public Counter<long> DeliveryRetries { get; }
+
+    /// <summary>Notifications given up at their expiry (each also audited in alerts.deliveries and marked failed).</summary>
+    public Counter<long> NotificationsExpired { get; }
+
+    /// <summary>Claims or audit writes that failed (database away): the claim rolled back and will be retried.</summary>
+    public Counter<long> DispatcherErrors { get; }
 }

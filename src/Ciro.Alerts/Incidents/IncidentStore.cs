@@ -1,13 +1,14 @@
+using Ciro.Alerts.Delivery;
 using Ciro.Messages;
 using Ciro.Storage;
 using Npgsql;
 
 namespace Ciro.Alerts.Incidents;
 
-/// <summary>Incidents and deliveries in PostgreSQL (schema created by the indexer's migrations). Every state
-/// change commits with its <see cref="IncidentChanged"/> notification, so the dashboard hears of exactly the
-/// changes that are stored.</summary>
-public sealed class IncidentStore(NpgsqlDataSource dataSource)
+/// <summary>Incidents in PostgreSQL (schema created by the indexer's migrations). Every state change commits with
+/// its <see cref="IncidentChanged"/> notification (so the dashboard hears of exactly the changes that are stored)
+/// and with the outbox rows of the alerts it owes (so a crash after the commit cannot lose one).</summary>
+public sealed class IncidentStore(NpgsqlDataSource dataSource, NotificationOutbox outbox)
 {
     public async Task<Incident?> GetOpenAsync(string rule, CancellationToken ct)
     {
@@ -18,7 +19,8 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    /// <summary>Opens an episode; returns null when another evaluator opened it first (unique open index).</summary>
+    /// <summary>Opens an episode and enqueues its FIRING notifications; returns null when another evaluator opened it
+    /// first (unique open index), in which case nothing is enqueued.</summary>
     public async Task<Incident?> OpenAsync(string rule, string severity, string summary, IReadOnlyDictionary<string, string> labels,
         DateTimeOffset now, CancellationToken ct)
     {
@@ -39,11 +41,15 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             return null;
         }
         await connection.NotifyAsync(tx, Changed(incident, IncidentState.Firing, labels, now), ct);
+        await outbox.EnqueueAsync(connection, tx, AlertMessage.From(incident, IncidentTransition.Firing), ct);
         await tx.CommitAsync(ct);
+        outbox.Committed();
         return incident;
     }
 
-    public async Task<Incident> ResolveAsync(Incident incident, IReadOnlyDictionary<string, string> labels, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Resolves an open episode and enqueues its RESOLVED notifications; returns null when it was resolved
+    /// already (another replica got there first), in which case nothing is notified or enqueued.</summary>
+    public async Task<Incident?> ResolveAsync(Incident incident, IReadOnlyDictionary<string, string> labels, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -51,34 +57,21 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource)
             "update alerts.incidents set state = 'resolved', resolved_at = $2, updated_at = now() where id = $1 and state = 'firing'", connection, tx);
         command.Parameters.AddWithValue(incident.Id);
         command.Parameters.AddWithValue(now);
-        if (await command.ExecuteNonQueryAsync(ct) == 1)
+        if (await command.ExecuteNonQueryAsync(ct) != 1)
         {
-            await connection.NotifyAsync(tx, Changed(incident, IncidentState.Resolved, labels, now), ct);
+            return null;
         }
+        var resolved = incident with { State = "resolved", ResolvedAt = now };
+        await connection.NotifyAsync(tx, Changed(incident, IncidentState.Resolved, labels, now), ct);
+        await outbox.EnqueueAsync(connection, tx, AlertMessage.From(resolved, IncidentTransition.Resolved), ct);
         await tx.CommitAsync(ct);
-        return incident with { State = "resolved", ResolvedAt = now };
+        outbox.Committed();
+        return resolved;
     }
 
     /// <summary>Severity is validated at start (critical, warning or info), so it always parses.</summary>
     private static IncidentChanged Changed(Incident incident, IncidentState state, IReadOnlyDictionary<string, string> labels, DateTimeOffset at) =>
         new(incident.Id, state, Enum.Parse<IncidentSeverity>(incident.Severity, ignoreCase: true), incident.Rule, labels, at);
-
-    public async Task RecordDeliveryAsync(Incident incident, IncidentTransition kind, string channel, string target,
-        bool succeeded, int attempts, string? error, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand("""
-            insert into alerts.deliveries (incident_id, kind, channel, target, succeeded, attempts, error)
-            values ($1, $2, $3, $4, $5, $6, $7)
-            """);
-        command.Parameters.AddWithValue(incident.Id);
-        command.Parameters.AddWithValue(kind == IncidentTransition.Firing ? "firing" : "resolved");
-        command.Parameters.AddWithValue(channel);
-        command.Parameters.AddWithValue(target);
-        command.Parameters.AddWithValue(succeeded);
-        command.Parameters.AddWithValue(attempts);
-        command.Parameters.AddWithValue((object?)error ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 
     public async Task<IReadOnlyList<Incident>> ListAsync(string? state, int limit, CancellationToken ct)
     {

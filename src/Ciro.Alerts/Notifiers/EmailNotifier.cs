@@ -1,4 +1,6 @@
-using Ciro.Alerts.Incidents;
+using System.Security.Cryptography;
+using System.Text;
+using Ciro.Alerts.Delivery;
 using Ciro.Alerts.Rules;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -7,37 +9,37 @@ using MimeKit;
 
 namespace Ciro.Alerts.Notifiers;
 
-/// <summary>Email through MailKit to the SMTP server named by ConnectionStrings:mail (smtp[s]://[user:password@]host:port).</summary>
+/// <summary>Email through MailKit to the SMTP server named by ConnectionStrings:mail (smtp[s]://[user:password@]host:port),
+/// one message per recipient of Alerts:Email:To so one bad address does not hold back the others.</summary>
 public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions> options) : IAlertNotifier
 {
     public string Channel => "email";
 
-    public string Target => string.Join(",", options.Value.Email.To);
+    public IReadOnlyList<string> RecipientsOf(AlertMessage message) => options.Value.Email.To;
 
-    public async Task NotifyAsync(Incident incident, IncidentTransition transition, CancellationToken cancellationToken)
+    public async Task DeliverAsync(Notification notification, CancellationToken cancellationToken)
     {
-        var email = options.Value.Email;
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(email.From));
-        foreach (var to in email.To)
-        {
-            message.To.Add(MailboxAddress.Parse(to));
-        }
-        var prefix = transition == IncidentTransition.Firing ? $"[{incident.Severity.ToUpperInvariant()}] FIRING" : "[RESOLVED]";
-        message.Subject = $"{prefix} {incident.Rule}: {incident.Summary}";
-        message.Headers.Add("X-Ciro-Incident", incident.Id.ToString());
-        message.Body = new TextPart("plain")
+        var alert = notification.Message;
+        var email = new MimeMessage();
+        email.From.Add(MailboxAddress.Parse(options.Value.Email.From));
+        email.To.Add(MailboxAddress.Parse(notification.Recipient));
+        email.Subject = alert.Title;
+        // The same Message-Id on every attempt: a relay or mailbox that saw the first copy can drop a retried one.
+        email.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(notification.IdempotencyKey)))[..32]}@ciro-alerts";
+        email.Headers.Add("X-Ciro-Incident", alert.IncidentId.ToString());
+        email.Headers.Add("X-Ciro-Idempotency-Key", notification.IdempotencyKey);
+        email.Body = new TextPart("plain")
         {
             Text = $"""
-                Rule:      {incident.Rule}
-                Severity:  {incident.Severity}
-                State:     {(transition == IncidentTransition.Firing ? "firing" : "resolved")}
-                Started:   {incident.StartedAt:u}
-                {(incident.ResolvedAt is { } resolved ? $"Resolved:  {resolved:u}" : "")}
+                Rule:      {alert.Rule}
+                Severity:  {alert.Severity}
+                State:     {alert.TransitionName}
+                Started:   {alert.StartedAt:u}
+                {(alert.ResolvedAt is { } resolved ? $"Resolved:  {resolved:u}" : "")}
 
-                {incident.Summary}
+                {alert.Summary}
 
-                Incident id: {incident.Id}
+                Incident id: {alert.IncidentId}
                 """,
         };
 
@@ -47,7 +49,7 @@ public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions>
         {
             await client.AuthenticateAsync(credentials.UserName, credentials.Password, cancellationToken);
         }
-        await client.SendAsync(message, cancellationToken);
+        await client.SendAsync(email, cancellationToken);
         await client.DisconnectAsync(quit: true, cancellationToken);
     }
 }

@@ -1,15 +1,17 @@
-using Ciro.Alerts.Incidents;
+using Ciro.Alerts.Delivery;
 
 namespace Ciro.Alerts.Notifiers;
 
-/// <summary>One way to deliver an incident's state change to one channel (email now; Discord, Telegram and
-/// webhooks implement the same interface). Throws on failure; the dispatcher retries and records each attempt.</summary>
+/// <summary>One channel (email, Discord, Telegram, webhook). The outbox asks it whom a message goes to when the
+/// incident changes, and the dispatcher asks it to deliver each notification; it throws on failure and the
+/// dispatcher retries and audits every attempt.</summary>
 public interface IAlertNotifier
 {
     string Channel { get; }
 
-    /// <summary>Where this channel delivers, for the audit trail (never a secret).</summary>
-    string Target { get; }
+    /// <summary>Recipients of <paramref name="message"/> on this channel: addresses, chat ids or route names, never a
+    /// secret (they are stored with the notification and shown in the audit trail).</summary>
+    IReadOnlyList<string> RecipientsOf(AlertMessage message);
 
-    Task NotifyAsync(Incident incident, IncidentTransition transition, CancellationToken cancellationToken);
+    Task DeliverAsync(Notification notification, CancellationToken cancellationToken);
 }

@@ -84,5 +84,8 @@ public sealed class NoEventRule
 public sealed class EmailOptions
 {
     public string From { get; set; } = "ciro-alerts@localhost";
-    public List<string> To { get; set; } = ["operators@localhost"];
+
+    /// <summary>Empty by default: configuration binding appends to a list's initial items, so a default recipient here
+    /// would stay in the list next to every configured one (the default lives in appsettings.json instead).</summary>
+    public List<string> To { get; set; } = [];
 }

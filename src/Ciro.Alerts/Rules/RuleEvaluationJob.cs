@@ -6,7 +6,8 @@ namespace Ciro.Alerts.Rules;
 
 /// <summary>
 /// Evaluates every rule on the Quartz schedule. A rule's episode opens once when its condition starts to
-/// hold (one notification, not one per evaluation) and resolves once when it stops holding. No data
+/// hold (one notification, not one per evaluation) and resolves once when it stops holding; the store enqueues
+/// the notifications in the same transaction and the outbox dispatcher delivers them. No data
 /// (nothing indexed yet) leaves the state unchanged rather than counting as "no events".
 /// </summary>
 [DisallowConcurrentExecution]
@@ -14,7 +15,6 @@ public sealed class RuleEvaluationJob(
     IOptions<AlertsOptions> options,
     AnalyticsReader analytics,
     IncidentStore incidents,
-    IncidentDispatcher dispatcher,
     AlertsMetrics metrics,
     ILogger<RuleEvaluationJob> logger) : IJob
 {
@@ -58,15 +58,12 @@ public sealed class RuleEvaluationJob(
             {
                 logger.LogWarning("Incident {IncidentId} firing: {Rule} — {Summary}", incident.Id, rule.Name, summary);
                 metrics.IncidentsOpened.Add(1, new KeyValuePair<string, object?>("rule", rule.Name));
-                await dispatcher.DispatchAsync(incident, IncidentTransition.Firing, ct);
             }
         }
-        else if (!breached && open is not null)
+        else if (!breached && open is not null && await incidents.ResolveAsync(open, rule.IncidentLabels(), now, ct) is not null)
         {
-            var resolved = await incidents.ResolveAsync(open, rule.IncidentLabels(), now, ct);
             logger.LogInformation("Incident {IncidentId} resolved: {Rule}", open.Id, rule.Name);
             metrics.IncidentsResolved.Add(1, new KeyValuePair<string, object?>("rule", rule.Name));
-            await dispatcher.DispatchAsync(resolved, IncidentTransition.Resolved, ct);
         }
     }
 }

@@ -1,0 +1,189 @@
+using Ciro.Alerts.Delivery;
+using Ciro.Alerts.Incidents;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Ciro.Alerts.Tests;
+
+/// <summary>The transactional outbox against a real SMTP server: outages on a fake clock, a crash between the
+/// incident's commit and its delivery, and two replicas sharing one database.</summary>
+[Collection(AlertsCollection.Name)]
+public sealed class OutboxDeliveryTests(AlertsFixture fixture)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private static readonly string[] Recipients = ["ops@example.org", "oncall@example.org"];
+    private static readonly Dictionary<string, string> NoLabels = [];
+
+    [Fact]
+    public async Task Smtp_down_for_ten_simulated_minutes_then_up_delivers_every_notification_exactly_once()
+    {
+        await using var database = await fixture.NewDatabaseAsync();
+        await using var analytics = fixture.App(database);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var port = Ciro.LocalInfrastructure.FreePort.Next(); // nothing listens yet: the SMTP server is down
+        await using var alerts = Host(database, analytics, $"smtp://127.0.0.1:{port}", clock);
+        var store = alerts.Services.GetRequiredService<IncidentStore>();
+
+        var gasSpike = await store.OpenAsync("gas-spike", "critical", "L2 gas per call 9x baseline", NoLabels, clock.GetUtcNow(), default);
+        var slowWorker = await store.OpenAsync("slow-worker", "warning", "p95 completion 40 s", NoLabels, clock.GetUtcNow(), default);
+        Assert.NotNull(await store.ResolveAsync(slowWorker!, NoLabels, clock.GetUtcNow(), default));
+        const int expected = 3 * 2; // (firing, firing, resolved) × two recipients
+
+        await AdvanceAsync(clock, database, TimeSpan.FromMinutes(10));
+        Assert.Equal(expected, await ScalarAsync(database, "select count(*) from alerts.notifications where state = 'pending'"));
+        // Backoff 1 s doubling to 2 min with jitter in [0.5, 1): between 8 and 16 attempts fit in 10 minutes. Without
+        // backoff it would be ~120 (one per 5 s step); giving up early (the old 4 tries) would be 4.
+        var attempts = await ScalarsAsync(database, "select attempts from alerts.notifications");
+        Assert.All(attempts, a => Assert.InRange(a, 8, 16));
+        Assert.Equal(attempts.Sum(), await ScalarAsync(database, "select count(*) from alerts.deliveries where not succeeded"));
+
+        await using var smtp = new SmtpCatcher(port: port); // the server comes back
+        await AdvanceAsync(clock, database, TimeSpan.FromMinutes(5),
+            until: async () => await ScalarAsync(database, "select count(*) from alerts.notifications where state = 'delivered'") == expected);
+        await AdvanceAsync(clock, database, TimeSpan.FromMinutes(5)); // later: nothing is sent twice
+
+        Assert.Equal(expected, smtp.Messages.Count);
+        var keys = smtp.Messages.Select(m => m.Headers["X-Ciro-Idempotency-Key"]).ToList();
+        Assert.Equal(expected, keys.Distinct().Count());
+        // Each email goes to exactly one configured recipient: no leftover default (operators@localhost) in Email:To.
+        Assert.All(smtp.Messages, m => Assert.Contains(Assert.Single(m.To.Mailboxes).Address, Recipients));
+        Assert.Equal(2, smtp.Messages.Count(m => m.Subject?.StartsWith("[CRITICAL] FIRING gas-spike", StringComparison.Ordinal) == true));
+        Assert.Equal(2, smtp.Messages.Count(m => m.Subject?.StartsWith("[RESOLVED] slow-worker", StringComparison.Ordinal) == true));
+        Assert.Contains(smtp.Messages, m => m.Headers["X-Ciro-Incident"] == gasSpike!.Id.ToString());
+        Assert.Equal(expected, await ScalarAsync(database, "select count(*) from alerts.deliveries where succeeded"));
+    }
+
+    [Fact]
+    public async Task A_notification_committed_before_a_crash_is_delivered_once_by_the_next_instance()
+    {
+        await using var database = await fixture.NewDatabaseAsync();
+        await using var analytics = fixture.App(database);
+        await using var smtp = new SmtpCatcher();
+
+        // The first instance commits the incident and dies before its dispatcher runs (here: it has none).
+        await using (var crashed = Host(database, analytics, smtp.ConnectionString, withDispatcher: false))
+        {
+            var store = crashed.Services.GetRequiredService<IncidentStore>();
+            Assert.NotNull(await store.OpenAsync("failing-worker", "critical", "success rate 40 %", NoLabels, DateTimeOffset.UtcNow, default));
+            Assert.Equal(2L, await ScalarAsync(database, "select count(*) from alerts.notifications where state = 'pending'"));
+        }
+        Assert.Empty(smtp.Messages);
+
+        await using var restarted = Host(database, analytics, smtp.ConnectionString);
+        _ = restarted.Server;
+        await WaitUntilAsync(async () => await ScalarAsync(database, "select count(*) from alerts.notifications where state = 'delivered'") == 2);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a few more polls: still once each
+        Assert.Equal(2, smtp.Messages.Count);
+        Assert.Equal(Recipients.Order(), smtp.Messages.Select(m => Assert.Single(m.To.Mailboxes).Address).Order());
+        Assert.Equal(2L, await ScalarAsync(database, "select count(*) from alerts.deliveries where succeeded and attempts = 1"));
+    }
+
+    [Fact]
+    public async Task Two_replicas_on_one_database_send_each_notification_once_and_one_resolved_notice()
+    {
+        await using var database = await fixture.NewDatabaseAsync();
+        await using var analytics = fixture.App(database);
+        await using var smtp = new SmtpCatcher();
+        await using var first = Host(database, analytics, smtp.ConnectionString);
+        await using var second = Host(database, analytics, smtp.ConnectionString);
+        var stores = new[] { first.Services.GetRequiredService<IncidentStore>(), second.Services.GetRequiredService<IncidentStore>() };
+        const int incidents = 20;
+
+        var opened = new List<Incident>();
+        for (var i = 0; i < incidents; i++)
+        {
+            opened.Add((await stores[i % 2].OpenAsync($"rule-{i}", "warning", $"condition {i}", NoLabels, DateTimeOffset.UtcNow, default))!);
+        }
+        // Both replicas see every incident recover at once and both try to resolve it.
+        var resolutions = await Task.WhenAll(opened.SelectMany(incident => stores.Select(s => s.ResolveAsync(incident, NoLabels, DateTimeOffset.UtcNow, default))));
+        Assert.Equal(incidents, resolutions.Count(r => r is not null));
+
+        const int expected = incidents * 2 * 2; // (firing, resolved) × two recipients
+        await WaitUntilAsync(async () => await ScalarAsync(database, "select count(*) from alerts.notifications where state = 'delivered'") == expected);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(expected, smtp.Messages.Count);
+        Assert.Equal(expected, smtp.Messages.Select(m => m.Headers["X-Ciro-Idempotency-Key"]).Distinct().Count());
+        Assert.Equal(incidents * 2, smtp.Messages.Count(m => m.Subject?.StartsWith("[RESOLVED]", StringComparison.Ordinal) == true));
+        Assert.Equal(expected, await ScalarAsync(database, "select count(*) from alerts.deliveries where succeeded"));
+    }
+
+    private WebApplicationFactory<Ciro.Alerts.Rules.AlertsOptions> Host(NpgsqlDataSource database, WebApplicationFactory<Ciro.Analytics.Queries.AnalyticsQueries> analytics,
+        string mail, TimeProvider? clock = null, bool withDispatcher = true)
+    {
+        var host = fixture.Alerts(database, mail, analytics.Server.CreateHandler(),
+                ("Alerts:Email:To:0", Recipients[0]), ("Alerts:Email:To:1", Recipients[1]))
+            .WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            {
+                if (clock is not null)
+                {
+                    services.AddSingleton(clock);
+                }
+                if (!withDispatcher)
+                {
+                    services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(NotificationDispatcher)));
+                }
+            }));
+        _ = host.Server;
+        return host;
+    }
+
+    /// <summary>Moves the fake clock in 5 s steps; after each step waits (in real time) until the dispatcher has
+    /// attempted everything due, so the simulation runs in lockstep however loaded the machine is.</summary>
+    private static async Task AdvanceAsync(FakeTimeProvider clock, NpgsqlDataSource database, TimeSpan total, Func<Task<bool>>? until = null)
+    {
+        var step = TimeSpan.FromSeconds(5);
+        for (var elapsed = TimeSpan.Zero; elapsed < total; elapsed += step)
+        {
+            clock.Advance(step);
+            var now = clock.GetUtcNow();
+            var nudgeAt = DateTime.UtcNow.AddSeconds(2);
+            await WaitUntilAsync(async () =>
+            {
+                if (DateTime.UtcNow > nudgeAt)
+                {
+                    // A worker that set its poll timer just after the step waits for the next one: one more second.
+                    clock.Advance(TimeSpan.FromSeconds(1));
+                    nudgeAt = DateTime.UtcNow.AddSeconds(2);
+                }
+                await using var command = database.CreateCommand("select count(*) from alerts.notifications where state = 'pending' and due_at <= $1");
+                command.Parameters.AddWithValue(now);
+                return Convert.ToInt64(await command.ExecuteScalarAsync()) == 0;
+            });
+            if (until is not null && await until())
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"condition not met within {Wait}");
+            }
+            await Task.Delay(25);
+        }
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql) => (await ScalarsAsync(database, sql)).Single();
+
+    private static async Task<List<long>> ScalarsAsync(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<long>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(Convert.ToInt64(reader.GetValue(0)));
+        }
+        return values;
+    }
+}
