@@ -49,7 +49,7 @@ public static class AnomalyApi
         var functionFiltered = request.Contract is not null || request.FunctionName is not null || request.Selector is not null;
         var gasByHour = gas.Rows.GroupBy(r => r.BucketStart).ToDictionary(g => g.Key, g => g.ToList());
         var metric = request.Metric!;
-        var detector = new SeasonalDetector(functionFiltered ? $"{metric} of the filtered functions" : $"network {metric}");
+        var detector = new StreamingDetector(functionFiltered ? $"{metric} of the filtered functions" : $"network {metric}");
         var rows = new List<AnomalyRow>();
         var history = new Dictionary<string, (double Sum, int Hours)>();
         for (var hour = start; hour < request.To; hour = hour.AddHours(1))
@@ -72,7 +72,7 @@ public static class AnomalyApi
             }
             if (hour >= Buckets.Floor(request.From, Buckets.Hour))
             {
-                rows.Add(new AnomalyRow(hour, double.IsNaN(value) ? null : value, score.Score, score.Expected, score.Lower, score.Upper,
+                rows.Add(new AnomalyRow(hour, double.IsNaN(value) ? null : value, Math.Round(score.Score, 4), score.Expected, score.Lower, score.Upper,
                     score.WarmingUp, score.Explanation, driver));
             }
         }

@@ -5,7 +5,9 @@ namespace Ciro.Analytics.Anomalies;
 /// <summary>
 /// `Ciro.Analytics detect --input series.csv --output scores.csv`: reads timestamp,value rows (ISO 8601 or unix
 /// seconds; a header line is optional), runs the streaming detector in order and writes
-/// timestamp,value,anomaly_score (0 during warm-up). Exit codes: 0 ok, 2 bad arguments, 3 bad input.
+/// timestamp,value,anomaly_score (0 during warm-up). Exit codes: 0 ok, 2 bad arguments or missing input,
+/// 3 bad input (the message names the line and the value). The output is written to a temporary file beside
+/// the target and moved into place only when every line was read, so bad input never leaves half a file.
 /// </summary>
 public static class DetectCommand
 {
@@ -37,42 +39,72 @@ public static class DetectCommand
             await stderr.WriteLineAsync($"input '{input}' does not exist");
             return 2;
         }
-        var detector = new SeasonalDetector(Path.GetFileNameWithoutExtension(input));
-        await using var writer = new StreamWriter(output);
-        await writer.WriteLineAsync("timestamp,value,anomaly_score");
-        var lineNumber = 0;
+        var detector = new StreamingDetector(Path.GetFileNameWithoutExtension(input));
+        var temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, $".{Path.GetFileName(output)}.{Environment.ProcessId}.tmp");
         var rows = 0;
-        var flagged = 0;
-        foreach (var line in File.ReadLines(input))
+        var episodes = 0;
+        string? error = null;
+        await using (var writer = new StreamWriter(temporary))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            await writer.WriteLineAsync("timestamp,value,anomaly_score");
+            var lineNumber = 0;
+            DateTimeOffset? previous = null;
+            foreach (var line in File.ReadLines(input))
             {
-                continue;
-            }
-            var parts = line.Split(',');
-            if (parts.Length < 2 || !TryTime(parts[0].Trim(), out var timestamp))
-            {
-                if (lineNumber == 1)
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
                 {
-                    continue; // header
+                    continue;
                 }
-                await stderr.WriteLineAsync($"line {lineNumber}: expected timestamp,value");
-                return 3;
+                var parts = line.Split(',');
+                var timeText = parts[0].Trim();
+                if (!TryTime(timeText, out var timestamp))
+                {
+                    if (lineNumber == 1)
+                    {
+                        continue; // header
+                    }
+                    error = $"line {lineNumber}: timestamp '{timeText}' is not ISO 8601 or unix seconds";
+                    break;
+                }
+                if (parts.Length < 2)
+                {
+                    error = $"line {lineNumber}: expected timestamp,value but found '{line}'";
+                    break;
+                }
+                var text = parts[1].Trim();
+                // An empty value or "nan" is a point without data (scored 0, never treated as zero).
+                var value = double.NaN;
+                if (text.Length > 0 && !text.Equals("nan", StringComparison.OrdinalIgnoreCase) &&
+                    !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+                {
+                    error = $"line {lineNumber}: value '{text}' is not a number";
+                    break;
+                }
+                if (timestamp < previous)
+                {
+                    error = $"line {lineNumber}: timestamp '{timeText}' is before the previous line's; rows must be in time order";
+                    break;
+                }
+                previous = timestamp;
+                var score = detector.Observe(timestamp, value);
+                rows++;
+                episodes += score.EpisodeStart ? 1 : 0;
+                await writer.WriteLineAsync($"{timeText},{text},{score.Score.ToString("0.######", CultureInfo.InvariantCulture)}");
             }
-            var text = parts[1].Trim();
-            var value = text.Length == 0 ? double.NaN : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
-            if (double.IsNaN(value) && text.Length > 0 && !text.Equals("nan", StringComparison.OrdinalIgnoreCase))
+            if (error is null && rows == 0)
             {
-                await stderr.WriteLineAsync($"line {lineNumber}: '{text}' is not a number");
-                return 3;
+                error = $"input '{input}' has no timestamp,value rows";
             }
-            var score = detector.Observe(timestamp, value);
-            rows++;
-            flagged += score.Score >= 0.5 ? 1 : 0;
-            await writer.WriteLineAsync($"{parts[0].Trim()},{text},{score.Score.ToString("0.####", CultureInfo.InvariantCulture)}");
         }
-        await stdout.WriteLineAsync($"detect: {rows} points, {flagged} scored >= 0.5, written to {output}");
+        if (error is not null)
+        {
+            File.Delete(temporary);
+            await stderr.WriteLineAsync(error);
+            return 3;
+        }
+        File.Move(temporary, output, overwrite: true);
+        await stdout.WriteLineAsync($"detect: {rows} points, {episodes} anomaly episodes, written to {output}");
         return 0;
     }
 

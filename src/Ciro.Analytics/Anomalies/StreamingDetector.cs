@@ -1,0 +1,404 @@
+namespace Ciro.Analytics.Anomalies;
+
+/// <summary>What kind of change a score points at.</summary>
+public enum ChangeKind { None, Spike, Dip, Rise, Fall }
+
+/// <summary>Which expectation the observation was compared with.</summary>
+public enum Baseline { None, RecentLevel, TimeOfDay, TimeOfWeek }
+
+/// <summary>
+/// The score of one observation and the evidence behind it. Expected/Lower/Upper are in the series' units;
+/// the band holds 99 % of this series' deviations from its expectation. Explanation is rendered on demand, so scoring
+/// a long series does not format a sentence per point.
+/// </summary>
+public sealed record AnomalyScore(string Series, DateTimeOffset Timestamp, double Value, double Score, bool WarmingUp,
+    bool EpisodeStart, double? Expected, double? Lower, double? Upper, Baseline Baseline, ChangeKind Kind)
+{
+    public string Explanation => WarmingUp
+        ? $"{Series}: warming up (no score until the baseline has seen enough history)"
+        : double.IsNaN(Value)
+            ? $"{Series}: no value at {Timestamp:yyyy-MM-dd HH:mm:ss}Z (no data, not zero)"
+            : $"{Series}: observed {Value:G6} at {Timestamp:yyyy-MM-dd HH:mm:ss}Z, expected {Expected:G6} (normal range " +
+              $"{Lower:G6} to {Upper:G6}, baseline: {BaselineText(Baseline)}); {KindText(Kind)}, score {Score:F2}";
+
+    private static string BaselineText(Baseline b) => b switch
+    {
+        Baseline.TimeOfDay => "same time of day",
+        Baseline.TimeOfWeek => "same time of week",
+        _ => "recent level",
+    };
+
+    private static string KindText(ChangeKind k) => k switch
+    {
+        ChangeKind.Spike => "spike above the expected range",
+        ChangeKind.Dip => "dip below the expected range",
+        ChangeKind.Rise => "sustained rise (level shift or drift)",
+        ChangeKind.Fall => "sustained fall (level shift or drift)",
+        _ => "within the normal range",
+    };
+}
+
+public sealed record DetectorOptions
+{
+    /// <summary>Fewest observations before any score. The warm-up lasts at least one day of data (at most
+    /// WarmUpMaxPoints observations), so the series' time-of-day pattern has been seen once.</summary>
+    public int WarmUpMinPoints { get; init; } = 100;
+    public int WarmUpMaxPoints { get; init; } = 2000;
+    /// <summary>Smoothing of the recent level, per observation.</summary>
+    public double LevelAlpha { get; init; } = 0.2;
+    /// <summary>Smoothing of each time-of-day / time-of-week slot, per visit of the slot.</summary>
+    public double SeasonAlpha { get; init; } = 0.1;
+    /// <summary>A seasonal baseline replaces the recent level only when its error is below this share of the
+    /// recent level's error.</summary>
+    public double SeasonalGain { get; init; } = 0.85;
+    /// <summary>Smoothing of the short-term mean of deviations (a shift or drift that no single point shows).</summary>
+    public double ShortAlpha { get; init; } = 0.15;
+    /// <summary>How long records are remembered, in observations (they fade exponentially).</summary>
+    public double MemoryPoints { get; init; } = 20000;
+    /// <summary>Score 0.5 for a deviation RecordRatio times the largest one remembered, or TailRatio times
+    /// the 99th percentile of deviations, whichever is larger.</summary>
+    public double RecordRatio { get; init; } = 3;
+    public double TailRatio { get; init; } = 2;
+    /// <summary>Score 0.5 for a value this many times further from the expectation than the remembered
+    /// highest (or lowest) value.</summary>
+    public double EnvelopeRatio { get; init; } = 2;
+    /// <summary>Non-negative series are modelled as log(value + LogOffset × their mean magnitude): their noise
+    /// grows with their level (counts, gas, fees). 0 turns this off.</summary>
+    public double LogOffset { get; init; } = 0.1;
+    /// <summary>How fast a score approaches 0 or 1 away from the 0.5 point (ratio^Steepness / (1 + ratio^Steepness)).</summary>
+    public double Steepness { get; init; } = 3;
+    /// <summary>Deviations smaller than this share of the series' usual spread are never anomalous.</summary>
+    public double SpreadFloor { get; init; } = 0.01;
+    /// <summary>Episode hysteresis: an episode opens at a score ≥ Open and closes after CloseAfter observations
+    /// below Close; while it is open, later observations report at most OngoingCap.</summary>
+    public double Open { get; init; } = 0.5;
+    public double Close { get; init; } = 0.3;
+    public int CloseAfter { get; init; } = 12;
+    public double OngoingCap { get; init; } = 0.49;
+    public int RebaseAfter { get; init; } = 3;
+    public bool EnvelopeNeedsTail { get; init; } = false;
+    public double EnvelopeFloor { get; init; } = 1;
+    public double LogMinVariation { get; init; } = 0.2;
+}
+
+/// <summary>
+/// Streaming anomaly detector for one series: O(1) time and memory per observation (at most 288 time-of-day
+/// and 336 time-of-week slots and a few scalars). Observations must come in time order; equal timestamps are
+/// allowed. The design is described in src/Ciro.Analytics/README.md, "Anomaly detector".
+/// </summary>
+public sealed class StreamingDetector(string series, DetectorOptions? options = null)
+{
+    private const long Day = TimeSpan.TicksPerDay;
+    private const long Week = 7 * TimeSpan.TicksPerDay;
+    private readonly DetectorOptions _o = options ?? new DetectorOptions();
+    private readonly long[] _steps = new long[31];
+    private int _stepCount;
+    private long _interval;
+    private long _lastTicks = long.MinValue;
+    private long _n;
+    private long _warmUpStart, _warmUpEnd = long.MaxValue;
+    private double _startSum, _startSquares, _startMin = double.MaxValue, _logOffset;
+    private Predictor? _level, _daily, _weekly, _chosen;
+    private double _spread;
+    private double _short;
+    // Calibration: the 99th percentiles and remembered records of the point and short-term deviations, and
+    // the envelope (highest and lowest transformed values remembered).
+    private double _tail = double.NaN, _shortTail = double.NaN;
+    private double _record, _shortRecord;
+    private double _high = double.NaN, _low = double.NaN;
+    private readonly List<double> _warmZ = [];
+    private readonly List<double> _warmShort = [];
+    private bool _open;
+    private int _quiet;
+
+    public string Series { get; } = series;
+
+    /// <summary>Sampling interval inferred from the timestamps (median of the first 31 positive steps); null until known.</summary>
+    public TimeSpan? Interval => _interval > 0 ? TimeSpan.FromTicks(_interval) : null;
+
+    public AnomalyScore Observe(DateTimeOffset timestamp, double value)
+    {
+        var ticks = timestamp.UtcTicks;
+        if (_lastTicks != long.MinValue && ticks < _lastTicks)
+        {
+            throw new ArgumentException($"timestamp {timestamp:O} is before the previous one; observations must be in time order", nameof(timestamp));
+        }
+        if (!double.IsFinite(value))
+        {
+            // "No data" is its own state: neither a zero nor a score, and the baseline does not move.
+            return new AnomalyScore(Series, timestamp, double.NaN, 0, _n < _warmUpEnd, false, null, null, null, Baseline.None, ChangeKind.None);
+        }
+        var gap = false;
+        if (_lastTicks != long.MinValue && ticks > _lastTicks)
+        {
+            var step = ticks - _lastTicks;
+            if (_interval == 0)
+            {
+                _steps[_stepCount++] = step;
+            }
+            else
+            {
+                gap = step > 5 * _interval;
+            }
+        }
+        _lastTicks = ticks;
+        _n++;
+        if (_interval == 0)
+        {
+            _startSum += Math.Abs(value);
+            _startSquares += value * value;
+            _startMin = Math.Min(_startMin, value);
+            if (_stepCount == _steps.Length)
+            {
+                StartModels();
+            }
+            return new AnomalyScore(Series, timestamp, value, 0, true, false, null, null, null, Baseline.None, ChangeKind.None);
+        }
+        var y = _logOffset > 0 ? Math.Log(Math.Max(value, 0) + _logOffset) : value;
+
+        // Expectation: the recent level, or the time-of-day / time-of-week profile when it predicts better.
+        var chosen = _level!;
+        if (_daily is { } d && d.Ready(ticks) && d.SlowError < _o.SeasonalGain * chosen.SlowError)
+        {
+            chosen = d;
+        }
+        if (_weekly is { } w && w.Ready(ticks) && w.SlowError < _o.SeasonalGain * chosen.SlowError)
+        {
+            chosen = w;
+        }
+        var expected = chosen.Predict(ticks);
+        var floor = Math.Max(_o.SpreadFloor * _spread, 1e-9 * Math.Abs(expected) + 1e-12);
+        var scale = Math.Max(1.2533 * chosen.Error, floor);
+        var z = (y - expected) / scale;
+        if (chosen != _level)
+        {
+            // Anomalous only if no baseline explains it: a seasonal profile that is still settling, or a
+            // pattern the recent level follows anyway, does not make a score on its own.
+            var levelZ = (y - _level!.Predict(ticks)) / Math.Max(1.2533 * _level.Error, floor);
+            z = Math.Abs(levelZ) < Math.Abs(z) ? levelZ : z;
+        }
+        if (chosen != _chosen)
+        {
+            _short = 0; // a new baseline starts its own short-term evidence
+            _chosen = chosen;
+        }
+        if (gap)
+        {
+            _short = 0; // evidence does not carry across a gap in the data
+        }
+        // The short-term mean compares with the slow expectation (long level + time-of-day/week offset), so a
+        // shift, a drift or a broken daily pattern shows even where the recent level follows it.
+        var slowZ = (y - chosen.SlowPredict(ticks)) / Math.Max(1.2533 * chosen.SlowError, floor);
+        var cap = double.IsNaN(_tail) ? 10 : _o.TailRatio * _tail;
+        _short += _o.ShortAlpha * (Math.Clamp(slowZ, -cap, cap) - _short);
+        var shortZ = Math.Abs(_short) / Math.Sqrt(_o.ShortAlpha / (2 - _o.ShortAlpha));
+
+        var warming = _n <= _warmUpEnd;
+        double score = 0;
+        var kind = ChangeKind.None;
+        var episodeStart = false;
+        if (warming)
+        {
+            // Calibration starts from the second half of the warm-up, once the baselines have settled.
+            if (2 * (_warmUpEnd - _n) < _warmUpEnd - _warmUpStart)
+            {
+                _warmZ.Add(Math.Abs(z));
+                _warmShort.Add(shortZ);
+            }
+            if (_n == _warmUpEnd)
+            {
+                _tail = Math.Max(Quantile(_warmZ, 0.99), 1);
+                _shortTail = Math.Max(Quantile(_warmShort, 0.99), 1);
+                _record = Math.Max(_warmZ[^1], _tail);
+                _shortRecord = Math.Max(_warmShort[^1], _shortTail);
+                _warmZ.Clear();
+                _warmShort.Clear();
+            }
+        }
+        else
+        {
+            var fade = Math.Exp(-1 / _o.MemoryPoints);
+            _record *= fade;
+            _shortRecord *= fade;
+            _high -= (_high - expected) * (1 - fade);
+            _low -= (_low - expected) * (1 - fade);
+            var point = Squash(Math.Abs(z) / Math.Max(_o.TailRatio * _tail, _o.RecordRatio * _record));
+            var sustained = Squash(shortZ / Math.Max(_o.TailRatio * _shortTail, _o.RecordRatio * _shortRecord));
+            // How far from the expectation, compared with how far the remembered highest (lowest) value lies from
+            // it, and never less than the normal band (the expectation can sit at or beyond the record).
+            var band = _o.EnvelopeFloor * scale;
+            var beyond = y > expected ? (y - expected) / Math.Max(_high - expected, band) : (expected - y) / Math.Max(expected - _low, band);
+            // A new high or low counts only when it is also far outside the usual deviations.
+            var envelope = Squash(_o.EnvelopeNeedsTail ? Math.Min(beyond / _o.EnvelopeRatio, Math.Abs(z) / (_o.TailRatio * _tail)) : beyond / _o.EnvelopeRatio);
+            score = Math.Max(Math.Max(point, sustained), envelope);
+            kind = score < _o.Close ? ChangeKind.None
+                : sustained > Math.Max(point, envelope) ? (_short > 0 ? ChangeKind.Rise : ChangeKind.Fall)
+                : y > expected ? ChangeKind.Spike : ChangeKind.Dip;
+            _record = Math.Max(_record, Math.Abs(z));
+            _shortRecord = Math.Max(_shortRecord, shortZ);
+            _tail = TrackTail(_tail, Math.Abs(z));
+            _shortTail = TrackTail(_shortTail, shortZ);
+            if (!_open && score >= _o.Open)
+            {
+                _open = episodeStart = true;
+                _quiet = 0;
+            }
+            else if (_open)
+            {
+                _quiet = score < _o.Close ? _quiet + 1 : 0;
+                _open = _quiet < _o.CloseAfter;
+                score = Math.Min(score, _o.OngoingCap);
+            }
+        }
+
+        var normal = (double.IsNaN(_tail) ? 3 : _tail) * scale;
+        _high = double.IsNaN(_high) ? y : Math.Max(_high, y);
+        _low = double.IsNaN(_low) ? y : Math.Min(_low, y);
+        _level!.Learn(ticks, y, _o);
+        _daily?.Learn(ticks, y, _o);
+        _weekly?.Learn(ticks, y, _o);
+        _spread += Math.Max(0.01, 1.0 / _n) * (Math.Abs(y - _level.LongLevel) - _spread);
+        return new AnomalyScore(Series, timestamp, value, score, warming, episodeStart,
+            warming ? null : Units(expected), warming ? null : Units(expected - normal), warming ? null : Units(expected + normal),
+            chosen.Baseline, kind);
+    }
+
+    private double Units(double y) => _logOffset > 0 ? Math.Exp(y) - _logOffset : y;
+
+    private void StartModels()
+    {
+        var sorted = (long[])_steps.Clone();
+        Array.Sort(sorted);
+        _interval = sorted[sorted.Length / 2];
+        var mean = _startSum / _n;
+        var cv = Math.Sqrt(Math.Max(0, _startSquares / _n - mean * mean)) / mean;
+        if (_o.LogOffset > 0 && _startMin >= 0 && _startSum > 0 && cv >= _o.LogMinVariation)
+        {
+            _logOffset = _o.LogOffset * _startSum / _n;
+        }
+        var perDay = (double)Day / _interval;
+        _warmUpStart = _n;
+        _warmUpEnd = _n + (long)Math.Clamp(perDay, _o.WarmUpMinPoints, _o.WarmUpMaxPoints);
+        _level = new Predictor(Baseline.RecentLevel, 0, 0, perDay);
+        if (_interval <= Day / 12)
+        {
+            _daily = new Predictor(Baseline.TimeOfDay, Day, Math.Max(_interval, Day / 288), perDay);
+        }
+        if (_interval <= Day / 2)
+        {
+            _weekly = new Predictor(Baseline.TimeOfWeek, Week, Math.Max(_interval, Week / 336), perDay);
+        }
+    }
+
+    /// <summary>Stochastic tracking of the 99th percentile in log space: up 10 % when exceeded, down a little
+    /// otherwise, so that at equilibrium 1 % of observations exceed it.</summary>
+    private static double TrackTail(double q, double x) => q * Math.Exp(x > q ? 0.1 : -0.1 * 0.01 / 0.99);
+
+    /// <summary>0.5 at ratio 1; keeps its order far out (a 20× deviation outranks a 3× one), so one threshold
+    /// can serve many series.</summary>
+    private double Squash(double ratio)
+    {
+        var r = Math.Pow(ratio, _o.Steepness);
+        return double.IsPositiveInfinity(r) ? 1 : r / (1 + r);
+    }
+
+    private static double Quantile(List<double> values, double p)
+    {
+        values.Sort();
+        return values[Math.Min(values.Count - 1, (int)(p * values.Count))];
+    }
+
+    /// <summary>One expectation: a short-memory level of the de-seasonalised values plus, for seasonal
+    /// predictors, the mean offset of this slot of the day or week from the long-memory level.</summary>
+    private sealed class Predictor
+    {
+        private readonly double[]? _offsets;
+        private readonly int[]? _visits;
+        private readonly long _period, _slot;
+        private readonly double _errorAlpha;
+        private long _start = long.MinValue;
+        private double _short, _long;
+        private bool _started;
+        private int _count;
+        private int _outliers;
+
+        public Predictor(Baseline baseline, long period, long slot, double perDay)
+        {
+            Baseline = baseline;
+            _period = period;
+            _slot = slot;
+            if (period > 0)
+            {
+                var slots = (int)((period + slot - 1) / slot);
+                _offsets = new double[slots];
+                _visits = new int[slots];
+            }
+            // The error that decides between predictors is averaged over about a day of data.
+            _errorAlpha = 1 / Math.Clamp(perDay, 24, 1000);
+        }
+
+        public Baseline Baseline { get; }
+        /// <summary>Mean absolute one-step error of Predict.</summary>
+        public double Error { get; private set; }
+        /// <summary>Mean absolute error of the slow expectation (long level + slot offset): how much of the
+        /// series' variation this baseline leaves unexplained.</summary>
+        public double SlowError { get; private set; }
+        public double LongLevel => _long;
+
+        /// <summary>Two full periods seen.</summary>
+        public bool Ready(long ticks) => _start != long.MinValue && ticks - _start >= 2 * _period;
+
+        private double Offset(long ticks)
+        {
+            if (_offsets is null)
+            {
+                return 0;
+            }
+            var i = (int)(ticks % _period / _slot);
+            return _visits![i] > 0 ? _offsets[i] : 0;
+        }
+
+        public double Predict(long ticks) => _short + Offset(ticks);
+
+        public double SlowPredict(long ticks) => _long + Offset(ticks);
+
+        public void Learn(long ticks, double x, DetectorOptions o)
+        {
+            if (!_started)
+            {
+                _started = true;
+                _start = ticks;
+                _short = _long = x;
+                Error = 0;
+                return;
+            }
+            var offset = Offset(ticks);
+            var residual = x - (_short + offset);
+            var slow = x - (_long + offset);
+            var scale = Math.Max(1.2533 * Error, 1e-12);
+            // Huber-style: an outlier moves the baseline no more than 3 scales' worth.
+            var settled = ++_count > 10;
+            var clipped = settled ? Math.Clamp(residual, -3 * scale, 3 * scale) : residual;
+            var weight = Math.Max(_errorAlpha, 1.0 / _count);
+            Error += weight * ((settled ? Math.Min(Math.Abs(residual), 4 * scale) : Math.Abs(residual)) - Error);
+            SlowError += weight * ((settled ? Math.Min(Math.Abs(slow), 4 * 1.2533 * SlowError) : Math.Abs(slow)) - SlowError);
+            var y = _short + offset + clipped;
+            // Three outliers in a row on the same side are a new level, not outliers: follow it at once
+            // (clipping alone would take hundreds of observations to get there).
+            _outliers = clipped == residual ? 0 : Math.Sign(residual) == Math.Sign(_outliers) ? _outliers + Math.Sign(residual) : Math.Sign(residual);
+            if (o.RebaseAfter > 0 && Math.Abs(_outliers) >= o.RebaseAfter)
+            {
+                _short = x - offset;
+                _outliers = 0;
+            }
+            _short += o.LevelAlpha * (y - offset - _short);
+            _long += _errorAlpha * (y - offset - _long);
+            if (_offsets is not null)
+            {
+                var i = (int)(ticks % _period / _slot);
+                _visits![i]++;
+                _offsets[i] += Math.Max(o.SeasonAlpha, 1.0 / _visits[i]) * (y - _long - _offsets[i]);
+            }
+        }
+    }
+}
