@@ -67,20 +67,31 @@ public sealed class DetectorTests(ITestOutputHelper output)
         _ => Math.Max(10, 6 * 60 / minutes),
     };
 
-    public static TheoryData<Change, int> Changes()
+    /// <summary>The cases the detector meets today: single-point spikes and dips at minute and 5-minute sampling.</summary>
+    public static TheoryData<Change, int> Changes() => new()
     {
-        var data = new TheoryData<Change, int>();
-        foreach (var change in Enum.GetValues<Change>())
-        {
-            foreach (var minutes in new[] { 1, 5, 60 })
-            {
-                data.Add(change, minutes);
-            }
-        }
-        return data;
-    }
+        { Change.Spike, 1 }, { Change.Spike, 5 }, { Change.Dip, 1 }, { Change.Dip, 5 },
+    };
 
-    [Theory(Skip = "Known gap (issue 10): the detector finds spikes, dips and level shifts but reports drifts and level shifts as several episodes, misses some seasonality breaks and variance changes; kept so the requirement stays visible")]
+    /// <summary>The cases it does not meet yet (issue 10 stays open for them): level shifts and drifts come
+    /// out as two or more episodes (a new high after the first one reopens), variance changes and the inverted
+    /// daily cycle are found late or not at all, and at hourly sampling one early large deviation raises the
+    /// remembered record so far that a later 20 σ spike stays under 0.5.</summary>
+    public static TheoryData<Change, int> KnownGaps() => new()
+    {
+        { Change.Spike, 60 }, { Change.Dip, 60 },
+        { Change.LevelShift, 1 }, { Change.LevelShift, 5 }, { Change.LevelShift, 60 },
+        { Change.Drift, 1 }, { Change.Drift, 5 }, { Change.Drift, 60 },
+        { Change.VarianceChange, 1 }, { Change.VarianceChange, 5 }, { Change.VarianceChange, 60 },
+        { Change.SeasonalityBreak, 1 }, { Change.SeasonalityBreak, 5 }, { Change.SeasonalityBreak, 60 },
+    };
+
+    [Theory(Skip = "Known gap: see KnownGaps; the detector does not meet these yet")]
+    [MemberData(nameof(KnownGaps))]
+    public void Known_gaps_each_change_within_its_bound_as_one_episode(Change change, int minutes) =>
+        Each_change_is_found_within_its_bound_as_one_episode(change, minutes);
+
+    [Theory]
     [MemberData(nameof(Changes))]
     public void Each_change_is_found_within_its_bound_as_one_episode(Change change, int minutes)
     {
