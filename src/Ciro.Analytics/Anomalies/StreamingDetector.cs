@@ -75,9 +75,9 @@ public sealed record DetectorOptions
     public double Close { get; init; } = 0.3;
     public int CloseAfter { get; init; } = 12;
     public double OngoingCap { get; init; } = 0.49;
+    /// <summary>This many outliers in a row on one side are a new level: the recent level jumps to it.</summary>
     public int RebaseAfter { get; init; } = 3;
-    public bool EnvelopeNeedsTail { get; init; } = false;
-    public double EnvelopeFloor { get; init; } = 1;
+    /// <summary>The log scale is used only when the first values vary at least this much (coefficient of variation).</summary>
     public double LogMinVariation { get; init; } = 0.2;
 }
 
@@ -225,11 +225,9 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
             var point = Squash(Math.Abs(z) / Math.Max(_o.TailRatio * _tail, _o.RecordRatio * _record));
             var sustained = Squash(shortZ / Math.Max(_o.TailRatio * _shortTail, _o.RecordRatio * _shortRecord));
             // How far from the expectation, compared with how far the remembered highest (lowest) value lies from
-            // it, and never less than the normal band (the expectation can sit at or beyond the record).
-            var band = _o.EnvelopeFloor * scale;
-            var beyond = y > expected ? (y - expected) / Math.Max(_high - expected, band) : (expected - y) / Math.Max(expected - _low, band);
-            // A new high or low counts only when it is also far outside the usual deviations.
-            var envelope = Squash(_o.EnvelopeNeedsTail ? Math.Min(beyond / _o.EnvelopeRatio, Math.Abs(z) / (_o.TailRatio * _tail)) : beyond / _o.EnvelopeRatio);
+            // it (at least one scale: the expectation can sit at or beyond the record).
+            var beyond = y > expected ? (y - expected) / Math.Max(_high - expected, scale) : (expected - y) / Math.Max(expected - _low, scale);
+            var envelope = Squash(beyond / _o.EnvelopeRatio);
             score = Math.Max(Math.Max(point, sustained), envelope);
             kind = score < _o.Close ? ChangeKind.None
                 : sustained > Math.Max(point, envelope) ? (_short > 0 ? ChangeKind.Rise : ChangeKind.Fall)
