@@ -13,7 +13,8 @@ namespace Ciro.Indexer.Contracts;
 /// </summary>
 public sealed class ContractCatalog
 {
-    private readonly HashSet<Felt> _watched = [];
+    /// <summary>Watched address → the first block from which it is watched (its lowest <c>StartBlock</c>).</summary>
+    private readonly Dictionary<Felt, ulong> _watched = [];
     private readonly Dictionary<Felt, ContractAbi> _abis = [];
     private readonly EventDecoder _decoder;
 
@@ -22,7 +23,10 @@ public sealed class ContractCatalog
         foreach (var (contract, baseDirectory) in contracts)
         {
             var addresses = contract.Addresses.Select(Felt.Parse).ToList();
-            _watched.UnionWith(addresses);
+            foreach (var address in addresses)
+            {
+                _watched[address] = _watched.TryGetValue(address, out var from) ? Math.Min(from, contract.StartBlock) : contract.StartBlock;
+            }
             if (contract.Abi is null)
             {
                 continue;
@@ -51,7 +55,9 @@ public sealed class ContractCatalog
 
     public bool HasContracts => _watched.Count > 0;
 
-    public bool IsWatched(Felt address) => _watched.Contains(address);
+    /// <summary>True when <paramref name="address"/> is a watched contract and <paramref name="blockNumber"/> is at
+    /// or after its <c>StartBlock</c> (before it, the contract's transactions and events are not kept).</summary>
+    public bool IsWatched(Felt address, ulong blockNumber) => _watched.TryGetValue(address, out var from) && blockNumber >= from;
 
     /// <summary>Warnings of every loaded ABI (types it could not resolve), for the start-up log.</summary>
     public IEnumerable<string> Warnings => _abis.Values.Distinct().SelectMany(a => a.Warnings.Select(w => $"{a.Name}: {w}"));

@@ -95,5 +95,7 @@ public sealed class ContractOptions
     /// <summary>Path of the Sierra ABI JSON, relative to the file that names it (or the app folder).</summary>
     public string? Abi { get; set; }
 
+    /// <summary>First block whose transactions and events are kept for this contract when only watched contracts
+    /// are kept (<c>Indexer:AllTransactions=false</c>); earlier blocks are still read, their rows for it are not.</summary>
     public ulong StartBlock { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ciro.Indexer.Contracts;
 using Ciro.Indexer.Following;
 using Ciro.Indexer.Storage;
+using Ciro.Starknet;
 using Ciro.Starknet.Rpc;
 using Ciro.Storage;
 using Microsoft.Extensions.Options;
@@ -74,8 +75,40 @@ public static class Extensions
         {
             throw new FileNotFoundException($"Contracts file '{full}' not found.", full);
         }
-        var file = JsonSerializer.Deserialize<ContractsFile>(File.ReadAllText(full), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })
-            ?? throw new InvalidOperationException($"Contracts file '{full}' is empty.");
+        ContractsFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<ContractsFile>(File.ReadAllText(full), new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Contracts file '{full}' is not valid JSON at {ex.Path}: {ex.Message}", ex);
+        }
+        if (file is null)
+        {
+            throw new InvalidDataException($"Contracts file '{full}' is empty.");
+        }
+        // JSON null overrides the empty defaults: name the file and the field rather than fail later on a null.
+        if (file.Contracts is null)
+        {
+            throw new InvalidDataException($"Contracts file '{full}': Contracts is null; expected a list of contracts.");
+        }
+        for (var i = 0; i < file.Contracts.Count; i++)
+        {
+            var contract = file.Contracts[i] ?? throw new InvalidDataException($"Contracts file '{full}': Contracts[{i}] is null.");
+            if (contract.Addresses is null)
+            {
+                throw new InvalidDataException($"Contracts file '{full}': Contracts[{i}].Addresses is null; expected a list of addresses.");
+            }
+            foreach (var address in contract.Addresses)
+            {
+                if (address is null || !Felt.TryParse(address, out _))
+                {
+                    throw new InvalidDataException($"Contracts file '{full}': Contracts[{i}].Addresses has '{address ?? "null"}', which is not a felt.");
+                }
+            }
+            contract.Name ??= "";
+        }
         return file.Contracts.Select(c => (c, Path.GetDirectoryName(full)!));
     }
 

@@ -9,7 +9,7 @@ namespace Ciro.Indexer.Following;
 /// </summary>
 public sealed class WriterLease(NpgsqlDataSource dataSource, ILogger<WriterLease> logger) : IAsyncDisposable
 {
-    private const long LeaseKey = 0x43_49_52_4F_49_44_58; // "CIROIDX"
+    public const long LeaseKey = 0x43_49_52_4F_49_44_58; // "CIROIDX"
     private NpgsqlConnection? _connection;
 
     public async Task AcquireAsync(TimeSpan retryInterval, CancellationToken ct)
@@ -85,4 +85,28 @@ public sealed class WriterLease(NpgsqlDataSource dataSource, ILogger<WriterLease
     }
 
     public ValueTask DisposeAsync() => new(ReleaseAsync());
+
+    /// <summary>Who holds the lease now, as PostgreSQL sees the holding session ("PostgreSQL session pid 123,
+    /// application 'x', client 10.0.0.5, connected since …"), or null when nobody does.</summary>
+    public static async Task<string?> DescribeHolderAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        // A bigint advisory key is stored as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
+        await using var command = dataSource.CreateCommand("""
+            select a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local socket'), a.backend_start
+            from pg_locks l join pg_stat_activity a on a.pid = l.pid
+            where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+              and l.classid::int8 = $1 and l.objid::int8 = $2
+            limit 1
+            """);
+        command.Parameters.AddWithValue(LeaseKey >> 32);
+        command.Parameters.AddWithValue(LeaseKey & 0xFFFF_FFFFL);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        var application = reader.GetString(1);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"PostgreSQL session pid {reader.GetInt32(0)}, application '{(application.Length > 0 ? application : "unnamed")}', client {reader.GetString(2)}, connected since {reader.GetDateTime(3):u}");
+    }
 }

@@ -68,7 +68,7 @@ public sealed class BatchRows : IDisposable
                 l2 += receipt.ExecutionResources.L2Gas;
                 eventCount += receipt.Events.Count;
                 var calls = filter.Calls(item.Transaction);
-                if (filter.KeepTransaction(item, calls))
+                if (filter.KeepTransaction(item, calls, block.BlockNumber))
                 {
                     TransactionRow(transactionRows, block.BlockNumber, unixTime, i, item);
                     for (var c = 0; c < calls.Count; c++)
@@ -79,7 +79,7 @@ public sealed class BatchRows : IDisposable
                 for (var e = 0; e < receipt.Events.Count; e++)
                 {
                     var ev = receipt.Events[e];
-                    if (filter.KeepEvent(ev))
+                    if (filter.KeepEvent(ev, block.BlockNumber))
                     {
                         EventRow(eventRows, json, block.BlockNumber, unixTime, i, e, receipt.TransactionHash, ev, filter.Decode(ev));
                     }

@@ -13,7 +13,7 @@ public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOp
 {
     private bool KeepAll => options.Value.AllTransactions || !catalog.HasContracts;
 
-    public bool KeepTransaction(TransactionWithReceipt item, IReadOnlyList<ContractCall> calls)
+    public bool KeepTransaction(TransactionWithReceipt item, IReadOnlyList<ContractCall> calls, ulong blockNumber)
     {
         if (KeepAll)
         {
@@ -21,14 +21,14 @@ public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOp
         }
         foreach (var ev in item.Receipt.Events)
         {
-            if (catalog.IsWatched(ev.FromAddress))
+            if (catalog.IsWatched(ev.FromAddress, blockNumber))
             {
                 return true;
             }
         }
         foreach (var call in calls)
         {
-            if (catalog.IsWatched(call.To))
+            if (catalog.IsWatched(call.To, blockNumber))
             {
                 return true;
             }
@@ -36,7 +36,7 @@ public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOp
         return false;
     }
 
-    public bool KeepEvent(Event ev) => KeepAll || catalog.IsWatched(ev.FromAddress);
+    public bool KeepEvent(Event ev, ulong blockNumber) => KeepAll || catalog.IsWatched(ev.FromAddress, blockNumber);
 
     /// <summary>The calls a transaction makes (Ciro.Starknet's multicall decoder: INVOKE v0 / L1_HANDLER targets,
     /// Cairo 1 and Cairo 0 __execute__ layouts); none when the calldata fits no layout (the transaction row is
