@@ -26,6 +26,11 @@ public static class Extensions
 
         builder.Services.AddSingleton(SmtpEndpoint.Parse(builder.Configuration.GetConnectionString("mail")));
         builder.Services.AddSingleton<IAlertNotifier, EmailNotifier>();
+        builder.Services.AddOptions<WebhookOptions>()
+            .BindConfiguration(WebhookOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IAlertNotifier, WebhookNotifier>();
         builder.Services.AddSingleton<AlertsMetrics>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<NotificationOutbox>();
