@@ -100,4 +100,40 @@ public sealed class CopyEncodingTests(PostgresFixture postgres) : IClassFixture<
         Assert.Equal(0, reader.GetInt64(1));
         Assert.Equal(0, reader.GetInt64(2));
     }
+
+    [Fact]
+    public async Task Text_PostgreSQL_cannot_hold_is_stored_as_the_replacement_character()
+    {
+        // A revert reason with NUL made PostgreSQL reject the whole COPY, so the same batch failed on every retry.
+        var database = await postgres.NewDatabaseAsync();
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand("create table reasons (id int, s text)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        string[] texts = ["Failure reason: 0x\0\0abc", "lone " + '\uD800' + " surrogate", "kept \uD83D\uDE00"];
+        using var buffer = new CopyBuffer(4);
+        for (var id = 0; id < texts.Length; id++)
+        {
+            buffer.StartRow(2);
+            buffer.Int4(id);
+            buffer.Text(texts[id]);
+        }
+        buffer.Complete();
+
+        await using (var copy = await connection.BeginRawBinaryCopyAsync("copy reasons from stdin (format binary)"))
+        {
+            await copy.WriteAsync(buffer.Array.AsMemory(0, buffer.Length));
+        }
+
+        await using var read = new NpgsqlCommand("select s from reasons order by id", connection);
+        await using var reader = await read.ExecuteReaderAsync();
+        var stored = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            stored.Add(reader.GetString(0));
+        }
+        Assert.Equal(["Failure reason: 0x\uFFFD\uFFFDabc", "lone \uFFFD surrogate", "kept \uD83D\uDE00"], stored);
+    }
 }
