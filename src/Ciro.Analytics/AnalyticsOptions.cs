@@ -30,6 +30,10 @@ public sealed class AnalyticsOptions : IValidatableObject
     /// <summary>TTL of cached KPI answers; 0 disables the cache. New blocks invalidate sooner.</summary>
     public int CacheSeconds { get; set; } = 300;
 
+    /// <summary>PostgreSQL statement_timeout of every analytics query: a request whose query runs longer is
+    /// cancelled by the server and answered 503, so one heavy request cannot hold database time indefinitely.</summary>
+    public int StatementTimeoutSeconds { get; set; } = 30;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         (string Key, long Value, long Min, long Max)[] ranges =
@@ -41,6 +45,7 @@ public sealed class AnalyticsOptions : IValidatableObject
             (nameof(HourlyMaxRangeDays), HourlyMaxRangeDays, 1, 3660),
             (nameof(LeaderboardMinSamples), LeaderboardMinSamples, 1, 1_000_000),
             (nameof(CacheSeconds), CacheSeconds, 0, 86_400),
+            (nameof(StatementTimeoutSeconds), StatementTimeoutSeconds, 1, 3600),
         ];
         foreach (var (key, value, min, max) in ranges.Where(r => r.Value < r.Min || r.Value > r.Max))
         {

@@ -42,4 +42,7 @@ public enum ResyncReason
 
     /// <summary>A notification could not be read (a producer/consumer version mismatch).</summary>
     UnreadableNotification,
+
+    /// <summary>The relay dropped notifications: its queue was full, or handling a batch failed.</summary>
+    Dropped,
 }

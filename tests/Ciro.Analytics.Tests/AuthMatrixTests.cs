@@ -98,7 +98,7 @@ public sealed class AuthMatrixTests(AnalyticsFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Anonymous_viewer_only_while_no_key_exists_and_only_when_allowed()
+    public async Task Anonymous_viewer_only_while_no_key_was_ever_issued_and_only_when_allowed()
     {
         await using var db = await fixture.NewDatabaseAsync();
         await KnownChain.InsertAsync(db, KnownChain.Standard().Blocks);
@@ -110,8 +110,17 @@ public sealed class AuthMatrixTests(AnalyticsFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/ops/rollups")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/admin/keys")).StatusCode);
 
-        await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync("first", Roles.Viewer, default);
+        var store = app.Services.GetRequiredService<ApiKeyStore>();
+        var first = await store.CreateAsync("first", Roles.Viewer, default);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/blocks/latest")).StatusCode);
+
+        // Revoking the last key must not re-open anonymous access, neither in this process nor after a restart.
+        Assert.True(await store.RevokeAsync(first.Id, default));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/blocks/latest")).StatusCode);
+        await using (var restarted = fixture.App(db))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await restarted.CreateClient().GetAsync("/api/blocks/latest")).StatusCode);
+        }
 
         await using var db2 = await fixture.NewDatabaseAsync();
         await using var closed = fixture.App(db2, ("Ciro:Auth:AllowAnonymousViewer", "false"));
@@ -130,7 +139,7 @@ public sealed class AuthMatrixTests(AnalyticsFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Jwt_bearer_roles_map_to_the_same_policies()
+    public async Task Jwt_bearer_roles_map_to_the_same_policies_and_a_foreign_audience_is_rejected()
     {
         var signingKey = new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         await using var app = fixture.App(_db, ("Ciro:Auth:Jwt:Authority", "https://issuer.test"), ("Ciro:Auth:Jwt:Audience", "ciro"),
@@ -145,9 +154,9 @@ public sealed class AuthMatrixTests(AnalyticsFixture fixture) : IAsyncLifetime
                     o.TokenValidationParameters.IssuerSigningKey = signingKey;
                 })));
         var http = app.CreateClient();
-        string Token(string role) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        string Token(string role, string audience = "ciro") => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "https://issuer.test", Audience = "ciro", Expires = DateTime.UtcNow.AddMinutes(5),
+            Issuer = "https://issuer.test", Audience = audience, Expires = DateTime.UtcNow.AddMinutes(5),
             Subject = new ClaimsIdentity([new Claim("sub", "alice"), new Claim("roles", role)]),
             SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.HmacSha256),
         });
@@ -162,6 +171,9 @@ public sealed class AuthMatrixTests(AnalyticsFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await Get("/api/admin/keys", Token("admin")));
         Assert.Equal(HttpStatusCode.Forbidden, await Get("/api/ops/rollups", Token("viewer")));
         Assert.Equal(HttpStatusCode.Unauthorized, await Get("/api/blocks/latest", Token("viewer") + "x"));
+        // Same issuer and signature, but issued for another application: not ours, even with the admin role.
+        Assert.Equal(HttpStatusCode.Unauthorized, await Get("/api/admin/keys", Token("admin", audience: "other-app")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Get("/api/blocks/latest", Token("viewer", audience: "other-app")));
     }
 
     private static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string url, string? key, object? body = null)

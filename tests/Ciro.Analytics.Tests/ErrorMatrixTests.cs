@@ -76,6 +76,8 @@ public sealed class ErrorMatrixTests(AnalyticsFixture fixture) : IAsyncLifetime
     [InlineData("Ciro:Analytics:MaxRangeDays", "0", "Ciro:Analytics:MaxRangeDays = 0 must be between 1 and 3660")]
     [InlineData("Ciro:Auth:BootstrapAdminKey", "short", "Ciro:Auth:BootstrapAdminKey has 5 characters; it must have at least 16")]
     [InlineData("Ciro:Auth:Jwt:Authority", "not a url", "Ciro:Auth:Jwt:Authority = 'not a url' must be an absolute URL")]
+    [InlineData("Ciro:Auth:Jwt:Authority", "https://issuer.test", "Ciro:Auth:Jwt:Audience is empty; it is required when Ciro:Auth:Jwt:Authority is set ('https://issuer.test')")]
+    [InlineData("Ciro:Analytics:StatementTimeoutSeconds", "0", "Ciro:Analytics:StatementTimeoutSeconds = 0 must be between 1 and 3600")]
     public void A_bad_setting_stops_start_with_a_message_naming_the_key(string key, string value, string message)
     {
         using var app = fixture.App(_db, (key, value));

@@ -41,9 +41,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, IOptionsMonitor<Aut
     {
         await using var command = dataSource.CreateCommand("update ciro.api_keys set revoked_at = now() where id = $1 and revoked_at is null");
         command.Parameters.AddWithValue(id);
-        var changed = await command.ExecuteNonQueryAsync(ct) > 0;
-        _anyKeys = null;
-        return changed;
+        return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(CancellationToken ct)
@@ -92,20 +90,21 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, IOptionsMonitor<Aut
             : null;
     }
 
-    /// <summary>Whether any key is configured (bootstrap or stored and not revoked). Cached for 5 s, and reset
-    /// by this process's own creates and revokes, because it is asked on every anonymous request.</summary>
-    public async Task<bool> AnyKeysAsync(CancellationToken ct)
+    /// <summary>Whether any key was ever issued: a bootstrap or service key configured, or a stored key, revoked
+    /// or not (revoked rows are kept). Once true it stays true, so revoking the last key never re-opens anonymous
+    /// access. Asked on every anonymous request, so "none" is cached for 5 s and reset by this process's creates.</summary>
+    public async Task<bool> AnyKeyIssuedAsync(CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(options.CurrentValue.BootstrapAdminKey) || options.CurrentValue.ServiceKeys.Count > 0)
         {
             return true;
         }
         var now = clock.GetUtcNow();
-        if (_anyKeys is { } cached && now - cached.At < TimeSpan.FromSeconds(5))
+        if (_anyKeys is { Any: true } || _anyKeys is { } cached && now - cached.At < TimeSpan.FromSeconds(5))
         {
-            return cached.Any;
+            return _anyKeys.Value.Any;
         }
-        await using var command = dataSource.CreateCommand("select exists (select 1 from ciro.api_keys where revoked_at is null)");
+        await using var command = dataSource.CreateCommand("select exists (select 1 from ciro.api_keys)");
         var any = (bool)(await command.ExecuteScalarAsync(ct))!;
         _anyKeys = (now, any);
         return any;

@@ -37,7 +37,7 @@ public static class AuthExtensions
                 o.RequireHttpsMetadata = auth.Jwt.RequireHttpsMetadata;
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters.RoleClaimType = auth.Jwt.RoleClaim;
-                o.TokenValidationParameters.ValidateAudience = !string.IsNullOrEmpty(auth.Jwt.Audience);
+                o.TokenValidationParameters.ValidateAudience = true; // Audience is required by AuthOptions validation
                 // Roles arrive under the configured claim; copy them to ClaimTypes.Role so one check covers both schemes.
                 o.Events = new JwtBearerEvents
                 {

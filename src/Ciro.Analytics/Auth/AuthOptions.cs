@@ -12,8 +12,9 @@ public sealed class AuthOptions : IValidatableObject
     /// automation; use it to create stored keys, then rotate it away. Empty = none.</summary>
     public string? BootstrapAdminKey { get; set; }
 
-    /// <summary>While no key exists at all (no bootstrap key, none stored), viewer endpoints answer without a
-    /// key, so a fresh local stack works before anyone sets up access. Production must set this to false.</summary>
+    /// <summary>While no key has ever been issued (no bootstrap or service key, no stored key, revoked or not),
+    /// viewer endpoints answer without a key, so a fresh local stack works before anyone sets up access.
+    /// Revoking keys never re-opens it. Production must set this to false.</summary>
     public bool AllowAnonymousViewer { get; set; } = true;
 
     /// <summary>Keys of other services, from configuration (Ciro__Auth__ServiceKeys__web__Key, …__Role): the
@@ -41,6 +42,14 @@ public sealed class AuthOptions : IValidatableObject
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(Jwt)}:{nameof(JwtOptions.Authority)} = '{Jwt.Authority}' must be an absolute URL.", ["Jwt.Authority"]);
         }
+        // Without an audience every token the issuer signs for any application would be accepted here,
+        // including an admin role meant for another service.
+        if (!string.IsNullOrEmpty(Jwt.Authority) && string.IsNullOrWhiteSpace(Jwt.Audience))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(Jwt)}:{nameof(JwtOptions.Audience)} is empty; it is required when {SectionName}:{nameof(Jwt)}:{nameof(JwtOptions.Authority)} " +
+                $"is set ('{Jwt.Authority}'), so only tokens issued for Ciro are accepted.", ["Jwt.Audience"]);
+        }
     }
 }
 
@@ -50,7 +59,8 @@ public sealed class ServiceKey
     public string Role { get; set; } = Roles.Viewer;
 }
 
-/// <summary>Optional OIDC bearer tokens: enabled when Authority is set. The role claim carries viewer/operator/admin.</summary>
+/// <summary>Optional OIDC bearer tokens: enabled when Authority is set, which then requires Audience. The role
+/// claim carries viewer/operator/admin.</summary>
 public sealed class JwtOptions
 {
     public string? Authority { get; set; }

@@ -8,8 +8,8 @@ namespace Ciro.Analytics.Auth;
 public sealed record RoleRequirement(string Role) : IAuthorizationRequirement;
 
 /// <summary>
-/// Role check with one exception: viewer endpoints are open to anonymous callers while no key exists at all
-/// and Ciro:Auth:AllowAnonymousViewer is true (a fresh local stack; the dashboard proxy and the alerts service
+/// Role check with one exception: viewer endpoints are open to anonymous callers while no key was ever issued
+/// (revoking keys does not re-open it) and Ciro:Auth:AllowAnonymousViewer is true (a fresh local stack; the dashboard proxy and the alerts service
 /// call without keys). A request that presents a key never falls back to anonymous.
 /// </summary>
 public sealed class RoleAuthorizationHandler(ApiKeyStore keys, IOptionsMonitor<AuthOptions> options, IHttpContextAccessor http)
@@ -30,17 +30,17 @@ public sealed class RoleAuthorizationHandler(ApiKeyStore keys, IOptionsMonitor<A
         var presentedCredentials = request is not null &&
             (request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName) || request.Headers.Authorization.Count > 0);
         if (requirement.Role == Roles.Viewer && context.User.Identity?.IsAuthenticated != true && !presentedCredentials
-            && options.CurrentValue.AllowAnonymousViewer && !await AnyKeysOrUnknownAsync())
+            && options.CurrentValue.AllowAnonymousViewer && !await AnyKeyIssuedOrUnknownAsync())
         {
             context.Succeed(requirement);
         }
     }
 
-    private async Task<bool> AnyKeysOrUnknownAsync()
+    private async Task<bool> AnyKeyIssuedOrUnknownAsync()
     {
         try
         {
-            return await keys.AnyKeysAsync(http.HttpContext?.RequestAborted ?? default);
+            return await keys.AnyKeyIssuedAsync(http.HttpContext?.RequestAborted ?? default);
         }
         catch (Npgsql.NpgsqlException)
         {

@@ -1,3 +1,4 @@
+using Ciro.Analytics.Apis;
 using Ciro.Analytics.Auth;
 using Ciro.Analytics.Caching;
 using Ciro.Analytics.Notifications;
@@ -11,7 +12,21 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("ciro");
+        var statementTimeout = (builder.Configuration.GetSection(AnalyticsOptions.SectionName).Get<AnalyticsOptions>() ?? new AnalyticsOptions())
+            .StatementTimeoutSeconds;
+        builder.AddNpgsqlDataSource("ciro", configureDataSourceBuilder: dataSource =>
+        {
+            // The server cancels any statement over the limit (answered 503 by QueryTimeoutHandler); the client's
+            // command timeout is a little longer so the server's clear error is the one normally seen.
+            var settings = dataSource.ConnectionStringBuilder;
+            settings.Options = $"{settings.Options} -c statement_timeout={statementTimeout * 1000}".Trim();
+            settings.CommandTimeout = statementTimeout + 5;
+            // A silently dropped TCP connection (no FIN/RST) must not block the LISTEN connection or a query for
+            // hours: the kernel probes idle connections after 10 s, every 5 s.
+            settings.TcpKeepAlive = true;
+            settings.TcpKeepAliveTime = 10;
+            settings.TcpKeepAliveInterval = 5;
+        });
         builder.AddRedisClient("cache", configureOptions: o => o.AbortOnConnectFail = false);
 
         builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.SectionName)
@@ -20,6 +35,7 @@ public static class Extensions
         builder.AddCiroAuth();
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<QueryTimeoutHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<SchemaReadiness>();

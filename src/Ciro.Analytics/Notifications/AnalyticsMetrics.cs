@@ -12,6 +12,8 @@ public sealed class AnalyticsMetrics
         NotificationsRelayed = meter.CreateCounter<long>("ciro.analytics.notifications", description: "Indexer notifications relayed to Redis");
         NotificationErrors = meter.CreateCounter<long>("ciro.analytics.notification_errors", description: "Listener disconnects and publish failures");
         NotificationResyncs = meter.CreateCounter<long>("ciro.analytics.notification_resyncs", description: "Reconnects after which consumers were told to refetch");
+        NotificationDrops = meter.CreateCounter<long>("ciro.analytics.notification_drops", description: "Notifications dropped because the queue was full (replaced by a resync)");
+        QueryTimeouts = meter.CreateCounter<long>("ciro.analytics.query_timeouts", description: "Requests answered 503 because a query exceeded the statement timeout");
         RollupHours = meter.CreateCounter<long>("ciro.analytics.rollup_hours", description: "Hour buckets recomputed from raw rows");
         RollupDuration = meter.CreateHistogram<double>("ciro.analytics.rollup_duration", "ms", "One reconcile pass, notification to committed rollups");
         RollupErrors = meter.CreateCounter<long>("ciro.analytics.rollup_errors", description: "Reconcile passes that failed (retried on the next notification)");
@@ -28,4 +30,6 @@ public sealed class AnalyticsMetrics
     public Counter<long> NotificationsRelayed { get; }
     public Counter<long> NotificationErrors { get; }
     public Counter<long> NotificationResyncs { get; }
+    public Counter<long> NotificationDrops { get; }
+    public Counter<long> QueryTimeouts { get; }
 }

@@ -12,9 +12,14 @@ namespace Ciro.Analytics.Notifications;
 /// LISTENs to every message channel (producers notify inside their commit, so messages arrive only for data that
 /// is really stored). For chain messages it brings the rollups up to date and invalidates cached answers first,
 /// and only then republishes on Redis: a consumer that refetches on the message sees rollups that include the
-/// block. Messages queue in a channel and are handled in order; a backlog is folded into one reconcile pass.
-/// Reconnects with backoff; a reconnect reconciles everything and publishes a resync, because notifications
-/// sent while disconnected are lost.
+/// block. Messages queue in a bounded channel and are handled in order; a backlog is folded into one reconcile
+/// pass. When the processor falls so far behind that the queue is full, further messages are dropped and
+/// counted and one resync (reason dropped) takes their place, so nothing is lost silently and memory stays
+/// bounded. Both loops (listener and processor) run under <see cref="BackgroundLoop"/>: any exception is
+/// logged, reported on /health and retried with backoff. A reconnect reconciles everything and publishes a
+/// resync, because notifications sent while disconnected are lost. The LISTEN connection is probed after
+/// <see cref="ProbeInterval"/> of silence with a <see cref="ProbeTimeout"/> command timeout, so a silently
+/// dropped TCP connection is noticed within about 20 s instead of the kernel's ~2 hours.
 /// </summary>
 public sealed class ChainNotificationRelay(
     NpgsqlDataSource dataSource,
@@ -23,56 +28,72 @@ public sealed class ChainNotificationRelay(
     QueryCache cache,
     SchemaReadiness schema,
     AnalyticsMetrics metrics,
+    BackgroundLoopHealth health,
+    TimeProvider time,
     ILogger<ChainNotificationRelay> logger) : BackgroundService
 {
+    public const string ListenerLoop = "notification-listener";
+    public const string ProcessorLoop = "notification-processor";
+    public const int QueueCapacity = 1024;
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>A received message, or (Message null) the first start: reconcile everything, tell nobody.</summary>
     private readonly record struct Received(CiroMessage? Message);
 
-    private readonly Channel<Received> _queue = Channel.CreateUnbounded<Received>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Received> _queue = Channel.CreateBounded<Received>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly string _listen = string.Join("; ", MessageChannels.All.Select(c => $"listen {c.Postgres}"));
+    private int _overflowed;
+    private bool _listening;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var processing = ProcessAsync(stoppingToken);
-        await ListenAsync(stoppingToken);
-        _queue.Writer.TryComplete();
+        var processing = BackgroundLoop.RunAsync(ProcessorLoop, ProcessBatchAsync, health, time, logger, stoppingToken);
+        await BackgroundLoop.RunAsync(ListenerLoop, ListenAsync, health, time, logger, stoppingToken);
         await processing;
     }
 
+    /// <summary>Queues one message without ever blocking the connection's reader: when the queue is full the
+    /// message is dropped, counted, and the next batch carries a resync instead.</summary>
+    private void Enqueue(Received received)
+    {
+        if (!_queue.Writer.TryWrite(received))
+        {
+            metrics.NotificationDrops.Add(1);
+            if (Interlocked.Exchange(ref _overflowed, 1) == 0)
+            {
+                logger.LogWarning("Notification queue full ({Capacity}); dropping notifications and resyncing on the next pass", QueueCapacity);
+            }
+        }
+    }
+
+    /// <summary>One connection's life: connect, LISTEN, queue a reconcile-everything, then wait for notifications,
+    /// probing the connection after each quiet <see cref="ProbeInterval"/>. A blackholed connection fails the
+    /// probe (NpgsqlException around a TimeoutException) and <see cref="BackgroundLoop"/> reconnects.</summary>
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromMilliseconds(250);
-        var first = true;
-        var listen = string.Join("; ", MessageChannels.All.Select(c => $"listen {c.Postgres}"));
+        await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+        connection.Notification += (_, e) => Enqueue(new Received(Read(e.Channel, e.Payload)));
+        await using (var command = new NpgsqlCommand(_listen, connection))
+        {
+            await command.ExecuteNonQueryAsync(stoppingToken);
+        }
+        logger.LogInformation("Listening for chain notifications");
+        // Both the first start (backfill) and a reconnect (missed notifications) reconcile everything.
+        if (_listening)
+        {
+            metrics.NotificationErrors.Add(1);
+        }
+        Enqueue(new Received(_listening ? new Resync(ResyncReason.Reconnected) : null));
+        _listening = true;
+        health.Recovered(ListenerLoop);
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            if (!await connection.WaitAsync(ProbeInterval, stoppingToken))
             {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => _queue.Writer.TryWrite(new Received(Read(e.Channel, e.Payload)));
-                await using (var command = new NpgsqlCommand(listen, connection))
-                {
-                    await command.ExecuteNonQueryAsync(stoppingToken);
-                }
-                logger.LogInformation("Listening for chain notifications");
-                // Both the first start (backfill) and a reconnect (missed notifications) reconcile everything.
-                _queue.Writer.TryWrite(new Received(first ? null : new Resync(ResyncReason.Reconnected)));
-                first = false;
-                delay = TimeSpan.FromMilliseconds(250);
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or System.IO.IOException or InvalidOperationException)
-            {
-                metrics.NotificationErrors.Add(1);
-                logger.LogWarning(ex, "Chain notification listener lost its connection; retrying in {Delay}", delay);
-                await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
+                await using var probe = new NpgsqlCommand("select 1", connection) { CommandTimeout = (int)ProbeTimeout.TotalSeconds };
+                await probe.ExecuteScalarAsync(stoppingToken);
             }
         }
     }
@@ -95,47 +116,70 @@ public sealed class ChainNotificationRelay(
         }
     }
 
-    private async Task ProcessAsync(CancellationToken stoppingToken)
+    /// <summary>Waits for messages, then handles everything queued as one batch. A batch that fails is replaced
+    /// by a resync, handled after the backoff.</summary>
+    private async Task ProcessBatchAsync(CancellationToken stoppingToken)
     {
+        if (!await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            return;
+        }
+        var batch = new List<Received>();
+        while (batch.Count < QueueCapacity && _queue.Reader.TryRead(out var item))
+        {
+            batch.Add(item);
+        }
+        if (Interlocked.Exchange(ref _overflowed, 0) == 1)
+        {
+            batch.Add(new Received(new Resync(ResyncReason.Dropped)));
+        }
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
-            {
-                var batch = new List<Received>();
-                while (_queue.Reader.TryRead(out var item))
-                {
-                    batch.Add(item);
-                }
-                if (ChangesBlocks(batch, out var fromBlock))
-                {
-                    try
-                    {
-                        await schema.WaitAsync(stoppingToken);
-                        await rollups.ReconcileAsync(fromBlock, stoppingToken);
-                    }
-                    catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-                    {
-                        // Rollups catch up on the next pass (the ledger diff finds every stale hour); consumers still
-                        // hear about the block so raw-backed views stay live.
-                        metrics.RollupErrors.Add(1);
-                        logger.LogError(ex, "Rollup reconcile failed; will retry on the next notification");
-                    }
-                    await cache.InvalidateAsync();
-                }
-                foreach (var message in batch.Select(r => r.Message).OfType<CiroMessage>())
-                {
-                    var channel = MessageChannels.Of(message);
-                    if (message is Resync)
-                    {
-                        metrics.NotificationResyncs.Add(1);
-                    }
-                    metrics.NotificationsRelayed.Add(1, new KeyValuePair<string, object?>("channel", channel.Postgres));
-                    await PublishAsync(channel.Redis, MessageSerializer.Serialize(message));
-                }
-            }
+            await HandleAsync(batch, stoppingToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
         {
+            if (!_queue.Writer.TryWrite(new Received(new Resync(ResyncReason.Dropped))))
+            {
+                Volatile.Write(ref _overflowed, 1);
+            }
+            throw;
+        }
+    }
+
+    private async Task HandleAsync(List<Received> batch, CancellationToken stoppingToken)
+    {
+        if (ChangesBlocks(batch, out var fromBlock))
+        {
+            try
+            {
+                await schema.WaitAsync(stoppingToken);
+                await rollups.ReconcileAsync(fromBlock, stoppingToken);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                // Rollups catch up on the next pass (the ledger diff finds every stale hour); consumers still
+                // hear about the block so raw-backed views stay live.
+                metrics.RollupErrors.Add(1);
+                logger.LogError(ex, "Rollup reconcile failed; will retry on the next notification");
+            }
+            await cache.InvalidateAsync();
+        }
+        var resynced = false;
+        foreach (var message in batch.Select(r => r.Message).OfType<CiroMessage>())
+        {
+            if (message is Resync)
+            {
+                if (resynced)
+                {
+                    continue; // one resync per batch tells consumers everything
+                }
+                resynced = true;
+                metrics.NotificationResyncs.Add(1);
+            }
+            var channel = MessageChannels.Of(message);
+            metrics.NotificationsRelayed.Add(1, new KeyValuePair<string, object?>("channel", channel.Postgres));
+            await PublishAsync(channel.Redis, MessageSerializer.Serialize(message));
         }
     }
 

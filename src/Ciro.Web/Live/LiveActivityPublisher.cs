@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ciro.Messages;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
@@ -9,43 +8,56 @@ namespace Ciro.Web.Live;
 /// Forwards every message relayed on Redis (by analytics) to the browsers as its SignalR method, then, for chain
 /// messages, pushes the refreshed jobs activity. Bursts are coalesced: while one refresh runs, further messages
 /// only mark the next refresh as needed, so a fast backfill does not flood browsers.
+/// A refresh that fails in any way (analytics down, the resilience handler's timeout or open circuit) never
+/// stops the web host: it is counted, /health reports the loop down, and the refresh is retried with backoff.
 /// </summary>
 public sealed class LiveActivityPublisher(
     IConnectionMultiplexer redis,
     IHubContext<ActivityHub> hub,
     AnalyticsClient analytics,
     LiveMetrics metrics,
+    BackgroundLoopHealth health,
+    TimeProvider time,
     ILogger<LiveActivityPublisher> logger) : BackgroundService
 {
     public const int DefaultMinutes = 30;
     public const string JobsActivityMethod = "jobsActivity";
+    public const string LoopName = "live-activity";
     private readonly SemaphoreSlim _refreshNeeded = new(0, 1);
+    private bool _subscribed;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync(LoopName, RefreshOnceAsync, health, time, logger, stoppingToken);
+
+    private async Task RefreshOnceAsync(CancellationToken stoppingToken)
     {
-        var subscriber = redis.GetSubscriber();
-        foreach (var channel in MessageChannels.All)
+        if (!_subscribed)
         {
-            await subscriber.SubscribeAsync(RedisChannel.Literal(channel.Redis), (_, payload) => Forward(channel, payload));
+            var subscriber = redis.GetSubscriber();
+            foreach (var channel in MessageChannels.All)
+            {
+                await subscriber.SubscribeAsync(RedisChannel.Literal(channel.Redis), (_, payload) => Forward(channel, payload));
+            }
+            _subscribed = true;
+            logger.LogInformation("Subscribed to chain notifications");
         }
-        logger.LogInformation("Subscribed to chain notifications");
-        while (!stoppingToken.IsCancellationRequested)
+        await _refreshNeeded.WaitAsync(stoppingToken);
+        try
         {
-            await _refreshNeeded.WaitAsync(stoppingToken);
-            try
+            var activity = await analytics.GetJobsActivityAsync(DefaultMinutes, stoppingToken);
+            if (activity is not null)
             {
-                var activity = await analytics.GetJobsActivityAsync(DefaultMinutes, stoppingToken);
-                if (activity is not null)
-                {
-                    await hub.Clients.All.SendAsync(JobsActivityMethod, activity.Value, stoppingToken);
-                    metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", JobsActivityMethod));
-                }
+                await hub.Clients.All.SendAsync(JobsActivityMethod, activity.Value, stoppingToken);
+                metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", JobsActivityMethod));
             }
-            catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
-            {
-                metrics.RefreshErrors.Add(1);
-                logger.LogWarning(ex, "Could not refresh jobs activity for live clients");
-            }
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Browsers still show the failed refresh's data: ask again, so the retry after the backoff brings
+            // them up to date even if no new block arrives.
+            metrics.RefreshErrors.Add(1);
+            RequestRefresh();
+            throw;
         }
     }
 

@@ -57,7 +57,7 @@ export type KpiInvalidated = {
 export type ReorgReason = 'reorg' | 'reindex';
 
 /** What made the relay ask consumers to refetch everything. */
-export type ResyncReason = 'reconnected' | 'requested' | 'unreadableNotification';
+export type ResyncReason = 'reconnected' | 'requested' | 'unreadableNotification' | 'dropped';
 
 /** Where an incident is in its lifecycle. */
 export type IncidentState = 'firing' | 'acknowledged' | 'resolved';
