@@ -44,6 +44,10 @@ public sealed class IndexerOptions : IValidatableObject
     /// <summary>Deepest reorg walked back before the indexer halts and asks for an operator.</summary>
     public int MaxReorgDepth { get; set; } = 64;
 
+    /// <summary>While halted, how often the condition is looked at again, quietly (a node back on the stored chain
+    /// resumes the indexer; a reindex request resumes it at once).</summary>
+    public TimeSpan HaltedRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>true: keep every transaction and event of every block; false: only those touching Contracts.
     /// Block headers are always kept (network health needs them).</summary>
     public bool AllTransactions { get; set; } = true;

@@ -5,6 +5,7 @@ using Ciro.Indexer.Storage;
 using Ciro.Starknet;
 using Ciro.Starknet.Rpc;
 using Ciro.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Ciro.Indexer.Extensions;
@@ -39,6 +40,7 @@ public static class Extensions
         builder.Services.AddSingleton<ChainStore>();
         builder.Services.AddSingleton<IndexerMetrics>();
         builder.Services.AddSingleton<WriterLease>();
+        builder.Services.AddSingleton<ChainIdentityGuard>();
         builder.Services.AddTransient<ChainSynchronizer>();
     }
 
@@ -47,6 +49,7 @@ public static class Extensions
     {
         builder.AddIndexerCore();
         builder.Services.AddProblemDetails();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IndexerReadiness>();
         builder.Services.AddSingleton<ReindexRequests>();
         builder.Services.AddSingleton<HeadSignal>();

@@ -17,6 +17,7 @@ public sealed class ChainSynchronizer(
     ChainStore store,
     BlockBatchWriter writer,
     IndexerRowFilter filter,
+    ChainIdentityGuard identityGuard,
     IndexerMetrics metrics,
     IOptions<IndexerOptions> options,
     ILogger<ChainSynchronizer> logger)
@@ -28,6 +29,10 @@ public sealed class ChainSynchronizer(
     /// one is already being fetched and decoded (at most one batch ahead, so memory stays bounded).</summary>
     public async Task<(ulong? Cursor, bool Progressed)> StepAsync(ulong target, CancellationToken ct)
     {
+        if (_chainId is null)
+        {
+            await VerifyChainAsync(ct);
+        }
         var cursor = await store.GetCursorAsync(Options.CursorName, ct);
         var next = cursor is null ? Options.StartBlock : cursor.Number + 1;
         if (next > target)
@@ -85,7 +90,8 @@ public sealed class ChainSynchronizer(
         BatchStats stats;
         try
         {
-            stats = await writer.WriteAsync(Options.CursorName, rows, ct);
+            var identity = cursor is null ? new ChainIdentity(_chainId!.Value, rows.Blocks[0].BlockNumber, rows.Blocks[0].BlockHash!.Value) : null;
+            stats = await writer.WriteAsync(Options.CursorName, rows, identity, ct);
         }
         catch
         {
@@ -111,6 +117,17 @@ public sealed class ChainSynchronizer(
         logger.LogDebug("Committed blocks {From}..{To}: {Transactions} transactions, {Events} events in {Elapsed} ms",
             rows.From, newest.BlockNumber, stats.Transactions, stats.Events, (long)elapsed.TotalMilliseconds);
         return (newest.BlockNumber, true);
+    }
+
+    private Felt? _chainId;
+
+    /// <summary>Checks that the node is on the chain the database holds (before every follow session; the first
+    /// step does it when nobody did).</summary>
+    /// <exception cref="IndexerHaltedException">The database holds another chain.</exception>
+    public async Task VerifyChainAsync(CancellationToken ct)
+    {
+        _chainId = null;
+        _chainId = await identityGuard.VerifyAsync(ct);
     }
 
     private (ulong From, ulong To, Task<BatchRows> Task)? _ahead;
@@ -227,8 +244,11 @@ public sealed class ChainSynchronizer(
             }
             if (n == floor || n == 0)
             {
-                throw new InvalidOperationException(
-                    $"Reorg deeper than Indexer:MaxReorgDepth = {Options.MaxReorgDepth} below block {cursor.Number}; refusing to roll back automatically. Use reindex.");
+                // Deleting this much history is an operator's decision: the node may be wrong, or on another chain.
+                throw new IndexerHaltedException(
+                    $"Reorg deeper than Indexer:MaxReorgDepth = {Options.MaxReorgDepth}: the node's blocks {n}..{cursor.Number} all differ from the stored ones. " +
+                    $"Nothing was deleted. If the node is right, reindex from block {n} or lower (the indexer's \"Reindex from block…\" command in the " +
+                    $"Aspire dashboard, POST /admin/reindex {{\"fromBlock\": {n}}}); if it is on another chain, give it a new database.");
             }
         }
         var depth = (int)(ancestor is null ? cursor.Number - Options.StartBlock + 1 : cursor.Number - ancestor.Value);

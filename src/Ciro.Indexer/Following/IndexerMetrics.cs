@@ -21,6 +21,7 @@ public sealed class IndexerMetrics
         Reorgs = meter.CreateCounter<long>("ciro.indexer.reorgs", description: "Chain reorganisations rolled back");
         ReorgDepth = meter.CreateHistogram<int>("ciro.indexer.reorg_depth", unit: "{block}");
         Failures = meter.CreateCounter<long>("ciro.indexer.failures", description: "Batches that failed and were retried from the cursor");
+        Halts = meter.CreateCounter<long>("ciro.indexer.halts", description: "Halts for an operator: another chain in the database, or a reorg deeper than MaxReorgDepth");
         BrokenBatches = meter.CreateCounter<long>("ciro.indexer.broken_batches", description: "Batches cut short because the chain changed while they were fetched");
         BatchDuration = meter.CreateHistogram<double>("ciro.indexer.batch_duration", unit: "ms", description: "Fetch + commit time of one batch");
         CommitLatency = meter.CreateHistogram<double>("ciro.indexer.commit_latency", unit: "ms", description: "Block timestamp to commit, when following the head");
@@ -38,6 +39,7 @@ public sealed class IndexerMetrics
     public Counter<long> Reorgs { get; }
     public Histogram<int> ReorgDepth { get; }
     public Counter<long> Failures { get; }
+    public Counter<long> Halts { get; }
     public Counter<long> BrokenBatches { get; }
     public Histogram<double> BatchDuration { get; }
     public Histogram<double> CommitLatency { get; }

@@ -11,4 +11,7 @@ public sealed class ReindexRequests
     public void Request(ulong fromBlock) => _requests.Writer.TryWrite(fromBlock);
 
     public bool TryTake(out ulong fromBlock) => _requests.Reader.TryRead(out fromBlock);
+
+    /// <summary>Completes when a request is waiting (a halted follower resumes on it).</summary>
+    public Task WaitAsync(CancellationToken ct) => _requests.Reader.WaitToReadAsync(ct).AsTask();
 }

@@ -42,7 +42,9 @@ public sealed class BlockBatchWriter(NpgsqlDataSource dataSource)
     public TimeSpan CopyTime { get; private set; }
     public TimeSpan CommitTime { get; private set; }
 
-    public async Task<BatchStats> WriteAsync(string cursorName, BatchRows rows, CancellationToken ct)
+    /// <param name="identity">Recorded with the rows when this is the database's first block (the anchor), so a
+    /// database never holds blocks without knowing which chain they belong to.</param>
+    public async Task<BatchStats> WriteAsync(string cursorName, BatchRows rows, ChainIdentity? identity, CancellationToken ct)
     {
         if (rows.Blocks.Count == 0)
         {
@@ -68,6 +70,10 @@ public sealed class BlockBatchWriter(NpgsqlDataSource dataSource)
         var commitStarted = Stopwatch.GetTimestamp();
         CopyTime += Stopwatch.GetElapsedTime(copyStarted, commitStarted);
 
+        if (identity is not null)
+        {
+            await ChainStore.RecordIdentityAsync(connection, tx, identity, ct);
+        }
         var last = rows.Blocks[^1];
         await using (var cursor = new NpgsqlCommand("""
             insert into ciro.block_cursor (name, block_number, block_hash, writer) values ($1, $2, $3, $4)

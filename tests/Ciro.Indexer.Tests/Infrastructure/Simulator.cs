@@ -29,12 +29,13 @@ public sealed class Simulator : IAsyncDisposable
     /// <param name="blockIntervalMs">Block production period; large values freeze the head after pre-generation.</param>
     /// <param name="rpcShape">Simulator:RpcShape: <c>current</c> (v0.10.3) or <c>v0_7</c>.</param>
     /// <param name="startTimestamp">Unix seconds of block 0; fixed, two simulators build the same chain.</param>
+    /// <param name="chainId">starknet_chainId as a short string (the simulator's default: SN_CIRO_SIM).</param>
     public static async Task<Simulator> StartAsync(int pregenerateBlocks, int eventsPerBlock = 0, int blockIntervalMs = 600_000, ulong seed = 42,
-        string rpcShape = "current", long startTimestamp = 0)
+        string rpcShape = "current", long startTimestamp = 0, string chainId = "SN_CIRO_SIM")
     {
         var port = FreePort.Next();
         var process = new ChildProcess("dotnet", [Paths.SimulatorDll, "--urls", $"http://127.0.0.1:{port}",
-            $"--Simulator:Seed={seed}", $"--Simulator:BlockIntervalMs={blockIntervalMs}",
+            $"--Simulator:Seed={seed}", $"--Simulator:BlockIntervalMs={blockIntervalMs}", $"--Simulator:ChainId={chainId}",
             $"--Simulator:PregenerateBlocks={pregenerateBlocks}", $"--Simulator:EventsPerBlock={eventsPerBlock}",
             $"--Simulator:RpcShape={rpcShape}", $"--Simulator:StartTimestamp={startTimestamp}",
             "--Logging:LogLevel:Default=Warning"],
