@@ -25,6 +25,7 @@ app.MapDefaultEndpoints();
 app.MapActivityApi();
 app.MapBlocksApi();
 app.MapEventsApi();
+app.MapPipelineApi();
 app.MapKpiApi();
 app.MapAnomalyApi();
 app.MapAdminApi();

@@ -34,6 +34,11 @@ public sealed class SimulatorOptions
     /// set it when hashes must repeat across runs (timestamps are part of the block hash).</summary>
     public long StartTimestamp { get; set; }
 
+    /// <summary>A file that keeps this chain across runs (its genesis time and the options that shape it): a
+    /// restarted simulator rebuilds the same blocks up to the wall clock, then continues. Unset: a new chain each
+    /// run. The AppHost keeps it in Ciro:DataDirectory beside the database. Excludes StartTimestamp.</summary>
+    public string? ChainFile { get; set; }
+
     /// <summary>New jobs submitted per block in the steady scenario (a Poisson mean).</summary>
     public double JobsPerBlock { get; set; } = 3;
 
@@ -100,6 +105,8 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         Check(o.PregenerateBlocks is >= 0 and <= 10_000_000, $"PregenerateBlocks must be in [0, 10000000], got {o.PregenerateBlocks}");
         Check(o.EventsPerBlock is >= 0 and <= 100_000, $"EventsPerBlock must be in [0, 100000], got {o.EventsPerBlock}");
         Check(o.StartTimestamp >= 0, $"StartTimestamp must be Unix seconds ≥ 0 (0 = now), got {o.StartTimestamp}");
+        Check(string.IsNullOrEmpty(o.ChainFile) || o.StartTimestamp == 0,
+            $"ChainFile ('{o.ChainFile}') keeps its own genesis time: StartTimestamp must be 0, got {o.StartTimestamp}");
         Check(o.JobsPerBlock is >= 0 and <= 1000, $"JobsPerBlock must be in [0, 1000], got {o.JobsPerBlock}");
         Check(o.Workers is >= 1 and <= 1000, $"Workers must be in [1, 1000], got {o.Workers}");
         Check(o.Clients is >= 1 and <= 1000, $"Clients must be in [1, 1000], got {o.Clients}");

@@ -61,8 +61,11 @@ internal static class CiroResources
     }
 
     /// <summary>The chain: an external node (Starknet:RpcUrl), the starknet-devnet container (Ciro:Chain=devnet,
-    /// with a container runtime), or by default the Ciro chain simulator, which produces CIRO activity.</summary>
-    public static IResourceBuilder<IResourceWithEndpoints>? AddCiroChain(this IDistributedApplicationBuilder builder, InfrastructureMode mode)
+    /// with a container runtime), or by default the Ciro chain simulator, which produces CIRO activity. The
+    /// simulator keeps its chain in <paramref name="dataRoot"/> beside the database (Simulator:ChainFile): started
+    /// again, by the stack or its own restart command, it serves the same blocks caught up to now, and the indexer
+    /// goes on from its cursor.</summary>
+    public static IResourceBuilder<IResourceWithEndpoints>? AddCiroChain(this IDistributedApplicationBuilder builder, InfrastructureMode mode, string dataRoot)
     {
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Starknet:RpcUrl"]))
         {
@@ -83,11 +86,16 @@ internal static class CiroResources
         {
             throw new InvalidOperationException($"Configuration 'Ciro:Chain' has value '{choice}'; expected simulator or devnet.");
         }
-        return builder.AddProject<Projects.Ciro_ChainSimulator>("chain")
+        var simulator = builder.AddProject<Projects.Ciro_ChainSimulator>("chain")
             .WithCiroDefaults()
             .WithHttpHealthCheck("/health")
             .WithForwardedConfiguration("Simulator")
             .WithSimulatorCommands();
+        if (!builder.ExecutionContext.IsPublishMode && string.IsNullOrEmpty(builder.Configuration["Simulator:ChainFile"]))
+        {
+            simulator.WithEnvironment("Simulator__ChainFile", Path.Combine(dataRoot, "simulator-chain.json"));
+        }
+        return simulator;
     }
 
     public static IResourceBuilder<ProjectResource> WithStarknetRpc(

@@ -15,7 +15,7 @@ var production = builder.IsProductionShape();
 var db = production ? builder.AddProductionDatabase() : builder.AddCiroDatabase(mode, dataRoot);
 var cache = production ? builder.AddProductionCache() : builder.AddCiroCache(mode);
 var mail = production ? builder.AddProductionMail() : builder.AddCiroMail(mode, repoRoot);
-var chain = production ? null : builder.AddCiroChain(mode);
+var chain = production ? null : builder.AddCiroChain(mode, dataRoot);
 
 // Access to the analytics API: an admin key for operators (kept in the AppHost's user secrets, shown as a
 // parameter in the Aspire dashboard) and a viewer key the dashboard and the alerts service read with.

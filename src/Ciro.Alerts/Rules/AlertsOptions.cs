@@ -13,6 +13,8 @@ public sealed class AlertsOptions : IValidatableObject
 
     public List<NoEventRule> Rules { get; set; } = [];
 
+    public PipelineStalledRule PipelineStalled { get; set; } = new();
+
     public EmailOptions Email { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -27,6 +29,10 @@ public sealed class AlertsOptions : IValidatableObject
             {
                 yield return problem;
             }
+        }
+        foreach (var problem in PipelineStalled.Validate())
+        {
+            yield return problem;
         }
         if (Rules.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
         {
@@ -77,6 +83,36 @@ public sealed class NoEventRule
         if (Severity is not ("critical" or "warning" or "info"))
         {
             yield return new ValidationResult($"Alerts:Rules:{index}:Severity = '{Severity}' must be critical, warning or info.", ["Severity"]);
+        }
+    }
+}
+
+/// <summary>"Data stopped flowing": the indexer halted (another chain in the database, a reorg deeper than its
+/// limit — with its reason), or the newest indexed block is older than <see cref="MaxBlockAge"/> on the wall clock
+/// (an indexer that stopped cannot say so itself). Read through analytics' /api/pipeline/status.</summary>
+public sealed class PipelineStalledRule
+{
+    public bool Enabled { get; set; } = true;
+    public string Name { get; set; } = "pipeline-stalled";
+
+    /// <summary>What the incident is about, for routing and the dashboard: the indexing pipeline.</summary>
+    public static readonly IReadOnlyDictionary<string, string> IncidentLabels = new Dictionary<string, string> { ["pipeline"] = "indexer" };
+    public TimeSpan MaxBlockAge { get; set; } = TimeSpan.FromMinutes(10);
+    public string Severity { get; set; } = "critical";
+
+    public IEnumerable<ValidationResult> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            yield return new ValidationResult("Alerts:PipelineStalled:Name is empty.", ["PipelineStalled.Name"]);
+        }
+        if (MaxBlockAge <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"Alerts:PipelineStalled:MaxBlockAge = '{MaxBlockAge}' must be positive.", ["PipelineStalled.MaxBlockAge"]);
+        }
+        if (Severity is not ("critical" or "warning" or "info"))
+        {
+            yield return new ValidationResult($"Alerts:PipelineStalled:Severity = '{Severity}' must be critical, warning or info.", ["PipelineStalled.Severity"]);
         }
     }
 }

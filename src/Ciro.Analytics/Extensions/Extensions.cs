@@ -42,6 +42,7 @@ public static class Extensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SchemaReadiness>());
         builder.Services.AddHealthChecks().AddCheck<SchemaReadiness>("schema");
         builder.Services.AddSingleton<AnalyticsQueries>();
+        builder.Services.AddSingleton<PipelineStatusQuery>();
         builder.Services.AddSingleton<GasKpis>();
         builder.Services.AddSingleton<NetworkKpis>();
         builder.Services.AddSingleton<JobKpis>();

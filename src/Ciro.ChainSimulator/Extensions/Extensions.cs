@@ -4,6 +4,7 @@ using Ciro.ChainSimulator.Generation;
 using Ciro.ChainSimulator.Rpc;
 using Ciro.ChainSimulator.Scenarios;
 using Ciro.ChainSimulator.Services;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Ciro.ChainSimulator.Extensions;
@@ -19,6 +20,7 @@ public static class Extensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SimulatorOptions>>().Value);
         services.AddProblemDetails();
 
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FeltTable>();
         services.AddSingleton<Accounts>();
         services.AddSingleton<BlockGenerator>();

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ciro.ChainSimulator.Tests.Infrastructure;
 
@@ -14,12 +16,17 @@ public class SimulatorFactory : WebApplicationFactory<Program>
     public const long StartTimestamp = 1_763_887_048;
 
     private readonly Dictionary<string, string> _settings;
+    private readonly TimeProvider? _clock;
     private HttpClient? _client;
 
     public SimulatorFactory() : this(seed: 7, pregenerate: 40) { }
 
-    internal SimulatorFactory(ulong seed, int pregenerate, int eventsPerBlock = 0, int blockIntervalMs = 600_000, string rpcShape = "current")
+    /// <param name="settings">Replace or add settings (e.g. Simulator:ChainFile, which needs StartTimestamp 0).</param>
+    /// <param name="clock">The simulator's wall clock (genesis time and catch-up of a chain file).</param>
+    internal SimulatorFactory(ulong seed, int pregenerate, int eventsPerBlock = 0, int blockIntervalMs = 600_000, string rpcShape = "current",
+        Dictionary<string, string>? settings = null, TimeProvider? clock = null)
     {
+        _clock = clock;
         _settings = new()
         {
             ["Simulator:Seed"] = seed.ToString(),
@@ -30,6 +37,10 @@ public class SimulatorFactory : WebApplicationFactory<Program>
             ["Simulator:RpcShape"] = rpcShape,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in settings ?? [])
+        {
+            _settings[key] = value;
+        }
         // UseKestrel(port) races the app's own Kestrel start for minimal-hosting apps (dotnet/aspnetcore#67714:
         // "Addresses cannot be modified after the server has started"); an explicit endpoint does not touch them.
         UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
@@ -40,6 +51,10 @@ public class SimulatorFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(_clock));
         }
     }
 
