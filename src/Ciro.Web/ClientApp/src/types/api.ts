@@ -35,6 +35,20 @@ export type LatestBlock = {
   l2Gas: number;
 };
 
+/** GET /api/pipeline/status: is data still flowing? */
+export type PipelineStatus = {
+  /** "halted" carries the reason an operator must act on; "unknown": the indexer never reported. */
+  indexerState: 'indexing' | 'halted' | 'unknown' | (string & {});
+  reason: string | null;
+  /** When the indexer entered this state (ISO-8601). */
+  since: string | null;
+  newestBlock: number | null;
+  newestBlockTime: string | null;
+  /** Server clock minus the newest block's timestamp, at checkedAt. */
+  newestBlockAgeSeconds: number | null;
+  checkedAt: string;
+};
+
 export type IncidentSeverity = 'critical' | 'warning' | 'info' | (string & {});
 
 /** GET /api/alerts/incidents?state=open. */

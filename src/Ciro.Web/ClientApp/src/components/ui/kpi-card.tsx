@@ -5,7 +5,7 @@ type KpiCardProps = {
   /** Rendered alone inside the element tests and the e2e script read, so keep it a bare value. */
   value: ReactNode;
   hint?: ReactNode;
-  tone?: 'default' | 'submitted' | 'assigned' | 'completed' | 'failed';
+  tone?: 'default' | 'submitted' | 'assigned' | 'completed' | 'failed' | 'warning';
   valueTestId: string;
   loading?: boolean;
 };
