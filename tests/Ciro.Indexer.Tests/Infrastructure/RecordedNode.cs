@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Ciro.Indexer.Tests.Infrastructure;
 
-/// <summary>A Starknet node on 127.0.0.1 that serves recorded blocks: starknet_blockNumber (the highest recorded
-/// block) and starknet_getBlockWithReceipts / starknet_getBlockWithTxHashes for the recorded numbers, single or
+/// <summary>A Starknet node on 127.0.0.1 that serves recorded blocks: starknet_chainId (SN_SEPOLIA, where the
+/// recordings come from; the indexer checks it before writing), starknet_blockNumber (the highest recorded block) and starknet_getBlockWithReceipts / starknet_getBlockWithTxHashes for the recorded numbers, single or
 /// batched, every other block BLOCK_NOT_FOUND (24), every other method METHOD_NOT_FOUND. Real HTTP and the real
 /// JSON-RPC envelope, so the indexer reads the recorded bytes exactly as a node sent them.</summary>
 public sealed class RecordedNode : IAsyncDisposable
@@ -58,6 +58,8 @@ public sealed class RecordedNode : IAsyncDisposable
         var method = request["method"]?.GetValue<string>();
         switch (method)
         {
+            case "starknet_chainId":
+                return Result(id, JsonValue.Create("0x534e5f5345504f4c4941"));
             case "starknet_blockNumber":
                 return Result(id, JsonValue.Create(_blocks.Keys.Max()));
             case "starknet_getBlockWithReceipts" or "starknet_getBlockWithTxHashes":
