@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Ciro.Analytics;
 using Ciro.Analytics.Notifications;
 using Ciro.Analytics.Queries;
 using Ciro.Analytics.Rollups;
-using Ciro.Analytics;
 using Ciro.Bench.Queries;
 using Ciro.LocalInfrastructure;
 using Ciro.Messages;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using CiroAspire.AppHost.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
-using Ciro.Indexer.Tests.Infrastructure;
 using Ciro.Indexer.Following;
+using Ciro.Indexer.Tests.Infrastructure;
 using Ciro.LocalInfrastructure;
 using Npgsql;
 

@@ -44,7 +44,7 @@ public sealed class CrashTests(PostgresFixture postgres) : IClassFixture<Postgre
         for (var i = 0; i < 20; i++)
         {
             var before = await StoredChain.CursorAsync(crashed);
-            using var run = BackfillProcess.Start(crashed, args);
+            using var run = BackfillProcess.Start(crashed, ResumeArgs(before));
             if (i % 2 == 0)
             {
                 var delay = TimeSpan.FromMilliseconds(random.NextDouble() * startup.TotalMilliseconds);
@@ -67,11 +67,16 @@ public sealed class CrashTests(PostgresFixture postgres) : IClassFixture<Postgre
             }
         }
         Assert.True(await StoredChain.CursorAsync(crashed) < head, "the killed runs finished the backfill: too little work to crash into");
-        var (code, output) = await BackfillProcess.RunAsync(crashed, args);
+        var (code, output) = await BackfillProcess.RunAsync(crashed, ResumeArgs(await StoredChain.CursorAsync(crashed)));
         Assert.True(code == 0, output);
 
         Assert.Equal(expected, await StoredChain.ChecksumsAsync(crashed));
         Assert.True(killedAfterProgress >= 10, $"only {killedAfterProgress} of 20 kills came after a commit of their run");
         await StoredChain.AssertContiguousAsync(crashed, 0, head);
+
+        // --from wins over a stored cursor (it re-indexes from there), so a run after a crash resumes with
+        // --from cursor + 1, as an operator re-running the command would.
+        string[] ResumeArgs(long? cursor) =>
+            ["--rpc", simulator.RpcUrl, "--from", (cursor is null ? 0 : cursor.Value + 1).ToString(), "--to", head.ToString()];
     }
 }

@@ -1,6 +1,6 @@
+using System.Text.Json.Nodes;
 using Ciro.Indexer.Tests.Infrastructure;
 using Ciro.Testing;
-using System.Text.Json.Nodes;
 using Npgsql;
 
 namespace Ciro.Indexer.Tests;

@@ -1,11 +1,9 @@
 extern alias analytics;
 extern alias web;
-
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Ciro.Messages;
-using Ciro.Storage;
 using Ciro.LocalInfrastructure;
+using Ciro.Storage;
 using Ciro.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,5 +1,4 @@
 using System.Text;
-using Ciro.Messages;
 
 namespace Ciro.Messages.Tests;
 

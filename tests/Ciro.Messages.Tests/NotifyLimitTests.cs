@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Ciro.Messages;
-using Ciro.Storage;
 using Ciro.LocalInfrastructure;
+using Ciro.Storage;
 using Npgsql;
 
 namespace Ciro.Messages.Tests;

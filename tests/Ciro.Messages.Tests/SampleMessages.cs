@@ -1,5 +1,3 @@
-using Ciro.Messages;
-
 namespace Ciro.Messages.Tests;
 
 /// <summary>One message of each type with every field set to a value no default could produce.</summary>

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Xml.Linq;
-using Ciro.Messages;
 
 namespace Ciro.Messages.Tests;
 

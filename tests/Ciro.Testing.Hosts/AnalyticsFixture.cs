@@ -1,6 +1,5 @@
 using Ciro.Analytics.Queries;
 using Ciro.LocalInfrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Xunit;

@@ -1,6 +1,5 @@
 using Ciro.Alerts.Incidents;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Ciro.Alerts.Apis;
 

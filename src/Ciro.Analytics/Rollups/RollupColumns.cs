@@ -53,7 +53,7 @@ public static class RollupImporter
         importer.WriteAsync(value.Serialize(), NpgsqlDbType.Bytea, ct);
 }
 
-/// <summary>Runs a compute query bounded by [start, end) ($1, $2) and hands each row to <paramref name="onRow"/>.</summary>
+/// <summary>Runs a compute query bounded by [start, end) ($1, $2) and hands each row to the row callback.</summary>
 public static class RawRows
 {
     public static async Task ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, DateTimeOffset start, DateTimeOffset end,

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Ciro.ChainSimulator.Chain;
-using Ciro.Starknet;
 
 namespace Ciro.ChainSimulator.Rpc;
 

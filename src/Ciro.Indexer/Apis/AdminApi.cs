@@ -1,6 +1,6 @@
+using Ciro.Indexer.Contracts;
 using Ciro.Indexer.Following;
 using Ciro.Indexer.Storage;
-using Ciro.Indexer.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using Ciro.Indexer.Contracts;
 using Ciro.Indexer.Storage;
-using Ciro.Starknet.Rpc;
 using Microsoft.Extensions.Options;
 
 namespace Ciro.Indexer.Following;

@@ -4,7 +4,7 @@ namespace Ciro.Starknet.Abi;
 
 /// <summary>A contract ABI: Sierra (Cairo 1/2: events with kind struct/enum), early Cairo 1 (events with
 /// "inputs", all data) or Cairo 0 (events with "keys"/"data", felt* arrays after a _len field). Load with
-/// <see cref="Parse"/>. Types an ABI cannot resolve are reported in <see cref="Warnings"/>, not thrown, so one
+/// <see cref="Parse(string, string?)"/>. Types an ABI cannot resolve are reported in <see cref="Warnings"/>, not thrown, so one
 /// exotic function does not stop its events from decoding.</summary>
 public sealed class ContractAbi
 {

@@ -17,8 +17,11 @@
 select create_reference_table('ciro.block_cursor');
 select create_reference_table('ciro.reorgs');
 select create_reference_table('ciro.api_keys');
+select create_reference_table('ciro.chain_identity');
+select create_reference_table('ciro.indexer_status');
 select create_reference_table('alerts.incidents');
 select create_reference_table('alerts.deliveries');
+select create_reference_table('alerts.notifications');
 
 select create_distributed_table('ciro.blocks', 'block_number');
 select create_distributed_table('ciro.transactions', 'block_number', colocate_with => 'ciro.blocks');

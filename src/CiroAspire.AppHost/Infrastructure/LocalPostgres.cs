@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using Ciro.LocalInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

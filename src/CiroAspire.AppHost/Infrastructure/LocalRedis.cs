@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using Aspire.Hosting.ApplicationModel;
 using Ciro.LocalInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

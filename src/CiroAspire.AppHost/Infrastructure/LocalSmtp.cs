@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using Ciro.LocalInfrastructure;
 
 namespace CiroAspire.AppHost.Infrastructure;

@@ -1,5 +1,5 @@
-using Ciro.Testing;
 using System.Text.Json.Nodes;
+using Ciro.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
