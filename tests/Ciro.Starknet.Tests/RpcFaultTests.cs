@@ -114,11 +114,20 @@ public sealed class RpcFaultTests : IDisposable
     [Fact]
     public async Task Caller_cancellation_is_not_retried()
     {
+        // Cancel once the server holds the request (a fixed 200 ms could expire before a loaded machine sent it).
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await TestRpcServer.StartAsync(
-            async (context, _) => await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            async (context, _) =>
+            {
+                received.TrySetResult();
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+            });
+        using var cts = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client(server).GetBlockNumberAsync(cts.Token));
+        var call = Client(server).GetBlockNumberAsync(cts.Token);
+        await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(1, server.RequestCount);
         Assert.Equal(0, _metrics.Sum("ciro.rpc.retries"));
     }
