@@ -86,7 +86,7 @@ public sealed class DetectorTests(ITestOutputHelper output)
         { Change.SeasonalityBreak, 1 }, { Change.SeasonalityBreak, 5 }, { Change.SeasonalityBreak, 60 },
     };
 
-    [Theory(Skip = "Known gap: see KnownGaps; the detector does not meet these yet")]
+    [Theory(Skip = "Known detector gap (issue 10 open): level shifts and drifts give 2+ episodes, variance changes and seasonality breaks are found late or not at all, and at hourly sampling an early large deviation holds a later spike under 0.5")]
     [MemberData(nameof(KnownGaps))]
     public void Known_gaps_each_change_within_its_bound_as_one_episode(Change change, int minutes) =>
         Each_change_is_found_within_its_bound_as_one_episode(change, minutes);
