@@ -11,8 +11,11 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseProblemJsonErrors();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapIncidentsApi();
+app.MapSilencesApi();
 
 app.Run();
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Ciro.Messages;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Ciro.Alerts.Tests;
@@ -135,6 +136,8 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
         await using var analytics = fixture.App(database);
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
         using var http = alerts.CreateClient();
+        var key = await alerts.Services.GetRequiredService<Ciro.Auth.ApiKeyStore>().CreateAsync("reader", Ciro.Auth.Roles.Viewer, default);
+        http.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
         using var response = await http.GetAsync("/api/alerts/incidents?state=bogus';drop table x;--");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -1,5 +1,6 @@
 using Ciro.Alerts.Delivery;
 using Ciro.Alerts.Incidents;
+using Ciro.Messages;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,6 @@ public sealed class OutboxDeliveryTests(AlertsFixture fixture)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private static readonly string[] Recipients = ["ops@example.org", "oncall@example.org"];
-    private static readonly Dictionary<string, string> NoLabels = [];
 
     [Fact]
     public async Task Smtp_down_for_ten_simulated_minutes_then_up_delivers_every_notification_exactly_once()
@@ -28,9 +28,9 @@ public sealed class OutboxDeliveryTests(AlertsFixture fixture)
         await using var alerts = Host(database, analytics, $"smtp://127.0.0.1:{port}", clock);
         var store = alerts.Services.GetRequiredService<IncidentStore>();
 
-        var gasSpike = await store.OpenAsync("gas-spike", "critical", "L2 gas per call 9x baseline", NoLabels, clock.GetUtcNow(), default);
-        var slowWorker = await store.OpenAsync("slow-worker", "warning", "p95 completion 40 s", NoLabels, clock.GetUtcNow(), default);
-        Assert.NotNull(await store.ResolveAsync(slowWorker!, NoLabels, clock.GetUtcNow(), default));
+        var (gasSpike, _) = await store.OpenOrRepeatAsync(Signals.Of("gas-spike", IncidentSeverity.Critical, "L2 gas per call 9x baseline"), default);
+        var (slowWorker, _) = await store.OpenOrRepeatAsync(Signals.Of("slow-worker", IncidentSeverity.Warning, "p95 completion 40 s"), default);
+        Assert.NotNull(await store.ResolveAsync(slowWorker.DedupKey, slowWorker.Rule, default));
         const int expected = 3 * 2; // (firing, firing, resolved) × two recipients
 
         await AdvanceAsync(clock, database, TimeSpan.FromMinutes(10));
@@ -53,7 +53,7 @@ public sealed class OutboxDeliveryTests(AlertsFixture fixture)
         Assert.All(smtp.Messages, m => Assert.Contains(Assert.Single(m.To.Mailboxes).Address, Recipients));
         Assert.Equal(2, smtp.Messages.Count(m => m.Subject?.StartsWith("[CRITICAL] FIRING gas-spike", StringComparison.Ordinal) == true));
         Assert.Equal(2, smtp.Messages.Count(m => m.Subject?.StartsWith("[RESOLVED] slow-worker", StringComparison.Ordinal) == true));
-        Assert.Contains(smtp.Messages, m => m.Headers["X-Ciro-Incident"] == gasSpike!.Id.ToString());
+        Assert.Contains(smtp.Messages, m => m.Headers["X-Ciro-Incident"] == gasSpike.Id.ToString());
         Assert.Equal(expected, await ScalarAsync(database, "select count(*) from alerts.deliveries where succeeded"));
     }
 
@@ -68,7 +68,7 @@ public sealed class OutboxDeliveryTests(AlertsFixture fixture)
         await using (var crashed = Host(database, analytics, smtp.ConnectionString, withDispatcher: false))
         {
             var store = crashed.Services.GetRequiredService<IncidentStore>();
-            Assert.NotNull(await store.OpenAsync("failing-worker", "critical", "success rate 40 %", NoLabels, DateTimeOffset.UtcNow, default));
+            Assert.True((await store.OpenOrRepeatAsync(Signals.Of("failing-worker", IncidentSeverity.Critical, "success rate 40 %"), default)).Opened);
             Assert.Equal(2L, await ScalarAsync(database, "select count(*) from alerts.notifications where state = 'pending'"));
         }
         Assert.Empty(smtp.Messages);
@@ -96,10 +96,10 @@ public sealed class OutboxDeliveryTests(AlertsFixture fixture)
         var opened = new List<Incident>();
         for (var i = 0; i < incidents; i++)
         {
-            opened.Add((await stores[i % 2].OpenAsync($"rule-{i}", "warning", $"condition {i}", NoLabels, DateTimeOffset.UtcNow, default))!);
+            opened.Add((await stores[i % 2].OpenOrRepeatAsync(Signals.Of($"rule-{i}", IncidentSeverity.Warning, $"condition {i}"), default)).Incident);
         }
         // Both replicas see every incident recover at once and both try to resolve it.
-        var resolutions = await Task.WhenAll(opened.SelectMany(incident => stores.Select(s => s.ResolveAsync(incident, NoLabels, DateTimeOffset.UtcNow, default))));
+        var resolutions = await Task.WhenAll(opened.SelectMany(incident => stores.Select(s => s.ResolveAsync(incident.DedupKey, incident.Rule, default))));
         Assert.Equal(incidents, resolutions.Count(r => r is not null));
 
         const int expected = incidents * 2 * 2; // (firing, resolved) × two recipients

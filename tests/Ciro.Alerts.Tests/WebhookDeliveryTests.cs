@@ -45,7 +45,7 @@ public sealed class WebhookDeliveryTests(AlertsFixture fixture)
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler(),
             ("Alerts:Webhooks:0:Name", "ops-hook"), ("Alerts:Webhooks:0:Url", $"{url}/hooks/{UrlToken}"), ("Alerts:Webhooks:0:Secret", Secret));
         var store = alerts.Services.GetRequiredService<IncidentStore>();
-        var incident = await store.OpenAsync("gas-spike", "critical", "L2 gas per call 9x baseline", new Dictionary<string, string>(), DateTimeOffset.UtcNow, default);
+        var (incident, _) = await store.OpenOrRepeatAsync(Signals.Of("gas-spike", Messages.IncidentSeverity.Critical, "L2 gas per call 9x baseline"), default);
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (await ScalarAsync(database, "select count(*) from alerts.notifications where channel = 'webhook' and state = 'delivered'") != 1)
@@ -59,13 +59,13 @@ public sealed class WebhookDeliveryTests(AlertsFixture fixture)
         foreach (var (key, signature, body) in attempts)
         {
             Assert.Equal(WebhookNotifier.Sign(body, Secret), signature); // what a receiver checks with its copy of the secret
-            Assert.Equal($"{incident!.Id:N}:firing:webhook:ops-hook", key);
+            Assert.Equal($"{incident.Id:N}:1:firing:webhook:ops-hook", key);
         }
         Assert.NotEqual(WebhookNotifier.Sign(attempts[1].Body, Secret + "x"), attempts[1].Signature);
         var payload = JsonDocument.Parse(attempts[1].Body).RootElement;
         Assert.Equal("gas-spike", payload.GetProperty("rule").GetString());
         Assert.Equal("firing", payload.GetProperty("transition").GetString());
-        Assert.Equal(incident!.Id, payload.GetProperty("incidentId").GetGuid());
+        Assert.Equal(incident.Id, payload.GetProperty("incidentId").GetGuid());
         Assert.Equal(2, payload.GetProperty("attempt").GetInt32());
 
         // The audit trail names the endpoint, never its URL token or secret.

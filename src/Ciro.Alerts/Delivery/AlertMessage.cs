@@ -1,25 +1,87 @@
+using System.Text;
 using Ciro.Alerts.Incidents;
 
 namespace Ciro.Alerts.Delivery;
 
 /// <summary>What one notification says: the incident as it was at the transition, stored with the notification so
-/// a retry an hour later sends what was true when the incident changed, not what is true now.</summary>
+/// a retry an hour later sends what was true when the incident changed, not what is true now. <see cref="Sequence"/>
+/// numbers the incident's transitions: a second escalation step or a re-trigger is a new notification.</summary>
 public sealed record AlertMessage(
     Guid IncidentId, string Rule, string Severity, IncidentTransition Transition, string Summary,
-    DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt)
+    DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt,
+    IReadOnlyDictionary<string, string>? Labels = null, string? Observed = null, string? Expected = null,
+    DateTimeOffset? Since = null, string? DashboardUrl = null, int Sequence = 0, string? Actor = null, string? Comment = null,
+    int EscalationStep = 0)
 {
-    public static AlertMessage From(Incident incident, IncidentTransition transition) => new(
-        incident.Id, incident.Rule, incident.Severity, transition, incident.Summary, incident.StartedAt, incident.ResolvedAt);
+    public static AlertMessage From(Incident incident, IncidentTransition transition, int sequence = 0, string? actor = null, string? comment = null,
+        int escalationStep = 0) => new(
+        incident.Id, incident.Rule, incident.Severity, transition, incident.Summary, incident.StartedAt, incident.ResolvedAt,
+        incident.Labels, incident.Observed, incident.Expected, incident.Since, incident.DashboardUrl, sequence, actor, comment, escalationStep);
 
-    public string TransitionName => Transition == IncidentTransition.Firing ? "firing" : "resolved";
+    public string TransitionName => Transition switch
+    {
+        IncidentTransition.Firing => "firing",
+        IncidentTransition.Acknowledged => "acknowledged",
+        IncidentTransition.Resolved => "resolved",
+        IncidentTransition.Escalated => "escalated",
+        _ => "retriggered",
+    };
 
-    /// <summary>One line for subjects and titles: <c>[CRITICAL] FIRING rule: summary</c> or <c>[RESOLVED] rule: summary</c>.</summary>
-    public string Title => Transition == IncidentTransition.Firing
-        ? $"[{Severity.ToUpperInvariant()}] FIRING {Rule}: {Summary}"
-        : $"[RESOLVED] {Rule}: {Summary}";
+    /// <summary>One line for subjects and titles, e.g. <c>[CRITICAL] FIRING rule: summary</c>, <c>[RESOLVED] rule: summary</c>.</summary>
+    public string Title => Transition switch
+    {
+        IncidentTransition.Firing => $"[{Severity.ToUpperInvariant()}] FIRING {Rule}: {Summary}",
+        IncidentTransition.Escalated => $"[{Severity.ToUpperInvariant()}] ESCALATED (step {EscalationStep + 1}) {Rule}: {Summary}",
+        IncidentTransition.Retriggered => $"[{Severity.ToUpperInvariant()}] RE-TRIGGERED (acknowledgement timed out) {Rule}: {Summary}",
+        IncidentTransition.Acknowledged => $"[ACKNOWLEDGED] {Rule}: {Summary}",
+        _ => $"[RESOLVED] {Rule}: {Summary}",
+    };
+
+    /// <summary>The actionable body: what, where, observed against expected, since when, who acted, and the dashboard
+    /// view of that series and time range.</summary>
+    public string Text
+    {
+        get
+        {
+            var text = new StringBuilder();
+            text.AppendLine(Title).AppendLine();
+            text.AppendLine($"What:      {Summary}");
+            if (Labels is { Count: > 0 })
+            {
+                text.AppendLine($"Where:     {string.Join(", ", Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"))}");
+            }
+            if (!string.IsNullOrEmpty(Observed))
+            {
+                text.AppendLine($"Observed:  {Observed}");
+            }
+            if (!string.IsNullOrEmpty(Expected))
+            {
+                text.AppendLine($"Expected:  {Expected}");
+            }
+            text.AppendLine($"Since:     {Since ?? StartedAt:u}");
+            text.AppendLine($"Severity:  {Severity}");
+            if (ResolvedAt is { } resolved)
+            {
+                text.AppendLine($"Resolved:  {resolved:u}");
+            }
+            if (Actor is not null)
+            {
+                text.AppendLine($"By:        {Actor}{(string.IsNullOrEmpty(Comment) ? "" : $": {Comment}")}");
+            }
+            if (DashboardUrl is not null)
+            {
+                text.AppendLine($"Dashboard: {DashboardUrl}");
+            }
+            text.Append($"Incident:  {IncidentId}");
+            return text.ToString();
+        }
+    }
 }
 
 /// <summary>One notification of the outbox: <paramref name="Message"/> to <paramref name="Recipient"/> over
 /// <paramref name="Channel"/>. <paramref name="IdempotencyKey"/> is the same on every attempt, for receivers that
 /// deduplicate; <paramref name="Attempt"/> counts from 1.</summary>
 public sealed record Notification(long Id, string IdempotencyKey, string Channel, string Recipient, AlertMessage Message, int Attempt);
+
+/// <summary>Where an escalation step sends: a channel and one recipient on it.</summary>
+public sealed record NotificationTarget(string Channel, string Recipient);

@@ -18,31 +18,35 @@ public sealed class NotificationOutbox(
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>One row per channel and recipient; a row whose dedup key exists already is left alone. Returns the
-    /// number of new rows.</summary>
-    public async Task<int> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertMessage message, CancellationToken ct)
+    /// <summary>One row per channel and recipient (every channel's own recipients of the message); a row whose dedup
+    /// key exists already is left alone. Returns the number of new rows.</summary>
+    public Task<int> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertMessage message, CancellationToken ct) =>
+        EnqueueAsync(connection, transaction, message,
+            notifiers.SelectMany(n => n.RecipientsOf(message).Select(r => new NotificationTarget(n.Channel, r))).ToList(), ct);
+
+    /// <summary>One row per target (an escalation step's channels and recipients); a row whose dedup key exists
+    /// already is left alone. Returns the number of new rows.</summary>
+    public async Task<int> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertMessage message,
+        IReadOnlyList<NotificationTarget> targets, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var payload = JsonSerializer.Serialize(message, Json);
         var added = 0;
-        foreach (var notifier in notifiers)
+        foreach (var target in targets.Distinct())
         {
-            foreach (var recipient in notifier.RecipientsOf(message).Distinct(StringComparer.Ordinal))
-            {
-                await using var command = new NpgsqlCommand("""
-                    insert into alerts.notifications (dedup_key, incident_id, kind, channel, recipient, message, created_at, due_at, expires_at)
-                    values ($1, $2, $3, $4, $5, $6, $7, $7, $8) on conflict (dedup_key) do nothing
-                    """, connection, transaction);
-                command.Parameters.AddWithValue(DedupKey(message, notifier.Channel, recipient));
-                command.Parameters.AddWithValue(message.IncidentId);
-                command.Parameters.AddWithValue(message.TransitionName);
-                command.Parameters.AddWithValue(notifier.Channel);
-                command.Parameters.AddWithValue(recipient);
-                command.Parameters.AddWithValue(NpgsqlDbType.Jsonb, payload);
-                command.Parameters.AddWithValue(now);
-                command.Parameters.AddWithValue(now + options.Value.Expiry);
-                added += await command.ExecuteNonQueryAsync(ct);
-            }
+            await using var command = new NpgsqlCommand("""
+                insert into alerts.notifications (dedup_key, incident_id, kind, channel, recipient, message, created_at, due_at, expires_at)
+                values ($1, $2, $3, $4, $5, $6, $7, $7, $8) on conflict (dedup_key) do nothing
+                """, connection, transaction);
+            command.Parameters.AddWithValue(DedupKey(message, target.Channel, target.Recipient));
+            command.Parameters.AddWithValue(message.IncidentId);
+            command.Parameters.AddWithValue(message.TransitionName);
+            command.Parameters.AddWithValue(target.Channel);
+            command.Parameters.AddWithValue(target.Recipient);
+            command.Parameters.AddWithValue(NpgsqlDbType.Jsonb, payload);
+            command.Parameters.AddWithValue(now);
+            command.Parameters.AddWithValue(now + options.Value.Expiry);
+            added += await command.ExecuteNonQueryAsync(ct);
         }
         return added;
     }
@@ -51,10 +55,11 @@ public sealed class NotificationOutbox(
     /// its next poll.</summary>
     public void Committed() => signal.Notify();
 
-    /// <summary>Identity of a notification: incident, transition, channel, recipient. Never a measured value, so
-    /// re-evaluating the same breach with a different reading cannot make a second notification.</summary>
+    /// <summary>Identity of a notification: incident, transition (its sequence number and kind), channel, recipient.
+    /// Never a measured value, so re-evaluating the same breach with a different reading cannot make a second
+    /// notification, while a later escalation step or a re-trigger is a new one.</summary>
     public static string DedupKey(AlertMessage message, string channel, string recipient) =>
-        $"{message.IncidentId:N}:{message.TransitionName}:{channel}:{recipient}";
+        $"{message.IncidentId:N}:{message.Sequence}:{message.TransitionName}:{channel}:{recipient}";
 }
 
 /// <summary>Wakes idle dispatcher workers of this process when notifications commit (other replicas find them by polling).</summary>

@@ -2,6 +2,7 @@ using Ciro.Alerts.Delivery;
 using Ciro.Alerts.Incidents;
 using Ciro.Alerts.Notifiers;
 using Ciro.Alerts.Rules;
+using Ciro.Auth;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
@@ -34,7 +35,16 @@ public static class Extensions
         builder.Services.AddSingleton<AlertsMetrics>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<NotificationOutbox>();
+        builder.Services.AddOptions<IncidentOptions>()
+            .BindConfiguration(IncidentOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<IncidentStore>();
+        builder.Services.AddSingleton<SilenceStore>();
+        // The same keys, roles and optional JWT as Ciro.Analytics, but never anonymous: incidents and silences are
+        // operational data, and acting on them needs a name for the audit trail.
+        builder.AddCiroAuth();
+        builder.Services.PostConfigure<AuthOptions>(o => o.AllowAnonymousViewer = false);
         builder.Services.AddHostedService<NotificationDispatcher>();
         var analyticsKey = builder.Configuration["Ciro:AnalyticsApiKey"];
         builder.Services.AddHttpClient<AnalyticsReader>(c =>
@@ -47,11 +57,15 @@ public static class Extensions
         });
 
         var interval = builder.Configuration.GetSection(AlertsOptions.SectionName).Get<AlertsOptions>()?.EvaluationInterval ?? TimeSpan.FromSeconds(15);
+        var sweep = builder.Configuration.GetSection(IncidentOptions.SectionName).Get<IncidentOptions>()?.EscalationSweepInterval ?? TimeSpan.FromSeconds(5);
         builder.Services.AddQuartz(q =>
         {
             var key = new JobKey("evaluate-rules");
             q.AddJob<RuleEvaluationJob>(j => j.WithIdentity(key));
             q.AddTrigger(t => t.ForJob(key).StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
+            var escalations = new JobKey("escalations");
+            q.AddJob<EscalationJob>(j => j.WithIdentity(escalations));
+            q.AddTrigger(t => t.ForJob(escalations).StartNow().WithSimpleSchedule(s => s.WithInterval(sweep).RepeatForever()));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }

@@ -13,6 +13,11 @@ public sealed class AlertsMetrics
         EvaluationErrors = meter.CreateCounter<long>("ciro.alerts.evaluation_errors");
         IncidentsOpened = meter.CreateCounter<long>("ciro.alerts.incidents_opened");
         IncidentsResolved = meter.CreateCounter<long>("ciro.alerts.incidents_resolved");
+        IncidentsAcknowledged = meter.CreateCounter<long>("ciro.alerts.incidents_acknowledged");
+        IncidentsRetriggered = meter.CreateCounter<long>("ciro.alerts.incidents_retriggered");
+        Escalations = meter.CreateCounter<long>("ciro.alerts.escalations");
+        TimeToAcknowledge = meter.CreateHistogram<double>("ciro.alerts.time_to_acknowledge", "s", "From an incident's trigger to its acknowledgement (MTTA is its mean).");
+        TimeToResolve = meter.CreateHistogram<double>("ciro.alerts.time_to_resolve", "s", "From an incident's trigger to its resolution (MTTR is its mean).");
         Deliveries = meter.CreateCounter<long>("ciro.alerts.deliveries");
         DeliveryRetries = meter.CreateCounter<long>("ciro.alerts.delivery_retries");
         NotificationsExpired = meter.CreateCounter<long>("ciro.alerts.notifications_expired");
@@ -23,6 +28,11 @@ public sealed class AlertsMetrics
     public Counter<long> EvaluationErrors { get; }
     public Counter<long> IncidentsOpened { get; }
     public Counter<long> IncidentsResolved { get; }
+    public Counter<long> IncidentsAcknowledged { get; }
+    public Counter<long> IncidentsRetriggered { get; }
+    public Counter<long> Escalations { get; }
+    public Histogram<double> TimeToAcknowledge { get; }
+    public Histogram<double> TimeToResolve { get; }
     public Counter<long> Deliveries { get; }
     public Counter<long> DeliveryRetries { get; }
 

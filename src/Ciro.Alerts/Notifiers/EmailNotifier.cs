@@ -28,20 +28,7 @@ public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions>
         email.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(notification.IdempotencyKey)))[..32]}@ciro-alerts";
         email.Headers.Add("X-Ciro-Incident", alert.IncidentId.ToString());
         email.Headers.Add("X-Ciro-Idempotency-Key", notification.IdempotencyKey);
-        email.Body = new TextPart("plain")
-        {
-            Text = $"""
-                Rule:      {alert.Rule}
-                Severity:  {alert.Severity}
-                State:     {alert.TransitionName}
-                Started:   {alert.StartedAt:u}
-                {(alert.ResolvedAt is { } resolved ? $"Resolved:  {resolved:u}" : "")}
-
-                {alert.Summary}
-
-                Incident id: {alert.IncidentId}
-                """,
-        };
+        email.Body = new TextPart("plain") { Text = alert.Text };
 
         using var client = new SmtpClient();
         await client.ConnectAsync(endpoint.Host, endpoint.Port, endpoint.UseTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, cancellationToken);

@@ -1,4 +1,5 @@
 using Ciro.Alerts.Incidents;
+using Ciro.Messages;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -54,7 +55,9 @@ public sealed class RuleEvaluationJob(
         var summary = last.BlockTime is null
             ? $"No {rule.EventName} event indexed at all (chain head block {last.HeadBlock})."
             : $"No {rule.EventName} for {silence.TotalMinutes:F1} min of chain time (window {rule.Window.TotalMinutes:F1} min); last at block {last.BlockNumber}, head block {last.HeadBlock}.";
-        await ApplyAsync(rule.Name, rule.Severity, rule.IncidentLabels(), breached, summary, ct);
+        var observed = last.BlockTime is null ? $"no {rule.EventName} ever (head block {last.HeadBlock})" : $"last {rule.EventName} {silence.TotalMinutes:F1} min before the head (block {last.BlockNumber})";
+        await ApplyAsync(new AlertSignal(rule.Name, "no-event", Severity(rule.Severity), rule.IncidentLabels(), summary, observed,
+            $"at least one {rule.EventName} per {rule.Window.TotalMinutes:F1} min of chain time", last.BlockTime ?? last.HeadTime, null), breached, ct);
     }
 
     private async Task EvaluateAsync(PipelineStalledRule rule, CancellationToken ct)
@@ -62,7 +65,9 @@ public sealed class RuleEvaluationJob(
         var status = await analytics.GetPipelineStatusAsync(ct);
         if (status.IndexerState == "halted")
         {
-            await ApplyAsync(rule.Name, rule.Severity, PipelineStalledRule.IncidentLabels, true, $"Indexer halted since {status.Since:u}: {status.Reason}", ct);
+            await ApplyAsync(new AlertSignal(rule.Name, "pipeline-stalled", Severity(rule.Severity), PipelineStalledRule.IncidentLabels,
+                $"Indexer halted since {status.Since:u}: {status.Reason}", $"indexer halted: {status.Reason}", "indexer indexing",
+                status.Since ?? status.CheckedAt, null), true, ct);
             return;
         }
         if (status.NewestBlockAgeSeconds is not { } age)
@@ -71,29 +76,27 @@ public sealed class RuleEvaluationJob(
             return;
         }
         var stale = TimeSpan.FromSeconds(age) > rule.MaxBlockAge;
-        await ApplyAsync(rule.Name, rule.Severity, PipelineStalledRule.IncidentLabels, stale,
+        await ApplyAsync(new AlertSignal(rule.Name, "pipeline-stalled", Severity(rule.Severity), PipelineStalledRule.IncidentLabels,
             $"No new block indexed for {age / 60:F1} min (limit {rule.MaxBlockAge.TotalMinutes:F1} min): the newest is block {status.NewestBlock} " +
-            $"of {status.NewestBlockTime:u}; the indexer last reported '{status.IndexerState}'.", ct);
+            $"of {status.NewestBlockTime:u}; the indexer last reported '{status.IndexerState}'.",
+            $"newest indexed block {age / 60:F1} min old (block {status.NewestBlock})", $"newer than {rule.MaxBlockAge.TotalMinutes:F1} min",
+            status.NewestBlockTime ?? status.CheckedAt, null), stale, ct);
     }
 
-    /// <summary>Opens the rule's episode when it starts to hold, resolves it when it stops; otherwise nothing.</summary>
-    private async Task ApplyAsync(string rule, string severity, IReadOnlyDictionary<string, string> labels, bool breached, string summary, CancellationToken ct)
+    /// <summary>Severity is validated at start (critical, warning or info), so it always parses.</summary>
+    private static IncidentSeverity Severity(string severity) => Enum.Parse<IncidentSeverity>(severity, ignoreCase: true);
+
+    /// <summary>While the condition holds: opens the incident, or counts a repeat on the open one; once it stops
+    /// holding: resolves the open one (if any).</summary>
+    private async Task ApplyAsync(AlertSignal signal, bool breached, CancellationToken ct)
     {
-        var open = await incidents.GetOpenAsync(rule, ct);
-        var now = DateTimeOffset.UtcNow;
-        if (breached && open is null)
+        if (breached)
         {
-            var incident = await incidents.OpenAsync(rule, severity, summary, labels, now, ct);
-            if (incident is not null)
-            {
-                logger.LogWarning("Incident {IncidentId} firing: {Rule} — {Summary}", incident.Id, rule, summary);
-                metrics.IncidentsOpened.Add(1, new KeyValuePair<string, object?>("rule", rule));
-            }
+            await incidents.OpenOrRepeatAsync(signal, ct);
         }
-        else if (!breached && open is not null && await incidents.ResolveAsync(open, labels, now, ct) is not null)
+        else
         {
-            logger.LogInformation("Incident {IncidentId} resolved: {Rule}", open.Id, rule);
-            metrics.IncidentsResolved.Add(1, new KeyValuePair<string, object?>("rule", rule));
+            await incidents.ResolveAsync(signal.DedupKey, signal.RuleId, ct);
         }
     }
 }

@@ -1,4 +1,4 @@
-using Ciro.Analytics.Auth;
+using Ciro.Auth;
 using Ciro.Analytics.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

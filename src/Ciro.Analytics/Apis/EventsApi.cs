@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Ciro.Analytics.Auth;
+using Ciro.Auth;
 using Ciro.Analytics.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

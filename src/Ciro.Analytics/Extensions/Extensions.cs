@@ -1,5 +1,5 @@
 using Ciro.Analytics.Apis;
-using Ciro.Analytics.Auth;
+using Ciro.Auth;
 using Ciro.Analytics.Caching;
 using Ciro.Analytics.Notifications;
 using Ciro.Analytics.Queries;

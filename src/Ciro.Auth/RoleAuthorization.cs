@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
-namespace Ciro.Analytics.Auth;
+namespace Ciro.Auth;
 
 /// <summary>Requires a role at or above <see cref="Role"/> (admin ⊇ operator ⊇ viewer).</summary>
 public sealed record RoleRequirement(string Role) : IAuthorizationRequirement;

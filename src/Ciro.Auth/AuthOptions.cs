@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Ciro.Analytics.Auth;
+namespace Ciro.Auth;
 
 /// <summary>Access control settings (section <see cref="SectionName"/>), validated at start with messages naming the key.
 /// Keys and secrets are never echoed in those messages.</summary>

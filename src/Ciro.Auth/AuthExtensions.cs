@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 
-namespace Ciro.Analytics.Auth;
+namespace Ciro.Auth;
 
 public static class AuthExtensions
 {

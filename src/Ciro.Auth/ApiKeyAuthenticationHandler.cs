@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace Ciro.Analytics.Auth;
+namespace Ciro.Auth;
 
 /// <summary>Authenticates the X-Api-Key header. No header: no result (other schemes or anonymous rules apply);
 /// a header that matches no live key: failure, so a wrong or revoked key is a 401, never silently anonymous.</summary>

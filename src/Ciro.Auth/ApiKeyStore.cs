@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Ciro.Analytics.Auth;
+namespace Ciro.Auth;
 
 public sealed record ApiKeyInfo(Guid Id, string Name, string Role, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
