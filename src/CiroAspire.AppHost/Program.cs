@@ -47,6 +47,10 @@ var alerts = builder.AddProject<Projects.Ciro_Alerts>("alerts")
     .WithReference(mail).WaitFor(mail)
     .WithReference(analytics).WaitFor(analytics)
     .WithEnvironment("Ciro__AnalyticsApiKey", viewerKey)
+    // Its incidents API takes the same keys as analytics (stored keys are shared through the database).
+    .WithEnvironment("Ciro__Auth__BootstrapAdminKey", adminKey)
+    .WithEnvironment("Ciro__Auth__ServiceKeys__services__Key", viewerKey)
+    .WithEnvironment("Ciro__Auth__ServiceKeys__services__Role", "viewer")
     .WithHttpHealthCheck("/health")
     .WithForwardedConfiguration("Alerts");
 

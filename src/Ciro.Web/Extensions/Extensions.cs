@@ -25,7 +25,15 @@ public static class Extensions
                 c.DefaultRequestHeaders.Add("X-Api-Key", analyticsKey);
             }
         });
-        builder.Services.AddHttpClient(BackendProxy.AlertsClient, c => c.BaseAddress = new Uri(builder.Configuration["Ciro:AlertsUrl"] ?? "http://alerts"));
+        // Ciro.Alerts accepts the same keys (it shares ciro.api_keys and the service keys) and nothing anonymous.
+        builder.Services.AddHttpClient(BackendProxy.AlertsClient, c =>
+        {
+            c.BaseAddress = new Uri(builder.Configuration["Ciro:AlertsUrl"] ?? "http://alerts");
+            if (!string.IsNullOrEmpty(analyticsKey))
+            {
+                c.DefaultRequestHeaders.Add("X-Api-Key", analyticsKey);
+            }
+        });
         builder.Services.AddSingleton<LiveMetrics>();
         builder.Services.AddHostedService<LiveActivityPublisher>();
     }
