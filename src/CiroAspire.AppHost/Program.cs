@@ -28,6 +28,7 @@ var indexer = builder.AddProject<Projects.Ciro_Indexer>("indexer")
     .WithReference(db).WaitFor(db)
     .WithStarknetRpc(chain)
     .WithHttpHealthCheck("/health")
+    .WithHaltReport()
     .WithForwardedConfiguration("Indexer")
     .WithReindexCommand();
 

@@ -44,61 +44,39 @@ public sealed class RestartTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private async Task<DistributedApplication> StartStackAsync(params string[] settings)
+    [Fact]
+    public async Task The_chain_restarted_alone_from_its_dashboard_command_ends_in_a_live_dashboard()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CiroAspire_AppHost>(
-        [
-            "--Ciro:Infrastructure=local",
-            "--Ciro:WebPort=0",
-            $"--Ciro:DataDirectory={_dataDirectory}",
-            "--Simulator:BlockIntervalMs=1000",
-            .. settings,
-        ]);
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-        var app = await builder.BuildAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await app.StartAsync(cts.Token);
-        await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("web", cts.Token);
-        return app;
+        await using var app = await StartStackAsync();
+        using var web = app.CreateHttpClient("web");
+        var before = await WaitForLatestBlockAsync(web, n => n >= 5, Minute);
+        var (head, hash) = (before.GetProperty("blockNumber").GetInt64(), before.GetProperty("blockHash").GetString()!);
+        var pidBefore = ChainProcessId(app);
+
+        var restart = await app.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync("chain", KnownResourceCommands.RestartCommand);
+        Assert.True(restart.Success, $"restart command failed: {restart.Message}");
+        await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("chain").WaitAsync(Minute);
+        var pidAfter = ChainProcessId(app);
+        output.WriteLine($"chain restarted: pid {pidBefore} -> {pidAfter}, latest block before {head}");
+        Assert.NotEqual(pidBefore, pidAfter);
+
+        var advanced = await WaitForLatestBlockAsync(web, n => n > head + 2, Minute);
+        output.WriteLine($"after the restart: latest block {advanced.GetProperty("blockNumber").GetInt64()}");
+        var kept = await web.GetFromJsonAsync<JsonElement>($"/api/blocks/{head}/summary");
+        Assert.Equal(hash, kept.GetProperty("blockHash").GetString());
+        Assert.Equal("indexing", (await web.GetFromJsonAsync<JsonElement>("/api/pipeline/status")).GetProperty("indexerState").GetString());
     }
+
+    private static string? ChainProcessId(DistributedApplication app) =>
+        app.Services.GetRequiredService<ResourceNotificationService>().TryGetCurrentState("chain", out var chain)
+            ? chain.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString()
+            : null;
+
+    private Task<DistributedApplication> StartStackAsync() => OwnStack.StartAsync(_dataDirectory);
 
     private static Task<JsonElement> WaitForLatestBlockAsync(HttpClient web, Func<long, bool> accept, TimeSpan timeout) =>
-        WaitForAsync(async () =>
-        {
-            using var response = await web.GetAsync("/api/blocks/latest");
-            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-        }, b => b.ValueKind == JsonValueKind.Object && accept(b.GetProperty("blockNumber").GetInt64()), timeout);
+        OwnStack.WaitForLatestBlockAsync(web, accept, timeout);
 
-    private static async Task<JsonElement> WaitForAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> accept, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                last = await read();
-                if (accept(last))
-                {
-                    return last;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(500);
-        }
-        throw new TimeoutException($"not reached within {timeout}; last answer: {(last.ValueKind == JsonValueKind.Undefined ? "none" : last.ToString())}");
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => OwnStack.DeleteDataDirectory(_dataDirectory);
 }

@@ -29,7 +29,7 @@ public static class WebSocketEndpoint
         public SimulatorOptions Options => options;
     }
 
-    private static async Task HandleAsync(HttpContext context, [AsParameters] WsServices s)
+    private static async Task HandleAsync(HttpContext context, [AsParameters] WsServices s, IHostApplicationLifetime lifetime)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -39,7 +39,10 @@ public static class WebSocketEndpoint
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new WebSocketConnection(socket);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // A websocket request lasts until the client leaves, and Kestrel waits for open requests on shutdown (30 s,
+        // measured): longer than Aspire's stop command waits for the process (~20 s), so the dashboard's "Restart"
+        // of the chain failed with "Failed to stop resource". Stopping aborts the socket; clients reconnect.
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var sender = connection.SendLoopAsync(cancel.Token);
         try
         {

@@ -34,6 +34,8 @@ public sealed class IndexerReadiness(TimeProvider clock) : IHealthCheck
 
     public HaltInfo? Halted => _halt;
 
+    public bool IsIndexing => _indexing;
+
     public Task WaitForSchemaAsync(CancellationToken ct) => _schema.Task.WaitAsync(ct);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

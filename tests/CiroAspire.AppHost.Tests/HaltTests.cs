@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Xunit.Abstractions;
+
+namespace CiroAspire.AppHost.Tests;
+
+/// <summary>
+/// A reorg deeper than Indexer:MaxReorgDepth is loud: the indexer resource in the Aspire dashboard is unhealthy
+/// with the reason as its health description, and the Ciro dashboard (Debian's Chromium) shows the halt banner
+/// with the same reason and since when. Its own stack: the halt would break the shared one.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class HaltTests(ITestOutputHelper output) : IDisposable
+{
+    private const int MaxReorgDepth = 3;
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"ciro-halt-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task A_reorg_deeper_than_the_limit_shows_its_reason_in_the_aspire_and_ciro_dashboards()
+    {
+        await using var app = await OwnStack.StartAsync(_dataDirectory, $"--Indexer:MaxReorgDepth={MaxReorgDepth}");
+        using var web = app.CreateHttpClient("web");
+        // The indexer follows a block or two behind the head: a 10-block reorg replaces more than 3 stored blocks.
+        await OwnStack.WaitForLatestBlockAsync(web, n => n >= 12, TimeSpan.FromMinutes(1));
+        using var chain = app.CreateHttpClient("chain");
+        using (var reorg = await chain.PostAsJsonAsync("/admin/reorg", new { depth = 10 }))
+        {
+            Assert.True(reorg.IsSuccessStatusCode, $"reorg answered {(int)reorg.StatusCode}: {await reorg.Content.ReadAsStringAsync()}");
+        }
+
+        // The Aspire dashboard: the indexer resource's health report carries the reason.
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var indexer = await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync("indexer",
+            e => e.Snapshot.HealthReports.Any(r => r.Name == "indexer_halt_check" && r.Status == HealthStatus.Unhealthy), cts.Token);
+        var report = indexer.Snapshot.HealthReports.Single(r => r.Name == "indexer_halt_check");
+        output.WriteLine($"Aspire health report: {report.Description}");
+        Assert.StartsWith("Indexing halted since ", report.Description);
+        Assert.Contains($"Reorg deeper than Indexer:MaxReorgDepth = {MaxReorgDepth}", report.Description);
+        Assert.Equal(HealthStatus.Unhealthy, indexer.Snapshot.HealthStatus);
+
+        // The Ciro dashboard: the banner in a real browser says the same as the pipeline status.
+        var status = await web.GetFromJsonAsync<JsonElement>("/api/pipeline/status");
+        Assert.Equal("halted", status.GetProperty("indexerState").GetString());
+        var reason = status.GetProperty("reason").GetString()!;
+        var since = status.GetProperty("since").GetDateTimeOffset();
+        Assert.Contains(reason, report.Description);
+        var banner = await ReadBannerAsync(app.GetEndpoint("web", "http"));
+        output.WriteLine($"banner: {banner}");
+        Assert.Equal(reason, banner.GetProperty("reason").GetString());
+        Assert.Equal(since, banner.GetProperty("since").GetDateTimeOffset());
+        Assert.StartsWith("Indexing halted since ", banner.GetProperty("text").GetString());
+    }
+
+    private async Task<JsonElement> ReadBannerAsync(Uri web)
+    {
+        var info = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = Path.Combine(RepoRoot(), "src", "Ciro.Web", "ClientApp"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "e2e/pipeline-banner.e2e.mjs", web.ToString(), "--timeout", "90" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        output.WriteLine(await stderr);
+        Assert.True(process.ExitCode == 0, $"pipeline banner e2e exited {process.ExitCode}: {await stdout} {await stderr}");
+        return JsonDocument.Parse((await stdout).Trim()).RootElement;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CiroAspire.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("CiroAspire.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public void Dispose() => OwnStack.DeleteDataDirectory(_dataDirectory);
+}
