@@ -65,7 +65,9 @@ public static class Extensions
             q.AddTrigger(t => t.ForJob(key).StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
             var escalations = new JobKey("escalations");
             q.AddJob<EscalationJob>(j => j.WithIdentity(escalations));
-            q.AddTrigger(t => t.ForJob(escalations).StartNow().WithSimpleSchedule(s => s.WithInterval(sweep).RepeatForever()));
+            // After a pause (a restart, a clock jump) the sweep runs at once rather than at the next interval.
+            q.AddTrigger(t => t.ForJob(escalations).StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(sweep).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
