@@ -193,6 +193,33 @@ public sealed class IncidentLifecycleTests(AlertsFixture fixture)
     }
 
     [Fact]
+    public async Task An_incident_opened_in_a_mute_window_is_notified_by_the_first_signal_after_the_window()
+    {
+        await using var database = await fixture.NewDatabaseAsync();
+        await using var smtp = new SmtpCatcher();
+        var clock = new FakeTimeProvider(T0); // Monday 09:00 UTC
+        await using var analytics = fixture.App(database);
+        await using var alerts = Host(database, smtp, analytics, clock,
+            ("Alerts:Incidents:MuteTimeWindows:0:Name", "monday-deploys"), ("Alerts:Incidents:MuteTimeWindows:0:Days:0", "Monday"),
+            ("Alerts:Incidents:MuteTimeWindows:0:Start", "08:45"), ("Alerts:Incidents:MuteTimeWindows:0:End", "09:30"),
+            ("Alerts:Incidents:MuteTimeWindows:0:Match:contract", "0xabc"));
+        var store = alerts.Services.GetRequiredService<IncidentStore>();
+
+        var signal = Signals.Of("gas-spike", IncidentSeverity.Critical, "L2 gas per call 9x baseline", Transfer);
+        var (muted, _) = await store.OpenOrRepeatAsync(signal, default);
+        Assert.Equal("mute window 'monday-deploys'", muted.SuppressedBy);
+        await AdvanceAsync(clock, TimeSpan.FromMinutes(29));
+        Assert.Equal("mute window 'monday-deploys'", (await store.OpenOrRepeatAsync(signal, default)).Incident.SuppressedBy);
+        Assert.Equal(0L, await ScalarAsync(database, "select count(*) from alerts.notifications"));
+
+        await AdvanceAsync(clock, TimeSpan.FromMinutes(1)); // 09:30: the window has ended
+        Assert.Null((await store.OpenOrRepeatAsync(signal, default)).Incident.SuppressedBy);
+        var message = Assert.Single(await WaitForMessagesAsync(smtp, 1, clock));
+        Assert.StartsWith("[CRITICAL] FIRING gas-spike", message.Subject, StringComparison.Ordinal);
+        Assert.Equal(1L, await ScalarAsync(database, $"select count(*) from alerts.incident_events where incident_id = '{muted.Id}' and kind = 'suppressed'"));
+    }
+
+    [Fact]
     public async Task An_open_critical_incident_inhibits_warnings_with_the_same_labels_until_it_resolves()
     {
         await using var database = await fixture.NewDatabaseAsync();
