@@ -67,26 +67,29 @@ public sealed class DetectorTests(ITestOutputHelper output)
         _ => Math.Max(10, 6 * 60 / minutes),
     };
 
-    /// <summary>The cases the detector meets today: single-point spikes and dips at minute and 5-minute sampling.</summary>
-    public static TheoryData<Change, int> Changes() => new()
+    /// <summary>Every change kind at minute, 5-minute and hourly sampling, except the one case in KnownGaps.</summary>
+    public static TheoryData<Change, int> Changes()
     {
-        { Change.Spike, 1 }, { Change.Spike, 5 }, { Change.Dip, 1 }, { Change.Dip, 5 },
-    };
+        var data = new TheoryData<Change, int>();
+        foreach (var change in Enum.GetValues<Change>())
+        {
+            foreach (var minutes in new[] { 1, 5, 60 })
+            {
+                if ((change, minutes) != (Change.VarianceChange, 60))
+                {
+                    data.Add(change, minutes);
+                }
+            }
+        }
+        return data;
+    }
 
-    /// <summary>The cases it does not meet yet (issue 10 stays open for them): level shifts and drifts come
-    /// out as two or more episodes (a new high after the first one reopens), variance changes and the inverted
-    /// daily cycle are found late or not at all, and at hourly sampling one early large deviation raises the
-    /// remembered record so far that a later 20 σ spike stays under 0.5.</summary>
-    public static TheoryData<Change, int> KnownGaps() => new()
-    {
-        { Change.Spike, 60 }, { Change.Dip, 60 },
-        { Change.LevelShift, 1 }, { Change.LevelShift, 5 }, { Change.LevelShift, 60 },
-        { Change.Drift, 1 }, { Change.Drift, 5 }, { Change.Drift, 60 },
-        { Change.VarianceChange, 1 }, { Change.VarianceChange, 5 }, { Change.VarianceChange, 60 },
-        { Change.SeasonalityBreak, 1 }, { Change.SeasonalityBreak, 5 }, { Change.SeasonalityBreak, 60 },
-    };
+    /// <summary>The case it does not meet yet (issue 10): at hourly sampling the variance change of the third seed is
+    /// found 21 observations after it starts (bound 20); the warm-up there is 100 observations, so the percentile the
+    /// short-term mean square is compared with is estimated from 50 values and sits high.</summary>
+    public static TheoryData<Change, int> KnownGaps() => new() { { Change.VarianceChange, 60 } };
 
-    [Theory(Skip = "Known detector gap (issue 10 open): level shifts and drifts give 2+ episodes, variance changes and seasonality breaks are found late or not at all, and at hourly sampling an early large deviation holds a later spike under 0.5")]
+    [Theory(Skip = "Known detector gap (issue 10): a variance change at hourly sampling is found after 21 observations on one seed, bound 20")]
     [MemberData(nameof(KnownGaps))]
     public void Known_gaps_each_change_within_its_bound_as_one_episode(Change change, int minutes) =>
         Each_change_is_found_within_its_bound_as_one_episode(change, minutes);

@@ -1,7 +1,7 @@
 namespace Ciro.Analytics.Anomalies;
 
 /// <summary>What kind of change a score points at.</summary>
-public enum ChangeKind { None, Spike, Dip, Rise, Fall }
+public enum ChangeKind { None, Spike, Dip, Rise, Fall, Variance }
 
 /// <summary>Which expectation the observation was compared with.</summary>
 public enum Baseline { None, RecentLevel, TimeOfDay, TimeOfWeek }
@@ -34,6 +34,7 @@ public sealed record AnomalyScore(string Series, DateTimeOffset Timestamp, doubl
         ChangeKind.Dip => "dip below the expected range",
         ChangeKind.Rise => "sustained rise (level shift or drift)",
         ChangeKind.Fall => "sustained fall (level shift or drift)",
+        ChangeKind.Variance => "variance change (larger deviations than usual, both ways)",
         _ => "within the normal range",
     };
 }
@@ -53,6 +54,8 @@ public sealed record DetectorOptions
     public double SeasonalGain { get; init; } = 0.85;
     /// <summary>Smoothing of the short-term mean of deviations (a shift or drift that no single point shows).</summary>
     public double ShortAlpha { get; init; } = 0.15;
+    /// <summary>Smoothing of the short-term mean square of deviations (a variance change).</summary>
+    public double VarianceAlpha { get; init; } = 0.1;
     /// <summary>How long records are remembered, in observations (they fade exponentially).</summary>
     public double MemoryPoints { get; init; } = 20000;
     /// <summary>Score 0.5 for a deviation RecordRatio times the largest one remembered, or TailRatio times
@@ -67,14 +70,18 @@ public sealed record DetectorOptions
     public double LogOffset { get; init; } = 0.1;
     /// <summary>How fast a score approaches 0 or 1 away from the 0.5 point (ratio^Steepness / (1 + ratio^Steepness)).</summary>
     public double Steepness { get; init; } = 3;
-    /// <summary>Deviations smaller than this share of the series' usual spread are never anomalous.</summary>
-    public double SpreadFloor { get; init; } = 0.01;
+    /// <summary>The scale of deviations is at least this share of the series' usual spread, so a noiseless signal
+    /// (whose learned profile is never exactly right) does not divide by almost nothing.</summary>
+    public double SpreadFloor { get; init; } = 0.05;
     /// <summary>Episode hysteresis: an episode opens at a score ≥ Open and closes after CloseAfter observations
-    /// below Close; while it is open, later observations report at most OngoingCap.</summary>
+    /// and at least QuietTime below Close; while it is open, later observations report at most OngoingCap.</summary>
     public double Open { get; init; } = 0.5;
     public double Close { get; init; } = 0.3;
     public int CloseAfter { get; init; } = 12;
+    public TimeSpan QuietTime { get; init; } = TimeSpan.FromDays(1);
     public double OngoingCap { get; init; } = 0.49;
+    /// <summary>Half-life, in observations, of the recent peak of scores: a score below it is reported as 0.</summary>
+    public double RepeatHalfLife { get; init; } = 100;
     /// <summary>This many outliers in a row on one side are a new level: the recent level jumps to it.</summary>
     public int RebaseAfter { get; init; } = 3;
     /// <summary>The log scale is used only when the first values vary at least this much (coefficient of variation).</summary>
@@ -105,6 +112,9 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
     // the envelope (highest and lowest transformed values remembered).
     private double _tail = double.NaN, _shortTail = double.NaN;
     private double _record, _shortRecord;
+    private double _variance = 1, _varianceTail = double.NaN;
+    private readonly List<double> _warmVariance = [];
+    private double _peak;
     private double _high = double.NaN, _low = double.NaN;
     private readonly List<double> _warmZ = [];
     private readonly List<double> _warmShort = [];
@@ -170,13 +180,6 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         var floor = Math.Max(_o.SpreadFloor * _spread, 1e-9 * Math.Abs(expected) + 1e-12);
         var scale = Math.Max(1.2533 * chosen.Error, floor);
         var z = (y - expected) / scale;
-        if (chosen != _level)
-        {
-            // Anomalous only if no baseline explains it: a seasonal profile that is still settling, or a
-            // pattern the recent level follows anyway, does not make a score on its own.
-            var levelZ = (y - _level!.Predict(ticks)) / Math.Max(1.2533 * _level.Error, floor);
-            z = Math.Abs(levelZ) < Math.Abs(z) ? levelZ : z;
-        }
         if (chosen != _chosen)
         {
             _short = 0; // a new baseline starts its own short-term evidence
@@ -184,7 +187,9 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         }
         if (gap)
         {
-            _short = 0; // evidence does not carry across a gap in the data
+            // Evidence does not carry across a gap in the data.
+            _short = 0;
+            _variance = 1;
         }
         // The short-term mean compares with the slow expectation (long level + time-of-day/week offset), so a
         // shift, a drift or a broken daily pattern shows even where the recent level follows it.
@@ -192,6 +197,10 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         var cap = double.IsNaN(_tail) ? 10 : _o.TailRatio * _tail;
         _short += _o.ShortAlpha * (Math.Clamp(slowZ, -cap, cap) - _short);
         var shortZ = Math.Abs(_short) / Math.Sqrt(_o.ShortAlpha / (2 - _o.ShortAlpha));
+        // The short-term mean square of the deviation that no baseline explains (a smooth pattern the recent level
+        // follows is not more variance, even where a seasonal profile is coarser than the sampling).
+        var unexplained = Math.Min(Math.Abs(z), Math.Abs((y - _level!.Predict(ticks)) / Math.Max(1.2533 * _level.Error, floor)));
+        _variance += _o.VarianceAlpha * (Math.Min(unexplained * unexplained, 16) - _variance);
 
         var warming = _n <= _warmUpEnd;
         double score = 0;
@@ -204,15 +213,18 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
             {
                 _warmZ.Add(Math.Abs(z));
                 _warmShort.Add(shortZ);
+                _warmVariance.Add(_variance);
             }
             if (_n == _warmUpEnd)
             {
                 _tail = Math.Max(Quantile(_warmZ, 0.99), 1);
                 _shortTail = Math.Max(Quantile(_warmShort, 0.99), 1);
+                _varianceTail = Math.Max(Quantile(_warmVariance, 0.99), 1);
                 _record = Math.Max(_warmZ[^1], _tail);
                 _shortRecord = Math.Max(_warmShort[^1], _shortTail);
                 _warmZ.Clear();
                 _warmShort.Clear();
+                _warmVariance.Clear();
             }
         }
         else
@@ -222,20 +234,35 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
             _shortRecord *= fade;
             _high -= (_high - expected) * (1 - fade);
             _low -= (_low - expected) * (1 - fade);
+            // Ranking evidence (any value in [0, 1]): how unusual this point is for this series.
             var point = Squash(Math.Abs(z) / Math.Max(_o.TailRatio * _tail, _o.RecordRatio * _record));
             var sustained = Squash(shortZ / Math.Max(_o.TailRatio * _shortTail, _o.RecordRatio * _shortRecord));
             // How far from the expectation, compared with how far the remembered highest (lowest) value lies from
             // it (at least one scale: the expectation can sit at or beyond the record).
             var beyond = y > expected ? (y - expected) / Math.Max(_high - expected, scale) : (expected - y) / Math.Max(expected - _low, scale);
             var envelope = Squash(beyond / _o.EnvelopeRatio);
-            score = Math.Max(Math.Max(point, sustained), envelope);
+            var ranking = Math.Max(Math.Max(point, sustained), envelope);
+            // Change evidence (counts only from 0.5 up: it decides, it does not rank): the short-term mean and
+            // mean square of the deviations against their own slowly tracked 99th percentiles, without the
+            // records, so a drift, a shift, a broken daily cycle or a variance change is found within tens of
+            // observations. Only once the daily profile could be known: before that a daily cycle is a "change".
+            var complete = _daily is null || _daily.Ready(ticks);
+            var shift = complete ? Squash(shortZ / (_o.TailRatio * _shortTail)) : 0;
+            var variance = complete ? Squash(_variance / (_o.TailRatio * _varianceTail)) : 0;
+            shift = shift >= _o.Open ? shift : 0;
+            variance = variance >= _o.Open ? variance : 0;
+            score = Math.Max(ranking, Math.Max(shift, variance));
             kind = score < _o.Close ? ChangeKind.None
-                : sustained > Math.Max(point, envelope) ? (_short > 0 ? ChangeKind.Rise : ChangeKind.Fall)
+                : variance >= Math.Max(ranking, shift) ? ChangeKind.Variance
+                : Math.Max(sustained, shift) > Math.Max(point, envelope) ? (_short > 0 ? ChangeKind.Rise : ChangeKind.Fall)
                 : y > expected ? ChangeKind.Spike : ChangeKind.Dip;
             _record = Math.Max(_record, Math.Abs(z));
             _shortRecord = Math.Max(_shortRecord, shortZ);
-            _tail = TrackTail(_tail, Math.Abs(z));
-            _shortTail = TrackTail(_shortTail, shortZ);
+            _tail = TrackTail(_tail, Math.Abs(z), 0.1);
+            // Short-term statistics are autocorrelated: their percentiles move ten times slower, or a change
+            // would become the new normal within a few observations of it.
+            _shortTail = TrackTail(_shortTail, shortZ, 0.01);
+            _varianceTail = TrackTail(_varianceTail, _variance, 0.01);
             if (!_open && score >= _o.Open)
             {
                 _open = episodeStart = true;
@@ -243,10 +270,16 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
             }
             else if (_open)
             {
+                // The change evidence keeps an episode open but is not reported again inside it.
                 _quiet = score < _o.Close ? _quiet + 1 : 0;
-                _open = _quiet < _o.CloseAfter;
-                score = Math.Min(score, _o.OngoingCap);
+                _open = _quiet < Math.Max(_o.CloseAfter, _o.QuietTime.Ticks / _interval);
+                score = Math.Min(ranking, _o.OngoingCap);
             }
+            // Only news is reported: a score below the recent peak of scores (decaying with a half-life of
+            // RepeatHalfLife observations) is reported as 0, so one disturbance does not count many times.
+            var raw = score;
+            score = raw >= _peak ? raw : 0;
+            _peak = Math.Max(_peak * Math.Exp(-Math.Log(2) / _o.RepeatHalfLife), raw);
         }
 
         var normal = (double.IsNaN(_tail) ? 3 : _tail) * scale;
@@ -288,9 +321,9 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         }
     }
 
-    /// <summary>Stochastic tracking of the 99th percentile in log space: up 10 % when exceeded, down a little
+    /// <summary>Stochastic tracking of the 99th percentile in log space: up by step when exceeded, down a little
     /// otherwise, so that at equilibrium 1 % of observations exceed it.</summary>
-    private static double TrackTail(double q, double x) => q * Math.Exp(x > q ? 0.1 : -0.1 * 0.01 / 0.99);
+    private static double TrackTail(double q, double x, double step) => q * Math.Exp(x > q ? step : -step * 0.01 / 0.99);
 
     /// <summary>0.5 at ratio 1; keeps its order far out (a 20× deviation outranks a 3× one), so one threshold
     /// can serve many series.</summary>
@@ -344,7 +377,8 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         public double LongLevel => _long;
 
         /// <summary>Two full periods seen.</summary>
-        public bool Ready(long ticks) => _start != long.MinValue && ticks - _start >= 2 * _period;
+        /// <summary>The slot offsets have learned for two full periods (after the day the long level needs to settle).</summary>
+        public bool Ready(long ticks) => _start != long.MinValue && ticks - _start >= 2 * _period + Day;
 
         private double Offset(long ticks)
         {
@@ -391,7 +425,8 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
             }
             _short += o.LevelAlpha * (y - offset - _short);
             _long += _errorAlpha * (y - offset - _long);
-            if (_offsets is not null)
+            // Offsets are learned once the long level has seen a day: before that they would hold its start-up error.
+            if (_offsets is not null && ticks - _start >= Day)
             {
                 var i = (int)(ticks % _period / _slot);
                 _visits![i]++;
