@@ -1,9 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Ciro.Analytics.Anomalies;
 
 /// <summary>What kind of change a score points at.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ChangeKind>))]
 public enum ChangeKind { None, Spike, Dip, Rise, Fall, Variance }
 
 /// <summary>Which expectation the observation was compared with.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Baseline>))]
 public enum Baseline { None, RecentLevel, TimeOfDay, TimeOfWeek }
 
 /// <summary>

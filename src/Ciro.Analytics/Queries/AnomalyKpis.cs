@@ -4,10 +4,11 @@ using Npgsql;
 
 namespace Ciro.Analytics.Queries;
 
-/// <summary>A scored hour; Driver names the contract function whose value moved most that hour (for gas and
-/// transaction series), so an operator knows where to look.</summary>
+/// <summary>A scored hour; EpisodeStart marks the first hour of an anomaly episode (one alert per incident), Kind
+/// and Baseline say what changed and against which expectation; Driver names the contract function whose value
+/// moved most that hour (for gas and transaction series), so an operator knows where to look.</summary>
 public sealed record AnomalyRow(DateTimeOffset Hour, double? Value, double Score, double? Expected, double? Lower, double? Upper,
-    bool WarmingUp, string Explanation, string? Driver);
+    bool WarmingUp, bool EpisodeStart, ChangeKind Kind, Baseline Baseline, string Explanation, string? Driver);
 
 /// <summary>The hourly series behind GET /api/kpi/anomalies, read from the rollups and scored by the streaming
 /// detector (the same one the offline detect command and the benchmark run).</summary>
@@ -51,7 +52,7 @@ public sealed class AnomalyKpis(NpgsqlDataSource dataSource)
             if (hour >= Buckets.Floor(request.From, Buckets.Hour))
             {
                 rows.Add(new AnomalyRow(hour, double.IsNaN(value) ? null : value, Math.Round(score.Score, 4), score.Expected, score.Lower, score.Upper,
-                    score.WarmingUp, score.Explanation, driver));
+                    score.WarmingUp, score.EpisodeStart, score.Kind, score.Baseline, score.Explanation, driver));
             }
         }
         return TablePage<AnomalyRow>.Of(rows, request with { Bucket = Buckets.Hour },
