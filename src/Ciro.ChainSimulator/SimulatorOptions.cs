@@ -21,6 +21,18 @@ public sealed class SimulatorOptions
     /// <summary>STRK, the token v3 fees are paid in.</summary>
     public string FeeTokenAddress { get; set; } = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
 
+    /// <summary>The MetricsRegistry the monitored contracts flush to (contracts/src/metrics_registry.cairo).</summary>
+    public string MetricsRegistryAddress { get; set; } = "0x0318e2cc5c1d4d0f6a1c4a7d1e5b9f3c2a8d6e4b0c7f1a3e5d9b2c6f8a0e4d71";
+
+    /// <summary>The performance monitor's sample rate at deployment (JobManager(admin, sample_rate),
+    /// CDCPool(admin, sample_rate)): 1 call in N is recorded, 0 = off. 64 is the contracts' documented default.
+    /// The <c>monitor</c> scenario changes it mid-run with set_sample_rate.</summary>
+    public int MonitorSampleRate { get; set; } = 64;
+
+    /// <summary>The monitored contracts' compile-time SAMPLE_FLOOR (16 in contracts/src); every rate must be a
+    /// multiple of it. Another floor models a host compiled with another ImmutableConfig (e.g. 1, to sample 1 in 4).</summary>
+    public int MonitorSampleFloor { get; set; } = 16;
+
     /// <summary>A Cairo short string (at most 31 ASCII characters), served hex-encoded by starknet_chainId.</summary>
     public string ChainId { get; set; } = "SN_CIRO_SIM";
 
@@ -68,6 +80,7 @@ public sealed class SimulatorOptions
     internal Felt JobManager => Felt.Parse(JobManagerAddress);
     internal Felt CdcPool => Felt.Parse(CdcPoolAddress);
     internal Felt FeeToken => Felt.Parse(FeeTokenAddress);
+    internal Felt MetricsRegistry => Felt.Parse(MetricsRegistryAddress);
 }
 
 /// <summary>Which version of the JSON-RPC spec the simulator's answers follow (Simulator:RpcShape).</summary>
@@ -95,7 +108,8 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         }
 
         Check(o.BlockIntervalMs is >= 50 and <= 600_000, $"BlockIntervalMs must be in [50, 600000] ms, got {o.BlockIntervalMs}");
-        foreach (var (field, value) in new[] { ("JobManagerAddress", o.JobManagerAddress), ("CdcPoolAddress", o.CdcPoolAddress), ("FeeTokenAddress", o.FeeTokenAddress) })
+        foreach (var (field, value) in new[] { ("JobManagerAddress", o.JobManagerAddress), ("CdcPoolAddress", o.CdcPoolAddress), ("FeeTokenAddress", o.FeeTokenAddress),
+            ("MetricsRegistryAddress", o.MetricsRegistryAddress) })
         {
             Check(value is not null && value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && Felt.TryParse(value, out var f) && !f.IsZero,
                 $"{field} must be a non-zero 0x-prefixed felt, got '{value}'");
@@ -115,6 +129,9 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         Check(o.MaxFilterKeys is >= 1 and <= 1024, $"MaxFilterKeys must be in [1, 1024], got {o.MaxFilterKeys}");
         Check(o.BlockL2GasLimit >= 10_000_000, $"BlockL2GasLimit must be at least 1e7, got {o.BlockL2GasLimit}");
         Check(o.BlockMaxTransactions is >= 10 and <= 10_000, $"BlockMaxTransactions must be in [10, 10000], got {o.BlockMaxTransactions}");
+        Check(o.MonitorSampleFloor is >= 1 and <= 1_000_000, $"MonitorSampleFloor must be in [1, 1000000], got {o.MonitorSampleFloor}");
+        Check(o.MonitorSampleRate >= 0 && o.MonitorSampleFloor >= 1 && o.MonitorSampleRate % o.MonitorSampleFloor == 0,
+            $"MonitorSampleRate must be 0 (off) or a multiple of MonitorSampleFloor ({o.MonitorSampleFloor}), got {o.MonitorSampleRate}");
         Check(Enum.IsDefined(o.RpcShape), $"RpcShape must be current or v0_7, got '{o.RpcShape}'");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

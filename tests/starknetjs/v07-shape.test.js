@@ -85,7 +85,7 @@ describe('starknet.js against the simulator in the v0.7.1 shapes', () => {
     assert.deepEqual(decodeFailures, []);
     assert.deepEqual(failures, {});
     for (const t of truth) assert.deepEqual(decodedByBlock[t.number], t.eventsByName, `block ${t.number}`);
-    assert.deepEqual(seen, state.counts.eventsByName);
+    assert.deepEqual(seen, Object.fromEntries(Object.entries(state.counts.eventsByName).filter(([, n]) => n > 0)));
     assert.ok(Object.keys(seen).every((name) => checks[name]));
   });
 

@@ -22,6 +22,7 @@ public struct SimTx
     public ulong Tip;
     public short RevertReason;    // -1 when the transaction succeeded
     public byte Function;         // the first call's CiroFunction, for ground-truth counters
+    public ulong MonitorL2Gas;    // part of L2Gas the performance monitor's hooks cost (0 when nothing was sampled)
 
     public readonly bool Reverted => RevertReason >= 0;
 }

@@ -28,6 +28,7 @@ public sealed class Accounts
     public ulong JobManager { get; }
     public ulong CdcPool { get; }
     public ulong FeeToken { get; }
+    public ulong MetricsRegistry { get; }
     public ulong Sequencer { get; }
 
     private static readonly (string Model, ulong Memory)[] Gpus = [("H100", 80), ("A100", 40), ("RTX4090", 24), ("L40S", 48)];
@@ -56,6 +57,7 @@ public sealed class Accounts
         JobManager = felts.Encode(options.JobManager);
         CdcPool = felts.Encode(options.CdcPool);
         FeeToken = felts.Encode(options.FeeToken);
+        MetricsRegistry = felts.Encode(options.MetricsRegistry);
         Sequencer = felts.Encode(SequencerAddress);
     }
 
@@ -63,6 +65,7 @@ public sealed class Accounts
     {
         TargetContract.JobManager => JobManager,
         TargetContract.CdcPool => CdcPool,
+        TargetContract.MetricsRegistry => MetricsRegistry,
         _ => FeeToken,
     };
 }

@@ -12,7 +12,7 @@ public sealed class BlockBuilder
 {
     private readonly FeltTable _felts;
     private readonly Accounts _accounts;
-    private readonly ulong[] _eventSelectorCodes;
+    private readonly ulong[][] _eventKeyPathCodes;
     private readonly ulong[] _functionSelectorCodes;
     private readonly ulong _chainIdCode;
 
@@ -25,15 +25,17 @@ public sealed class BlockBuilder
     private SimAccount? _sender;
     private int _callCount;
     private ulong _l2Gas;
+    private ulong _monitorGas;
     private int _writes;
     private int _txFirstEvent;
     private byte _firstFunction;
+    private Action<Felt>? _onHash;
 
     public BlockBuilder(FeltTable felts, Accounts accounts, Felt chainId)
     {
         _felts = felts;
         _accounts = accounts;
-        _eventSelectorCodes = CiroCatalog.EventSelectors.Select(felts.Encode).ToArray();
+        _eventKeyPathCodes = CiroCatalog.EventKeyPaths.Select(p => p.Select(felts.Encode).ToArray()).ToArray();
         _functionSelectorCodes = CiroCatalog.Functions.Select(f => felts.Encode(f.Selector)).ToArray();
         _chainIdCode = felts.Encode(chainId);
     }
@@ -49,13 +51,15 @@ public sealed class BlockBuilder
         _sender = sender;
         _callCount = 0;
         _l2Gas = CiroCatalog.AccountOverheadL2Gas;
+        _monitorGas = 0;
         _writes = 1; // the nonce
         _calls.Clear();
         _txFirstEvent = _events.Count;
+        _onHash = null;
     }
 
     /// <summary>Adds one call of the multicall; <paramref name="gasFactor"/> is the gas-spike multiplier.</summary>
-    public void Call(CiroFunction function, ReadOnlySpan<ulong> args, ref Rng rng, double gasFactor = 1)
+    public void Call(CiroFunction function, ReadOnlySpan<ulong> args, ref Rng rng, double gasFactor = 1, TargetContract? to = null)
     {
         var profile = CiroCatalog.Profile(function);
         if (_callCount == 0)
@@ -63,7 +67,7 @@ public sealed class BlockBuilder
             _firstFunction = (byte)function;
         }
         _callCount++;
-        _calls.Add(_accounts.ContractCode(profile.Contract));
+        _calls.Add(_accounts.ContractCode(to ?? profile.Contract));
         _calls.Add(_functionSelectorCodes[(int)function]);
         _calls.Add((ulong)args.Length);
         foreach (var a in args)
@@ -74,14 +78,53 @@ public sealed class BlockBuilder
         _writes += profile.StorageWrites;
     }
 
-    /// <summary>Adds raw L2 gas (congestion fillers are sized to fill the block).</summary>
+    /// <summary>A call whose gas is its profile's base, without jitter: the keeper's and admin's monitor calls, so
+    /// that they draw nothing from the block's random stream and the business chain is the same at every rate.</summary>
+    public void CallAtBaseGas(CiroFunction function, ReadOnlySpan<ulong> args, TargetContract? to = null)
+    {
+        var profile = CiroCatalog.Profile(function);
+        if (_callCount == 0)
+        {
+            _firstFunction = (byte)function;
+        }
+        _callCount++;
+        _calls.Add(_accounts.ContractCode(to ?? profile.Contract));
+        _calls.Add(_functionSelectorCodes[(int)function]);
+        _calls.Add((ulong)args.Length);
+        foreach (var a in args)
+        {
+            _calls.Add(a);
+        }
+        _l2Gas += profile.BaseL2Gas;
+        _writes += profile.StorageWrites;
+    }
+
+    /// <summary>L2 gas the performance monitor's hooks add to the transaction (kept apart for the overhead report).</summary>
+    public void AddMonitorGas(ulong gas)
+    {
+        _l2Gas += gas;
+        _monitorGas += gas;
+    }
+
+    /// <summary>Adds raw L2 gas (congestion fillers are sized to fill the block; the monitor's reads, writes and events).</summary>
     public void AddL2Gas(ulong gas) => _l2Gas += gas;
+
+    /// <summary>Storage slots written beyond the called functions' own (the monitor's packed slots).</summary>
+    public void AddStorageWrites(int writes) => _writes += writes;
+
+    /// <summary>Runs once the transaction's hash is known, before its fee: a hook that samples on the tx hash
+    /// (the monitor's record_call) emits its events there, after the calls' own.</summary>
+    public void OnHash(Action<Felt> hook) => _onHash = hook;
 
     /// <summary>keys[0] is the variant selector; <paramref name="keys"/> are the #[key] fields after it.</summary>
     public void Emit(EventKind kind, ulong from, ReadOnlySpan<ulong> keys, ReadOnlySpan<ulong> data)
     {
         var start = _pool.Count;
-        _pool.Add(_eventSelectorCodes[(int)kind]);
+        var path = _eventKeyPathCodes[(int)kind];
+        foreach (var selector in path)
+        {
+            _pool.Add(selector);
+        }
         foreach (var k in keys)
         {
             _pool.Add(k);
@@ -94,7 +137,7 @@ public sealed class BlockBuilder
         {
             From = from,
             Start = start,
-            KeyCount = (byte)(keys.Length + 1),
+            KeyCount = (byte)(keys.Length + path.Length),
             DataCount = (byte)data.Length,
             TxIndex = (ushort)_txs.Count,
             IndexInTx = (ushort)(_events.Count - _txFirstEvent),
@@ -122,9 +165,6 @@ public sealed class BlockBuilder
             _l2Gas = CiroCatalog.AccountOverheadL2Gas + (_l2Gas - CiroCatalog.AccountOverheadL2Gas) * 6 / 10;
             _writes = 1;
         }
-        var l1DataGas = CiroCatalog.L1DataGasPerWrite * (ulong)(_writes + 1);
-        var fee = (UInt128)l1DataGas * state.L1DataGasFri + (UInt128)_l2Gas * (state.L2GasFri + tip);
-
         var calldataStart = _pool.Count;
         _pool.Add((ulong)_callCount);
         foreach (var c in _calls)
@@ -134,6 +174,13 @@ public sealed class BlockBuilder
         var calldataLength = _pool.Count - calldataStart;
         var nonce = state.Nonces[sender.Slot]++;
         var hash = TransactionHash(sender, nonce, calldataStart, calldataLength, tip);
+        if (!reverted)
+        {
+            _onHash?.Invoke(hash);
+        }
+        _onHash = null;
+        var l1DataGas = CiroCatalog.L1DataGasPerWrite * (ulong)(_writes + 1);
+        var fee = (UInt128)l1DataGas * state.L1DataGasFri + (UInt128)_l2Gas * (state.L2GasFri + tip);
 
         Emit(EventKind.Transfer, _accounts.FeeToken, [sender.Code, _accounts.Sequencer], [U128(fee), 0]);
 
@@ -153,6 +200,7 @@ public sealed class BlockBuilder
             Tip = tip,
             RevertReason = revertReason,
             Function = _firstFunction,
+            MonitorL2Gas = reverted ? 0 : _monitorGas,
         });
         L2GasUsed += _l2Gas;
         StorageWrites += _writes;

@@ -31,13 +31,16 @@ public sealed class BlockGenerator(SimulatorOptions options, FeltTable felts, Ac
         UpdatePrices(state, ref rng);
 
         var builder = new BlockBuilder(felts, accounts, _chainId);
-        var txs = new CiroTransactions(builder, accounts, scenario);
+        var monitor = new InstrumentedContracts(builder, accounts, state, new PerformanceMonitor(builder, (uint)options.MonitorSampleFloor), number, timestamp);
+        var txs = new CiroTransactions(builder, accounts, scenario) { Monitor = monitor };
         if (number == 0)
         {
             Genesis(state, txs, ref rng);
+            monitor.WireRegistry();
         }
         else
         {
+            MonitorAdmin(state, monitor, number, timestamp, scenario);
             var cap = scenario.TargetEventsPerBlock > 0 ? int.MaxValue : options.BlockMaxTransactions;
             AdvanceJobs(state, txs, builder, number, timestamp, cap, scenario, ref rng);
             SubmitJobs(state, txs, builder, number, cap, scenario, ref rng);
@@ -51,6 +54,25 @@ public sealed class BlockGenerator(SimulatorOptions options, FeltTable felts, Ac
         state.LastBlockL2Gas = builder.L2GasUsed;
         return BlockSealer.Seal(builder, felts, new BlockSealer.Header(number, branch, parent, timestamp, accounts, Prices(state), _chainId),
             state, txs.Effects.Count == 0 ? null : txs.Effects);
+    }
+
+    /// <summary>The monitor's own transactions, first in the block: the hourly flush of the hour the previous block
+    /// belonged to, then the admin's changes the scenario asks for (sample rate, registry pause).</summary>
+    private void MonitorAdmin(ChainState state, InstrumentedContracts monitor, long number, ulong timestamp, ChainScenario scenario)
+    {
+        var previousHour = TimestampOf(number - 1) / PerformanceMonitor.SecondsPerHour;
+        if (timestamp / PerformanceMonitor.SecondsPerHour > previousHour)
+        {
+            monitor.HourlyFlush(previousHour);
+        }
+        if (scenario.MonitorSampleRate is { } rate && rate != state.JobManagerMonitor.SampleRate)
+        {
+            monitor.SetSampleRate(rate);
+        }
+        if (scenario.RegistryPaused is { } paused && paused != state.RegistryPaused)
+        {
+            monitor.SetRegistryPaused(paused);
+        }
     }
 
     private void Genesis(ChainState state, CiroTransactions txs, ref Rng rng)

@@ -52,6 +52,11 @@ public sealed class ChainState
     public WorkerState[] Workers = [];
     public ulong[] Nonces = [];
 
+    /// <summary>The PerformanceMonitorComponent storage of each monitored contract, and the registry's pause flag.</summary>
+    public MonitorStorage JobManagerMonitor = new();
+    public MonitorStorage CdcPoolMonitor = new();
+    public bool RegistryPaused;
+
     /// <summary>Prices in FRI; WEI prices follow from the FRI-per-WEI rate.</summary>
     public ulong L1GasFri = 22_087_000_000_000;
     public ulong L1DataGasFri = 500_000;
@@ -62,10 +67,12 @@ public sealed class ChainState
     /// <summary>Starknet 0.14's fee-market floor for L2 gas (the price of quiet Sepolia blocks).</summary>
     public const ulong MinL2GasFri = 3_000_000_000;
 
-    public static ChainState Initial(Accounts accounts) => new()
+    public static ChainState Initial(Accounts accounts, uint sampleRate) => new()
     {
         Workers = new WorkerState[accounts.Workers.Length],
         Nonces = new ulong[accounts.SlotCount],
+        JobManagerMonitor = new MonitorStorage { SampleRate = sampleRate },
+        CdcPoolMonitor = new MonitorStorage { SampleRate = sampleRate },
     };
 
     public ChainState Clone() => new()
@@ -78,6 +85,9 @@ public sealed class ChainState
         Jobs = new List<Job>(Jobs),
         Workers = (WorkerState[])Workers.Clone(),
         Nonces = (ulong[])Nonces.Clone(),
+        JobManagerMonitor = JobManagerMonitor.Clone(),
+        CdcPoolMonitor = CdcPoolMonitor.Clone(),
+        RegistryPaused = RegistryPaused,
         L1GasFri = L1GasFri,
         L1DataGasFri = L1DataGasFri,
         L2GasFri = L2GasFri,

@@ -21,9 +21,23 @@ public enum EventKind : byte
     JobAllocated,
     WorkerReserved,
     WorkerReleased,
+    // PerformanceMonitorComponent, nested in JobManager and CDCPool as PerformanceEvent (see EventKeyPath).
+    CallSampled,
+    JobSampled,
+    SampleRateChanged,
+    RegistrySet,
+    CallsFlushed,
+    MonitorError,
+    // MetricsRegistry, and the OpenZeppelin components it flattens.
+    ReporterApproved,
+    CallSamplePushed,
+    WorkerSamplePushed,
+    RoleGranted,
+    Paused,
+    Unpaused,
 }
 
-public enum TargetContract : byte { JobManager, CdcPool, FeeToken }
+public enum TargetContract : byte { JobManager, CdcPool, FeeToken, MetricsRegistry }
 
 /// <summary>The contract functions simulated transactions call. Values index <see cref="CiroCatalog.Functions"/>.</summary>
 public enum CiroFunction : byte
@@ -43,6 +57,14 @@ public enum CiroFunction : byte
     ReactivateWorker,
     RegisterModel,
     Transfer,
+    FailJob,
+    SetSampleRate,
+    SetRegistry,
+    FlushCalls,
+    ApproveReporter,
+    PushWorkerSample,
+    Pause,
+    Unpause,
 }
 
 /// <summary>
@@ -79,11 +101,30 @@ public static class CiroCatalog
         new(CiroFunction.ReactivateWorker, "reactivate_worker", TargetContract.CdcPool, 500_000, 1),
         new(CiroFunction.RegisterModel, "register_model", TargetContract.JobManager, 1_300_000, 4),
         new(CiroFunction.Transfer, "transfer", TargetContract.FeeToken, 400_000, 2),
+        // The instrumented contracts' own entry points (contracts/src); set_sample_rate, set_registry and
+        // flush_calls exist on both monitored contracts: the caller names the target.
+        new(CiroFunction.FailJob, "fail_job", TargetContract.JobManager, 900_000, 3),
+        new(CiroFunction.SetSampleRate, "set_sample_rate", TargetContract.JobManager, 700_000, 1),
+        new(CiroFunction.SetRegistry, "set_registry", TargetContract.JobManager, 700_000, 1),
+        new(CiroFunction.FlushCalls, "flush_calls", TargetContract.JobManager, 1_200_000, 2),
+        new(CiroFunction.ApproveReporter, "approve_reporter", TargetContract.MetricsRegistry, 900_000, 2),
+        new(CiroFunction.PushWorkerSample, "push_worker_sample", TargetContract.MetricsRegistry, 800_000, 1),
+        new(CiroFunction.Pause, "pause", TargetContract.MetricsRegistry, 500_000, 1),
+        new(CiroFunction.Unpause, "unpause", TargetContract.MetricsRegistry, 500_000, 1),
     ];
 
     public static readonly string[] EventNames = Enum.GetNames<EventKind>();
 
-    public static readonly Felt[] EventSelectors = EventNames.Select(Selector.FromName).ToArray();
+    /// <summary>The monitor's events are a nested component variant (JobManager/CDCPool `PerformanceEvent`):
+    /// keys start [sn_keccak("PerformanceEvent"), sn_keccak(name)]; every other event starts [sn_keccak(name)].</summary>
+    public static readonly Felt[][] EventKeyPaths = Enum.GetValues<EventKind>()
+        .Select(k => k is >= EventKind.CallSampled and <= EventKind.MonitorError
+            ? new[] { Selector.FromName("PerformanceEvent"), Selector.FromName(k.ToString()) }
+            : [Selector.FromName(k.ToString())])
+        .ToArray();
+
+    /// <summary>keys[0] of each kind.</summary>
+    public static readonly Felt[] EventSelectors = EventKeyPaths.Select(p => p[0]).ToArray();
 
     public static FunctionProfile Profile(CiroFunction f) => Functions[(int)f];
 

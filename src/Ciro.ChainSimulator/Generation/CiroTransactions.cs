@@ -14,6 +14,9 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
 
     public Dictionary<string, int> Effects { get; } = new();
 
+    /// <summary>The monitor lines of the instrumented contracts (set by the generator for each block).</summary>
+    public required InstrumentedContracts Monitor { get; init; }
+
     private void Count(string effect, int n = 1) => Effects[effect] = Effects.GetValueOrDefault(effect) + n;
 
     private double GasFactor(CiroFunction f)
@@ -39,6 +42,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         // stake_amount is always emitted as 0 by the contract (ciro_events.md).
         b.Emit(EventKind.WorkerRegistered, a.CdcPool, [w.WorkerIdCode, w.Account.Code],
             [w.GpuMemoryGb, 64, 512, 4000, 10_000, flags, gpuModel, cpuModel, 0, 0]);
+        Monitor.OnTxHash(CiroFunction.RegisterWorker);
         b.End(s, Tip(ref rng));
         s.Workers[w.Index].Active = true;
         s.RegisteredWorkers++;
@@ -51,6 +55,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         Call(CiroFunction.Stake, [amount, 0], ref rng);
         s.Workers[w.Index].StakeStrk += strk;
         b.Emit(EventKind.StakeAdded, a.CdcPool, [w.Account.Code], [amount, 0, b.U128((UInt128)s.Workers[w.Index].StakeStrk * Strk), 0]);
+        Monitor.OnTxHash(CiroFunction.Stake);
         b.End(s, Tip(ref rng));
     }
 
@@ -60,6 +65,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         var amount = b.U128((UInt128)strk * Strk);
         Call(CiroFunction.RequestUnstake, [amount, 0], ref rng);
         b.Emit(EventKind.UnstakeRequested, a.CdcPool, [w.Account.Code], [amount, 0, timestamp + 7 * 86_400]);
+        Monitor.OnTxHash(CiroFunction.RequestUnstake);
         b.End(s, Tip(ref rng));
         ref var ws = ref s.Workers[w.Index];
         ws.PendingUnstakeStrk = strk;
@@ -72,6 +78,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         b.Begin(w.Account);
         Call(CiroFunction.CompleteUnstake, [], ref rng);
         b.Emit(EventKind.UnstakeExecuted, a.CdcPool, [w.Account.Code], [b.U128((UInt128)ws.PendingUnstakeStrk * Strk), 0]);
+        Monitor.OnTxHash(CiroFunction.CompleteUnstake);
         b.End(s, Tip(ref rng));
         ws.StakeStrk -= Math.Min(ws.StakeStrk, ws.PendingUnstakeStrk);
         ws.PendingUnstakeStrk = 0;
@@ -114,6 +121,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         var payment = b.U128(job.Payment);
         Call(CiroFunction.SubmitAiJob, [rng.Range(1, model), 0, rng.NextULong() >> 1, payment, 0], ref rng);
         b.Emit(EventKind.JobSubmitted, a.JobManager, [(ulong)job.Id, 0, account.Code], [payment, 0]);
+        Monitor.SubmitAiJob(job.Id);
         b.End(s, Tip(ref rng));
         s.Jobs.Add(job);
     }
@@ -125,6 +133,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         b.Begin(a.Coordinator);
         Call(CiroFunction.AllocateJob, [id, 0, 24, 1], ref rng);
         b.Emit(EventKind.JobAllocated, a.CdcPool, [id, 0, w.WorkerIdCode], [rng.Range(70, 99), timestamp + rng.Range(20, 120)]);
+        Monitor.AllocateJob(job.Id, w);
         Call(CiroFunction.ReserveWorker, [w.WorkerIdCode, id, 0, 3600], ref rng);
         b.Emit(EventKind.WorkerReserved, a.CdcPool, [w.WorkerIdCode, id, 0], [3600]);
         b.End(s, Tip(ref rng));
@@ -139,6 +148,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         b.Begin(a.Coordinator);
         Call(CiroFunction.AssignJobToWorker, [id, 0, w.WorkerIdCode], ref rng);
         b.Emit(EventKind.JobAssigned, a.JobManager, [id, 0, w.Account.Code], []);
+        Monitor.AssignJobToWorker(job.Id, w);
         b.End(s, Tip(ref rng));
         job.Stage = JobStage.Assigned;
     }
@@ -153,6 +163,7 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         if (!revert)
         {
             b.Emit(EventKind.JobCompleted, a.JobManager, [id, 0, w.Account.Code], []);
+            Monitor.SubmitJobResult(job.Id, w);
         }
         b.End(s, Tip(ref rng), revert ? (short)rng.Next(2) : (short)-1);
         job.Stage = revert ? JobStage.ResultReverted : JobStage.Completed;
@@ -166,11 +177,14 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         b.Begin(a.Coordinator);
         Call(CiroFunction.DistributeRewards, [id, 0], ref rng);
         b.Emit(EventKind.PaymentReleased, a.JobManager, [id, 0, w.Account.Code], [b.U128(job.Payment / 10 * 9), 0]);
+        Monitor.DistributeRewards(job.Id);
         b.End(s, Tip(ref rng));
         s.CompletedJobs++;
     }
 
-    /// <summary>The coordinator frees the worker of a job that will never complete: the job failed.</summary>
+    /// <summary>The coordinator frees the worker of a job that will never complete and marks the job failed, in one
+    /// multicall: release_worker (WorkerReleased), then fail_job, which has no CIRO event; the monitor's JobSampled
+    /// with stage 2 (failed) records it when the job is sampled.</summary>
     public void Release(ChainState s, in Job job, ref Rng rng)
     {
         var w = a.Workers[job.Worker];
@@ -178,6 +192,8 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         b.Begin(a.Coordinator);
         Call(CiroFunction.ReleaseWorker, [w.WorkerIdCode, id, 0], ref rng);
         b.Emit(EventKind.WorkerReleased, a.CdcPool, [w.WorkerIdCode, id, 0], []);
+        b.CallAtBaseGas(CiroFunction.FailJob, [id, 0, b.Code(Felt(job.Outcome == JobOutcome.Timeout ? "deadline exceeded" : "result reverted"))]);
+        Monitor.FailJob(job.Id, w);
         b.End(s, Tip(ref rng));
         s.FailedJobs++;
     }

@@ -15,8 +15,9 @@ public sealed record ChainScenario
     public const string FailingWorker = "failing-worker";
     public const string Congestion = "congestion";
     public const string UsageSurge = "usage-surge";
+    public const string Monitor = "monitor";
 
-    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge];
+    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge, Monitor];
 
     public string Name { get; init; } = Steady;
 
@@ -43,6 +44,13 @@ public sealed record ChainScenario
 
     /// <summary>Pad each block with transfers up to this many events (pre-generation), 0 for none.</summary>
     public int TargetEventsPerBlock { get; init; }
+
+    /// <summary>monitor: the admin sets this sample rate on both monitored contracts (set_sample_rate); null keeps
+    /// the rate in force, so switching back to steady leaves it as it is.</summary>
+    public uint? MonitorSampleRate { get; init; }
+
+    /// <summary>monitor: the admin pauses (true) or unpauses (false) the MetricsRegistry; null leaves it.</summary>
+    public bool? RegistryPaused { get; init; }
 
     public static ChainScenario Default { get; } = new();
 }

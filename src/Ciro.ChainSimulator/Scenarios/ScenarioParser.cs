@@ -62,6 +62,11 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
                 CongestionUtilization = reader.Number("utilization", 0.95, 0.05, 1),
             }),
             ChainScenario.UsageSurge => Chain(name, p, new ChainScenario { JobRateFactor = reader.Number("factor", 5, 1.01, 100) }),
+            ChainScenario.Monitor => Chain(name, p, new ChainScenario
+            {
+                MonitorSampleRate = reader.SampleRate("rate", (uint)options.MonitorSampleFloor),
+                RegistryPaused = reader.Flag("registryPaused"),
+            }),
             RpcFaults => Faults(reader, p),
             Reorg => new(null, null, (int)reader.Number("depth", 3, 1, 1024)),
             _ => null,
@@ -97,6 +102,36 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
             }
             errors[$"parameters.{field}"] = [$"must be a number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}], got {node.ToJsonString()}"];
             return fallback;
+        }
+
+        /// <summary>set_sample_rate's rule: 0 (off) or a multiple of the contracts' SAMPLE_FLOOR.</summary>
+        public uint? SampleRate(string field, uint floor)
+        {
+            if (p[field] is not { } node)
+            {
+                return null;
+            }
+            if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<uint>(out var rate)
+                && Generation.PerformanceMonitor.ValidRate(rate, floor))
+            {
+                return rate;
+            }
+            errors[$"parameters.{field}"] = [$"must be 0 (off) or a multiple of the sample floor {floor}, got {node.ToJsonString()}"];
+            return null;
+        }
+
+        public bool? Flag(string field)
+        {
+            if (p[field] is not { } node)
+            {
+                return null;
+            }
+            if (node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+            {
+                return v.GetValue<bool>();
+            }
+            errors[$"parameters.{field}"] = [$"must be true or false, got {node.ToJsonString()}"];
+            return null;
         }
 
         public CiroFunction Function(string field, CiroFunction fallback)

@@ -24,13 +24,16 @@ public sealed record ChainFile(
     string CdcPoolAddress,
     string FeeTokenAddress,
     ulong BlockL2GasLimit,
-    int BlockMaxTransactions)
+    int BlockMaxTransactions,
+    string MetricsRegistryAddress,
+    int MonitorSampleRate,
+    int MonitorSampleFloor)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public static ChainFile For(SimulatorOptions o, long genesisTimestamp) => new(genesisTimestamp, o.Seed, o.ChainId, o.BlockIntervalMs,
         o.PregenerateBlocks, o.EventsPerBlock, o.JobsPerBlock, o.Workers, o.Clients, o.JobManagerAddress, o.CdcPoolAddress, o.FeeTokenAddress,
-        o.BlockL2GasLimit, o.BlockMaxTransactions);
+        o.BlockL2GasLimit, o.BlockMaxTransactions, o.MetricsRegistryAddress, o.MonitorSampleRate, o.MonitorSampleFloor);
 
     /// <summary>The file's chain when it was made with these options; null when there is none or they differ
     /// (<paramref name="difference"/> says how, for the log).</summary>

@@ -24,6 +24,11 @@ export const settings = {
   JobManagerAddress: '0x00bf025663b8a7c7e43393f082b10afe66bd9ddb06fb5e521e3adbcf693094bd',
   CdcPoolAddress: '0x05f73c551dbfda890090c8ee89858992dfeea9794a63ad83e6b1706e9836aeba',
   FeeTokenAddress: '0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d',
+  MetricsRegistryAddress: '0x0318e2cc5c1d4d0f6a1c4a7d1e5b9f3c2a8d6e4b0c7f1a3e5d9b2c6f8a0e4d71',
+  // The performance monitor samples 1 call in 4 (a host compiled with SAMPLE_FLOOR 1), so that 60 blocks hold
+  // every monitor event kind.
+  MonitorSampleFloor: 1,
+  MonitorSampleRate: 4,
 };
 
 function freePort() {
