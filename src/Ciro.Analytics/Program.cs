@@ -1,6 +1,7 @@
 using Ciro.Analytics.Anomalies;
 using Ciro.Analytics.Apis;
 using Ciro.Analytics.Extensions;
+using Ciro.Analytics.Onchain;
 
 // Offline backtesting runs the same detector as the service without starting the web host.
 if (args is ["detect", ..])
@@ -27,6 +28,7 @@ app.MapBlocksApi();
 app.MapEventsApi();
 app.MapPipelineApi();
 app.MapKpiApi();
+app.MapOnchainApi();
 app.MapAnomalyApi();
 app.MapAdminApi();
 

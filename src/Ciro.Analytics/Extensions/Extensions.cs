@@ -49,6 +49,7 @@ public static class Extensions
         builder.Services.AddSingleton<WorkerKpis>();
         builder.Services.AddSingleton<UsageKpis>();
         builder.Services.AddSingleton<AnomalyKpis>();
+        builder.Services.AddSingleton<Onchain.OnchainKpis>();
         builder.Services.AddSingleton<QueryCache>();
         builder.Services.AddSingleton<RollupReconciler>();
         builder.Services.AddSingleton<AnalyticsMetrics>();

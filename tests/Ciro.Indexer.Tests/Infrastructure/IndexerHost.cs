@@ -64,6 +64,9 @@ public sealed class IndexerHost : IAsyncDisposable
             ["Indexer:Contracts:1:Name"] = "CDCPool",
             ["Indexer:Contracts:1:Addresses:0"] = "0x05f73c551dbfda890090c8ee89858992dfeea9794a63ad83e6b1706e9836aeba",
             ["Indexer:Contracts:1:Abi"] = "abi/CDCPool.abi.json",
+            ["Indexer:Contracts:2:Name"] = "MetricsRegistry",
+            ["Indexer:Contracts:2:Addresses:0"] = "0x0318e2cc5c1d4d0f6a1c4a7d1e5b9f3c2a8d6e4b0c7f1a3e5d9b2c6f8a0e4d71",
+            ["Indexer:Contracts:2:Abi"] = "abi/MetricsRegistry.abi.json",
         });
         if (settings is not null)
         {

@@ -30,15 +30,16 @@ public sealed class Simulator : IAsyncDisposable
     /// <param name="rpcShape">Simulator:RpcShape: <c>current</c> (v0.10.3) or <c>v0_7</c>.</param>
     /// <param name="startTimestamp">Unix seconds of block 0; fixed, two simulators build the same chain.</param>
     /// <param name="chainId">starknet_chainId as a short string (the simulator's default: SN_CIRO_SIM).</param>
+    /// <param name="extra">More command-line settings, e.g. <c>--Simulator:MonitorSampleRate=4</c>.</param>
     public static async Task<Simulator> StartAsync(int pregenerateBlocks, int eventsPerBlock = 0, int blockIntervalMs = 600_000, ulong seed = 42,
-        string rpcShape = "current", long startTimestamp = 0, string chainId = "SN_CIRO_SIM")
+        string rpcShape = "current", long startTimestamp = 0, string chainId = "SN_CIRO_SIM", string[]? extra = null)
     {
         var port = FreePort.Next();
         var process = new ChildProcess("dotnet", [Paths.SimulatorDll, "--urls", $"http://127.0.0.1:{port}",
             $"--Simulator:Seed={seed}", $"--Simulator:BlockIntervalMs={blockIntervalMs}", $"--Simulator:ChainId={chainId}",
             $"--Simulator:PregenerateBlocks={pregenerateBlocks}", $"--Simulator:EventsPerBlock={eventsPerBlock}",
             $"--Simulator:RpcShape={rpcShape}", $"--Simulator:StartTimestamp={startTimestamp}",
-            "--Logging:LogLevel:Default=Warning"],
+            "--Logging:LogLevel:Default=Warning", .. extra ?? []],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
         var simulator = new Simulator(process, port);
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -105,6 +106,14 @@ public sealed class Simulator : IAsyncDisposable
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"set faults {kind}: {(int)response.StatusCode} {body}");
+    }
+
+    /// <summary>POST /admin/scenario with this body; fails the test on a refusal.</summary>
+    public async Task ScenarioAsync(object body)
+    {
+        using var response = await _http.PostAsJsonAsync("/admin/scenario", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"scenario: {(int)response.StatusCode} {text}");
     }
 
     /// <summary>Injected fault counts by kind, as the simulator reports them.</summary>
