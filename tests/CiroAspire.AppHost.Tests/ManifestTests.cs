@@ -46,11 +46,11 @@ public sealed partial class ManifestTests
         Assert.Equal("{starknet-ws-url.value}", indexer["Starknet__WebSocketUrl"]);
         var alerts = Env(resources, "alerts");
         Assert.Equal("{mail.connectionString}", alerts["ConnectionStrings__mail"]);
-        Assert.Equal("{alerts-discord-webhook-url.value}", alerts["Alerts__Discord__WebhookUrl"]);
+        Assert.Equal("{alerts-discord-webhook-url.value}", alerts["Alerts__Discord__Webhooks__0__Url"]);
         Assert.Equal("{alerts-telegram-bot-token.value}", alerts["Alerts__Telegram__BotToken"]);
-        Assert.Equal("{alerts-telegram-chat-id.value}", alerts["Alerts__Telegram__ChatId"]);
-        Assert.Equal("{alerts-webhook-url.value}", alerts["Alerts__Webhook__Url"]);
-        Assert.Equal("{alerts-webhook-signing-secret.value}", alerts["Alerts__Webhook__SigningSecret"]);
+        Assert.Equal("{alerts-telegram-chat-id.value}", alerts["Alerts__Telegram__ChatIds__0"]);
+        Assert.Equal("{alerts-webhook-url.value}", alerts["Alerts__Webhooks__0__Url"]);
+        Assert.Equal("{alerts-webhook-signing-secret.value}", alerts["Alerts__Webhooks__0__Secret"]);
         Assert.Equal("{analytics-viewer-key.value}", Env(resources, "web")["Ciro__AnalyticsApiKey"]);
 
         // Secure parameters (azd turns every reference to one into a Container Apps secret + secretRef). The node
@@ -139,7 +139,7 @@ public sealed partial class ManifestTests
             $"--ConnectionStrings:mail=smtp://{sentinels[3]}:25",
             $"--Parameters:starknet-rpc-url=https://node.example/{sentinels[4]}",
             $"--Starknet:RpcUrl=https://node.example/{sentinels[5]}",
-            $"--Alerts:Discord:WebhookUrl=https://discord.example/{sentinels[6]}");
+            $"--Alerts:Discord:Webhooks:0:Url=https://discord.example/{sentinels[6]}");
         foreach (var sentinel in sentinels)
         {
             Assert.DoesNotContain(sentinel, text, StringComparison.Ordinal);

@@ -28,14 +28,58 @@ public sealed record AlertMessage(
     };
 
     /// <summary>One line for subjects and titles, e.g. <c>[CRITICAL] FIRING rule: summary</c>, <c>[RESOLVED] rule: summary</c>.</summary>
-    public string Title => Transition switch
+    public string Title => $"{Headline}: {Summary}";
+
+    /// <summary>The title without the summary: <c>[CRITICAL] FIRING rule</c>, <c>[RESOLVED] rule</c>…</summary>
+    public string Headline => Transition switch
     {
-        IncidentTransition.Firing => $"[{Severity.ToUpperInvariant()}] FIRING {Rule}: {Summary}",
-        IncidentTransition.Escalated => $"[{Severity.ToUpperInvariant()}] ESCALATED (step {EscalationStep + 1}) {Rule}: {Summary}",
-        IncidentTransition.Retriggered => $"[{Severity.ToUpperInvariant()}] RE-TRIGGERED (acknowledgement timed out) {Rule}: {Summary}",
-        IncidentTransition.Acknowledged => $"[ACKNOWLEDGED] {Rule}: {Summary}",
-        _ => $"[RESOLVED] {Rule}: {Summary}",
+        IncidentTransition.Firing => $"[{Severity.ToUpperInvariant()}] FIRING {Rule}",
+        IncidentTransition.Escalated => $"[{Severity.ToUpperInvariant()}] ESCALATED (step {EscalationStep + 1}) {Rule}",
+        IncidentTransition.Retriggered => $"[{Severity.ToUpperInvariant()}] RE-TRIGGERED (acknowledgement timed out) {Rule}",
+        IncidentTransition.Acknowledged => $"[ACKNOWLEDGED] {Rule}",
+        _ => $"[RESOLVED] {Rule}",
     };
+
+    /// <summary>Where, from the labels that name a place in the system first (contract, function, worker), then the
+    /// others by name: <c>contract=0x04…, function=transfer, pool=a</c>.</summary>
+    public string Where
+    {
+        get
+        {
+            var labels = Labels ?? new Dictionary<string, string>();
+            string[] places = ["contract", "function", "worker"];
+            return string.Join(", ", places.Where(labels.ContainsKey).Select(p => $"{p}={labels[p]}")
+                .Concat(labels.Where(l => !places.Contains(l.Key)).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
+        }
+    }
+
+    /// <summary>The facts every chat channel shows (Discord fields, Telegram lines), in this order, each only when known.</summary>
+    public IReadOnlyList<AlertFact> Facts()
+    {
+        var facts = new List<AlertFact>();
+        if (Where.Length > 0)
+        {
+            facts.Add(new AlertFact("Where", Where));
+        }
+        if (!string.IsNullOrEmpty(Observed))
+        {
+            facts.Add(new AlertFact("Observed", Observed));
+        }
+        if (!string.IsNullOrEmpty(Expected))
+        {
+            facts.Add(new AlertFact("Expected", Expected));
+        }
+        facts.Add(new AlertFact("Since", $"{Since ?? StartedAt:yyyy-MM-dd HH:mm:ss} UTC"));
+        if (ResolvedAt is { } resolved)
+        {
+            facts.Add(new AlertFact("Resolved", $"{resolved:yyyy-MM-dd HH:mm:ss} UTC"));
+        }
+        if (Actor is not null)
+        {
+            facts.Add(new AlertFact("By", string.IsNullOrEmpty(Comment) ? Actor : $"{Actor}: {Comment}"));
+        }
+        return facts;
+    }
 
     /// <summary>The actionable body: what, where, observed against expected, since when, who acted, and the dashboard
     /// view of that series and time range.</summary>
@@ -46,9 +90,9 @@ public sealed record AlertMessage(
             var text = new StringBuilder();
             text.AppendLine(Title).AppendLine();
             text.AppendLine($"What:      {Summary}");
-            if (Labels is { Count: > 0 })
+            if (Where.Length > 0)
             {
-                text.AppendLine($"Where:     {string.Join(", ", Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"))}");
+                text.AppendLine($"Where:     {Where}");
             }
             if (!string.IsNullOrEmpty(Observed))
             {
@@ -82,6 +126,9 @@ public sealed record AlertMessage(
 /// <paramref name="Channel"/>. <paramref name="IdempotencyKey"/> is the same on every attempt, for receivers that
 /// deduplicate; <paramref name="Attempt"/> counts from 1.</summary>
 public sealed record Notification(long Id, string IdempotencyKey, string Channel, string Recipient, AlertMessage Message, int Attempt);
+
+/// <summary>One named fact of a message (Where, Observed, Expected, Since, Resolved, By).</summary>
+public sealed record AlertFact(string Name, string Value);
 
 /// <summary>Where an escalation step sends: a channel and one recipient on it.</summary>
 public sealed record NotificationTarget(string Channel, string Recipient);

@@ -24,6 +24,32 @@ public sealed class DeliveryOptions : IValidatableObject
     /// <summary>Notifications delivered at the same time by this replica (each claims its own row).</summary>
     public int Concurrency { get; set; } = 4;
 
+    /// <summary>Rate limits, circuit breaker and fallback per channel (email, discord, telegram, webhook).</summary>
+    public Dictionary<string, ChannelPolicyOptions> Channels { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Defaults that keep each service's documented limits: Discord 30 messages a minute per webhook (bursts of
+    /// 5), Telegram 30 a second per bot and one a second per chat; email and webhooks unlimited. Every channel's
+    /// breaker opens after 5 failures in a row for 1 minute.</summary>
+    private static readonly Dictionary<string, ChannelPolicy> Defaults = new(StringComparer.Ordinal)
+    {
+        ["discord"] = new(0, 1, 0.5, 5, 5, TimeSpan.FromMinutes(1), null),
+        ["telegram"] = new(30, 30, 1, 1, 5, TimeSpan.FromMinutes(1), null),
+    };
+
+    private static readonly ChannelPolicy Unlimited = new(0, 1, 0, 1, 5, TimeSpan.FromMinutes(1), null);
+
+    /// <summary>The configured policy of <paramref name="channel"/> over its defaults.</summary>
+    public ChannelPolicy PolicyOf(string channel)
+    {
+        var d = Defaults.GetValueOrDefault(channel, Unlimited);
+        if (!Channels.TryGetValue(channel, out var c))
+        {
+            return d;
+        }
+        return new ChannelPolicy(c.RatePerSecond ?? d.RatePerSecond, c.Burst ?? d.Burst, c.PerRecipientRatePerSecond ?? d.PerRecipientRatePerSecond,
+            c.PerRecipientBurst ?? d.PerRecipientBurst, c.FailuresToOpen ?? d.FailuresToOpen, c.OpenFor ?? d.OpenFor, c.Fallback ?? d.Fallback);
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, value) in new[] { (nameof(PollInterval), PollInterval), (nameof(BaseDelay), BaseDelay), (nameof(MaxDelay), MaxDelay), (nameof(Expiry), Expiry), (nameof(AttemptTimeout), AttemptTimeout) })
@@ -40,6 +66,13 @@ public sealed class DeliveryOptions : IValidatableObject
         if (Concurrency is < 1 or > 64)
         {
             yield return new ValidationResult($"{SectionName}:Concurrency = '{Concurrency}' must be between 1 and 64.", [nameof(Concurrency)]);
+        }
+        foreach (var (channel, policy) in Channels)
+        {
+            foreach (var problem in policy.Validate(channel))
+            {
+                yield return problem;
+            }
         }
     }
 

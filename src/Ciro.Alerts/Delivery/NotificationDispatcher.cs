@@ -13,7 +13,10 @@ namespace Ciro.Alerts.Delivery;
 /// outcome, the audit row of the attempt and the next due time commit together. A crash mid-attempt rolls the claim
 /// back and the notification is tried again (at least once: the receiver may see a retried copy, carrying the same
 /// idempotency key). A failure is retried with exponential backoff and jitter until the notification expires, then
-/// it is marked failed. All times come from <see cref="TimeProvider"/>, so tests run hours of outage on a fake clock.
+/// it is marked failed. Before an attempt, <see cref="ChannelGuards"/> may hold the notification back (rate limits, an
+/// open circuit breaker): its due time moves to when it may go, without counting an attempt; while a channel's breaker
+/// is open its notifications are also enqueued once to the channel's fallback. All times come from
+/// <see cref="TimeProvider"/>, so tests run hours of outage on a fake clock.
 /// </summary>
 public sealed class NotificationDispatcher(
     NpgsqlDataSource dataSource,
@@ -21,7 +24,10 @@ public sealed class NotificationDispatcher(
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     OutboxSignal signal,
+    NotificationOutbox outbox,
+    ChannelGuards guards,
     AlertsMetrics metrics,
+    DeliveryMetrics deliveryMetrics,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IAlertNotifier> _channels = notifiers.ToDictionary(n => n.Channel, StringComparer.Ordinal);
@@ -95,8 +101,38 @@ public sealed class NotificationDispatcher(
             return true;
         }
 
-        var error = await AttemptAsync(notification, ct);
+        if (guards.HoldUntil(notification) is { } until)
+        {
+            var open = guards.IsOpen(notification.Channel);
+            await DeferAsync(connection, transaction, notification.Id, until < expiresAt ? until : expiresAt, ct);
+            deliveryMetrics.Held.Add(1, new TagList { { "channel", notification.Channel }, { "reason", open ? "circuit" : "rate" } });
+            var fellBack = open && await FallBackAsync(connection, transaction, notification, ct);
+            await transaction.CommitAsync(ct);
+            if (fellBack)
+            {
+                outbox.Committed();
+            }
+            return true;
+        }
+
+        var (error, retryAfter) = await AttemptAsync(notification, ct);
         var after = time.GetUtcNow();
+        var fallback = false;
+        if (error is null)
+        {
+            guards.Succeeded(notification.Channel);
+        }
+        else
+        {
+            if (retryAfter is { } pause)
+            {
+                guards.Throttled(notification.Channel, notification.Recipient, after + pause);
+            }
+            if (guards.Failed(notification.Channel))
+            {
+                fallback = await FallBackAsync(connection, transaction, notification, ct);
+            }
+        }
         await AuditAsync(connection, transaction, notification, error, after, ct);
         var tags = new TagList { { "channel", notification.Channel }, { "succeeded", error is null } };
         metrics.Deliveries.Add(1, tags);
@@ -108,7 +144,8 @@ public sealed class NotificationDispatcher(
         }
         else
         {
-            var next = after + options.Value.BackoffAfter(notification.Attempt);
+            // A receiver that said when to come back (429 Retry-After) is asked again then, not sooner or later.
+            var next = after + (retryAfter ?? options.Value.BackoffAfter(notification.Attempt));
             if (next >= expiresAt)
             {
                 await FinishAsync(connection, transaction, notification, "failed", notification.Attempt, $"expired after {notification.Attempt} attempts; last: {error}", after, ct);
@@ -125,30 +162,58 @@ public sealed class NotificationDispatcher(
             }
         }
         await transaction.CommitAsync(ct);
+        if (fallback)
+        {
+            outbox.Committed();
+        }
         return true;
     }
 
-    /// <summary>Null when delivered, else why not (a message without secrets: notifiers never put URLs or tokens in exceptions they throw).</summary>
-    private async Task<string?> AttemptAsync(Notification notification, CancellationToken ct)
+    /// <summary>Enqueues <paramref name="notification"/>'s message once to its channel's fallback (all the fallback's
+    /// recipients; the dedup key makes a second call a no-op); true when rows were added.</summary>
+    private async Task<bool> FallBackAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Notification notification, CancellationToken ct)
+    {
+        if (options.Value.PolicyOf(notification.Channel).Fallback is not { } fallback || !_channels.TryGetValue(fallback, out var notifier))
+        {
+            return false;
+        }
+        var added = await outbox.EnqueueAsync(connection, transaction, notification.Message,
+            notifier.RecipientsOf(notification.Message).Select(r => new NotificationTarget(fallback, r)).ToList(), ct);
+        if (added > 0)
+        {
+            deliveryMetrics.Fallbacks.Add(added, new TagList { { "channel", notification.Channel }, { "fallback", fallback } });
+            logger.LogWarning("Channel {Channel} keeps failing (circuit open): {Transition} of incident {IncidentId} also goes to {Fallback} ({Added} notifications)",
+                notification.Channel, notification.Message.TransitionName, notification.Message.IncidentId, fallback, added);
+        }
+        return added > 0;
+    }
+
+    /// <summary>Error null when delivered, else why not (a message without secrets: notifiers never put URLs or
+    /// tokens in exceptions they throw); RetryAfter when the receiver said when to come back.</summary>
+    private async Task<(string? Error, TimeSpan? RetryAfter)> AttemptAsync(Notification notification, CancellationToken ct)
     {
         if (!_channels.TryGetValue(notification.Channel, out var notifier))
         {
-            return $"no channel '{notification.Channel}' is configured in this replica";
+            return ($"no channel '{notification.Channel}' is configured in this replica", null);
         }
         using var timeout = new CancellationTokenSource(options.Value.AttemptTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
             await notifier.DeliverAsync(notification, linked.Token);
-            return null;
+            return (null, null);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            return $"timed out after {options.Value.AttemptTimeout}";
+            return ($"timed out after {options.Value.AttemptTimeout}", null);
+        }
+        catch (ReceiverThrottledException ex)
+        {
+            return ($"{nameof(ReceiverThrottledException)}: {ex.Message}", ex.RetryAfter);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return $"{ex.GetType().Name}: {ex.Message}";
+            return ($"{ex.GetType().Name}: {ex.Message}", null);
         }
     }
 
@@ -179,6 +244,15 @@ public sealed class NotificationDispatcher(
         command.Parameters.AddWithValue(state);
         command.Parameters.AddWithValue(attempts);
         command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue(at);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Not an attempt: the notification becomes due again at <paramref name="at"/>.</summary>
+    private static async Task DeferAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("update alerts.notifications set due_at = $2 where id = $1", connection, transaction);
+        command.Parameters.AddWithValue(id);
         command.Parameters.AddWithValue(at);
         await command.ExecuteNonQueryAsync(ct);
     }

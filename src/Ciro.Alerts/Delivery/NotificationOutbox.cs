@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Ciro.Alerts.Notifiers;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,20 +8,20 @@ namespace Ciro.Alerts.Delivery;
 
 /// <summary>Writes the notifications an incident change owes into alerts.notifications inside the caller's
 /// transaction (so the change and its notifications commit together or not at all), and wakes this process's
-/// dispatcher once they are committed.</summary>
+/// dispatcher once they are committed. Where a message goes comes from the routes (<see cref="AlertRouter"/>) or
+/// from the caller (an escalation step names its targets).</summary>
 public sealed class NotificationOutbox(
-    IEnumerable<IAlertNotifier> notifiers,
+    AlertRouter router,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     OutboxSignal signal)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>One row per channel and recipient (every channel's own recipients of the message); a row whose dedup
-    /// key exists already is left alone. Returns the number of new rows.</summary>
+    /// <summary>One row per channel and recipient the routes give for the message's labels; a row whose dedup key
+    /// exists already is left alone. Returns the number of new rows.</summary>
     public Task<int> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertMessage message, CancellationToken ct) =>
-        EnqueueAsync(connection, transaction, message,
-            notifiers.SelectMany(n => n.RecipientsOf(message).Select(r => new NotificationTarget(n.Channel, r))).ToList(), ct);
+        EnqueueAsync(connection, transaction, message, router.TargetsOf(message), ct);
 
     /// <summary>One row per target (an escalation step's channels and recipients); a row whose dedup key exists
     /// already is left alone. Returns the number of new rows.</summary>

@@ -32,8 +32,25 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IAlertNotifier, WebhookNotifier>();
+        builder.Services.AddOptions<DiscordOptions>()
+            .BindConfiguration(DiscordOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IAlertNotifier, DiscordNotifier>();
+        builder.Services.AddOptions<TelegramOptions>()
+            .BindConfiguration(TelegramOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IAlertNotifier, TelegramNotifier>();
         builder.Services.AddSingleton<AlertsMetrics>();
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddOptions<RoutingOptions>()
+            .BindConfiguration(RoutingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AlertRouter>();
+        builder.Services.AddSingleton<ChannelGuards>();
+        builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<NotificationOutbox>();
         builder.Services.AddOptions<IncidentOptions>()
             .BindConfiguration(IncidentOptions.SectionName)

@@ -33,7 +33,8 @@ public sealed class WebhookNotifier(IOptions<WebhookOptions> options) : IAlertNo
         var alert = notification.Message;
         var body = JsonSerializer.SerializeToUtf8Bytes(new WebhookPayload(
             notification.IdempotencyKey, alert.IncidentId, alert.Rule, alert.Severity, alert.TransitionName, alert.Summary,
-            alert.StartedAt, alert.ResolvedAt, notification.Attempt), NotificationOutbox.Json);
+            alert.Labels ?? new Dictionary<string, string>(), alert.Observed, alert.Expected, alert.Since ?? alert.StartedAt,
+            alert.StartedAt, alert.ResolvedAt, alert.DashboardUrl, alert.Actor, alert.Comment, notification.Attempt), NotificationOutbox.Json);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add("X-Ciro-Signature", Sign(body, endpoint.Secret));
@@ -53,10 +54,12 @@ public sealed class WebhookNotifier(IOptions<WebhookOptions> options) : IAlertNo
     public void Dispose() => _http.Dispose();
 }
 
-/// <summary>The JSON body of a webhook notification.</summary>
+/// <summary>The JSON body of a webhook notification: what (rule, severity, transition, summary), where (labels),
+/// observed vs expected, since when, the dashboard link, who acted, and which attempt this is.</summary>
 public sealed record WebhookPayload(
     string IdempotencyKey, Guid IncidentId, string Rule, string Severity, string Transition, string Summary,
-    DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt, int Attempt);
+    IReadOnlyDictionary<string, string> Labels, string? Observed, string? Expected, DateTimeOffset Since,
+    DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt, string? DashboardUrl, string? Actor, string? Comment, int Attempt);
 
 /// <summary>Bound from <see cref="SectionName"/> (<c>Alerts:Webhooks:0:Name</c>, <c>…:Url</c>, <c>…:Secret</c>);
 /// keep URLs and secrets in user secrets or the environment.</summary>
@@ -93,7 +96,8 @@ public sealed class WebhookOptions : IValidatableObject
 
 public sealed class WebhookEndpoint
 {
-    public string Name { get; set; } = "";
+    /// <summary>What notifications, routes and the audit trail call it ("default" when one is configured without a name).</summary>
+    public string Name { get; set; } = "default";
     public string Url { get; set; } = "";
     public string Secret { get; set; } = "";
 }

@@ -24,11 +24,11 @@ internal static class ProductionShape
     /// Secret ones become Container Apps secrets (secretRef), never plain environment values.</summary>
     public static readonly IReadOnlyList<ChannelParameter> AlertChannels =
     [
-        new("discord", "alerts-discord-webhook-url", "Alerts__Discord__WebhookUrl", Secret: true),
+        new("discord", "alerts-discord-webhook-url", "Alerts__Discord__Webhooks__0__Url", Secret: true),
         new("telegram", "alerts-telegram-bot-token", "Alerts__Telegram__BotToken", Secret: true),
-        new("telegram", "alerts-telegram-chat-id", "Alerts__Telegram__ChatId", Secret: false),
-        new("webhook", "alerts-webhook-url", "Alerts__Webhook__Url", Secret: true),
-        new("webhook", "alerts-webhook-signing-secret", "Alerts__Webhook__SigningSecret", Secret: true),
+        new("telegram", "alerts-telegram-chat-id", "Alerts__Telegram__ChatIds__0", Secret: false),
+        new("webhook", "alerts-webhook-url", "Alerts__Webhooks__0__Url", Secret: true),
+        new("webhook", "alerts-webhook-signing-secret", "Alerts__Webhooks__0__Secret", Secret: true),
     ];
 
     /// <summary>Replica counts the design supports: one indexer writes (the PostgreSQL advisory-lock lease),
