@@ -11,15 +11,15 @@ public static class KpiApi
     public static IEndpointRouteBuilder MapKpiApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/kpi").WithTags("KPIs").RequireRole(Roles.Viewer);
-        api.MapGet("/gas", GetGas).WithName("GetGasByFunction")
+        api.MapGet("/gas", GetGas).WithName("GetGasByFunction").WithAggregateRows<GasRow>()
             .WithSummary("Gas and fees per contract function and call shape per bucket, with percentiles and share of total; bucket=raw lists transactions");
-        api.MapGet("/network", GetNetwork).WithName("GetNetworkHealth")
+        api.MapGet("/network", GetNetwork).WithName("GetNetworkHealth").WithAggregateRows<NetworkRow>()
             .WithSummary("TPS, events/s, block time, block utilisation vs limit and target, mean gas prices, reverted share; bucket=raw lists blocks");
         api.MapGet("/timing/inclusion", GetInclusion).WithName("GetBlockInclusionIntervals")
             .WithSummary("Intervals between consecutive blocks: count, mean, p50/p95/p99 seconds");
-        api.MapGet("/timing/jobs", GetJobTimings).WithName("GetJobLifecycleTimings")
+        api.MapGet("/timing/jobs", GetJobTimings).WithName("GetJobLifecycleTimings").WithAggregateRows<JobStageRow>()
             .WithSummary("CIRO job lifecycle stage durations joined on job_id; bucket=raw lists jobs with each event's time");
-        api.MapGet("/workers", GetWorkers).WithName("GetWorkerPerformance")
+        api.MapGet("/workers", GetWorkers).WithName("GetWorkerPerformance").WithAggregateRows<WorkerRow>()
             .WithSummary("Per worker per bucket: assigned, completed, failed, success rate, completion time percentiles, paid");
         api.MapGet("/workers/leaderboard", GetLeaderboard).WithName("GetWorkerLeaderboard")
             .WithSummary("Workers over the range ranked by success rate then completed jobs, ties sharing a rank, with a minimum-sample rule and stake");

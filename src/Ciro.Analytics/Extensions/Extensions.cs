@@ -36,7 +36,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<QueryTimeoutHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddRawOrAggregateResponses());
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<SchemaReadiness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SchemaReadiness>());

@@ -51,7 +51,7 @@ export default defineConfig([
     },
   },
   {
-    files: ['*.{js,ts}', 'e2e/**/*.mjs'],
+    files: ['*.{js,ts}', 'e2e/**/*.mjs', 'scripts/**/*.mjs'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: { globals: globals.node },
   },

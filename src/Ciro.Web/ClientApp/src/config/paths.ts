@@ -1,4 +1,13 @@
 // Client-side routes. The host falls back to index.html for anything that is not /api or /hubs.
 export const paths = {
-  dashboard: { path: '/', getHref: () => '/' },
+  dashboard: { path: '/', label: 'Overview', getHref: () => '/' },
+  gas: { path: '/gas', label: 'Gas', getHref: () => '/gas' },
+  timing: { path: '/timing', label: 'Timing', getHref: () => '/timing' },
+  workers: { path: '/workers', label: 'Workers', getHref: () => '/workers' },
+  worker: { path: '/workers/:address', label: 'Worker', getHref: (address: string) => `/workers/${address}` },
+  usage: { path: '/usage', label: 'Usage', getHref: () => '/usage' },
+  anomalies: { path: '/anomalies', label: 'Anomalies', getHref: () => '/anomalies' },
 } as const;
+
+/** The views in the navigation, in order. */
+export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers, paths.usage, paths.anomalies] as const;

@@ -80,7 +80,7 @@ describe('dashboard', () => {
   it('shows the API figures, then applies hub pushes without refetching', async () => {
     const { hub, fetchMock } = renderDashboard();
 
-    expect(await screen.findByRole('heading', { name: 'Ciro — CIRO Network live' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Ciro — CIRO Network' })).toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId('live-status')).toHaveTextContent('live'));
     await waitFor(() => expect(screen.getByTestId('kpi-submitted')).toHaveTextContent(/^3$/));
     expect(screen.getByTestId('kpi-assigned')).toHaveTextContent(/^2$/);

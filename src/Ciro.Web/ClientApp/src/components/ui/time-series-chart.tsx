@@ -1,0 +1,51 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+export type Series = { key: string; label: string; color: string; dashed?: boolean };
+
+type TimeSeriesChartProps = {
+  /** One object per bucket: `t` is the ISO bucket start, the other keys are the series values (null = no data). */
+  data: readonly ({ t: string } & Record<string, number | string | null | undefined>)[];
+  series: readonly Series[];
+  height?: number;
+  'data-testid'?: string;
+  valueFormatter?: (value: number) => string;
+};
+
+/** "11-30 14:00" (UTC): buckets are hours or days. */
+function bucketLabel(iso: string): string {
+  return iso.slice(5, 16).replace('T', ' ');
+}
+
+/** A line chart over time buckets; colours come from the theme's CSS variables. */
+export function TimeSeriesChart({ data, series, height = 260, valueFormatter, 'data-testid': testId }: TimeSeriesChartProps) {
+  return (
+    <div className="chart" style={{ height }} data-testid={testId}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={[...data]} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+          <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" />
+          <XAxis dataKey="t" tickFormatter={bucketLabel} stroke="var(--text-muted)" fontSize={12} />
+          <YAxis stroke="var(--text-muted)" fontSize={12} tickFormatter={valueFormatter} width={72} />
+          <Tooltip
+            labelFormatter={(label) => (typeof label === 'string' ? `${bucketLabel(label)} UTC` : '')}
+            formatter={(value) => (typeof value === 'number' && valueFormatter ? valueFormatter(value) : String(value))}
+            contentStyle={{ background: 'var(--surface-raised)', border: '1px solid var(--border)' }}
+          />
+          <Legend />
+          {series.map((s) => (
+            <Line
+              key={s.key}
+              type="monotone"
+              dataKey={s.key}
+              name={s.label}
+              stroke={s.color}
+              strokeDasharray={s.dashed ? '4 4' : undefined}
+              dot={data.length < 3}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
