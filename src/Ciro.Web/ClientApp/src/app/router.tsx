@@ -2,10 +2,17 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { MainErrorFallback } from '@/components/errors/main-error-fallback';
 import { paths } from '@/config/paths';
 import { DashboardRoute } from './routes/dashboard';
+import { GasRoute } from './routes/gas';
+import { TimingRoute } from './routes/timing';
+import { WorkerRoute, WorkersRoute } from './routes/workers';
 import { NotFoundRoute } from './routes/not-found';
 
 const router = createBrowserRouter([
   { path: paths.dashboard.path, element: <DashboardRoute />, errorElement: <MainErrorFallback /> },
+  { path: paths.gas.path, element: <GasRoute />, errorElement: <MainErrorFallback /> },
+  { path: paths.timing.path, element: <TimingRoute />, errorElement: <MainErrorFallback /> },
+  { path: paths.workers.path, element: <WorkersRoute />, errorElement: <MainErrorFallback /> },
+  { path: paths.worker.path, element: <WorkerRoute />, errorElement: <MainErrorFallback /> },
   { path: '*', element: <NotFoundRoute /> },
 ]);
 

@@ -16,6 +16,8 @@ function bucketLabel(iso: string): string {
   return iso.slice(5, 16).replace('T', ' ');
 }
 
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+
 /** A line chart over time buckets; colours come from the theme's CSS variables. */
 export function TimeSeriesChart({ data, series, height = 260, valueFormatter, 'data-testid': testId }: TimeSeriesChartProps) {
   return (
@@ -24,7 +26,7 @@ export function TimeSeriesChart({ data, series, height = 260, valueFormatter, 'd
         <LineChart data={[...data]} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" />
           <XAxis dataKey="t" tickFormatter={bucketLabel} stroke="var(--text-muted)" fontSize={12} />
-          <YAxis stroke="var(--text-muted)" fontSize={12} tickFormatter={valueFormatter} width={72} />
+          <YAxis stroke="var(--text-muted)" fontSize={12} tickFormatter={(v: number) => compact.format(v)} width={56} />
           <Tooltip
             labelFormatter={(label) => (typeof label === 'string' ? `${bucketLabel(label)} UTC` : '')}
             formatter={(value) => (typeof value === 'number' && valueFormatter ? valueFormatter(value) : String(value))}

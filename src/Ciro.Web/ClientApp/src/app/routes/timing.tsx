@@ -1,0 +1,32 @@
+import { useSearchParams } from 'react-router';
+import { FilterBar } from '@/components/filters/filter-bar';
+import { DashboardLayout } from '@/components/layouts/dashboard-layout';
+import { LiveStatusPill } from '@/features/live/components/live-status-pill';
+import { InclusionCard, JobStagesCard } from '@/features/timing/components/timing-view';
+import { useKpiFilters } from '@/hooks/use-kpi-filters';
+import { kpiQuery } from '@/lib/kpi-query';
+
+export function TimingRoute() {
+  const [filters, setFilters] = useKpiFilters();
+  const [params, setParams] = useSearchParams();
+  const stage = params.get('stage') ?? 'submitted_to_completed';
+  // Stage durations and block intervals are chain-wide: the API has no contract or worker cut of them.
+  const query = kpiQuery({ ...filters, contract: undefined, function: undefined, worker: undefined, metric: undefined });
+  return (
+    <DashboardLayout status={<LiveStatusPill />}>
+      <FilterBar key={JSON.stringify(filters)} filters={filters} onChange={setFilters} fields={[]} />
+      <JobStagesCard
+        query={query}
+        stage={stage}
+        onStage={(next) =>
+          setParams((current) => {
+            const copy = new URLSearchParams(current);
+            copy.set('stage', next);
+            return copy;
+          })
+        }
+      />
+      <InclusionCard query={query} />
+    </DashboardLayout>
+  );
+}

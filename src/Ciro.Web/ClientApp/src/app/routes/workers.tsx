@@ -1,0 +1,50 @@
+import { useParams, useSearchParams } from 'react-router';
+import { FilterBar } from '@/components/filters/filter-bar';
+import { DashboardLayout } from '@/components/layouts/dashboard-layout';
+import { paths } from '@/config/paths';
+import { LiveStatusPill } from '@/features/live/components/live-status-pill';
+import { WorkerDetail } from '@/features/workers/components/worker-detail';
+import { WorkerLeaderboard } from '@/features/workers/components/worker-leaderboard';
+import { useKpiFilters } from '@/hooks/use-kpi-filters';
+import { kpiQuery } from '@/lib/kpi-query';
+
+/** Worker figures are per worker over the range; contract and metric do not apply. */
+function useWorkerQuery() {
+  const [filters, setFilters] = useKpiFilters();
+  const query = kpiQuery({ ...filters, contract: undefined, function: undefined, metric: undefined, worker: undefined });
+  return { filters, setFilters, query };
+}
+
+/** Keeps the range on the way to a worker's detail. */
+function useRangeSuffix(): string {
+  const [params] = useSearchParams();
+  const kept = new URLSearchParams();
+  for (const key of ['period', 'from', 'to']) {
+    const value = params.get(key);
+    if (value) kept.set(key, value);
+  }
+  const text = kept.toString();
+  return text ? `?${text}` : '';
+}
+
+export function WorkersRoute() {
+  const { filters, setFilters, query } = useWorkerQuery();
+  const suffix = useRangeSuffix();
+  return (
+    <DashboardLayout status={<LiveStatusPill />}>
+      <FilterBar key={JSON.stringify(filters)} filters={filters} onChange={setFilters} fields={[]} />
+      <WorkerLeaderboard query={query} workerHref={(worker) => `${paths.worker.getHref(worker)}${suffix}`} />
+    </DashboardLayout>
+  );
+}
+
+export function WorkerRoute() {
+  const { address = '' } = useParams();
+  const { filters, setFilters, query } = useWorkerQuery();
+  return (
+    <DashboardLayout status={<LiveStatusPill />}>
+      <FilterBar key={JSON.stringify(filters)} filters={filters} onChange={setFilters} fields={[]} />
+      <WorkerDetail worker={address.toLowerCase()} query={query} />
+    </DashboardLayout>
+  );
+}
