@@ -10,4 +10,4 @@ export const paths = {
 } as const;
 
 /** The views in the navigation, in order. */
-export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers] as const;
+export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers, paths.usage, paths.anomalies] as const;

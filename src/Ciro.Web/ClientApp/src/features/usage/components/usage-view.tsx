@@ -1,0 +1,149 @@
+import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorCard } from '@/components/ui/error-card';
+import { ExportButtons } from '@/components/ui/export-buttons';
+import { TimeSeriesChart } from '@/components/ui/time-series-chart';
+import type { KpiQuery, UsageRow } from '@/types/kpi';
+import { shortHash } from '@/utils/format';
+import type { ExportColumn } from '@/utils/table-export';
+import { useContractUsage } from '../api/get-contract-usage';
+import { useFunctionCalls } from '../api/get-function-calls';
+import { useHourlyTransactions } from '../api/get-hourly-transactions';
+import { callsPerFunction, hourWeekdayHeatmap, WEEKDAYS } from '../utils/usage-series';
+
+const PALETTE = ['#38bdf8', '#a78bfa', '#34d399', '#f87171', '#fbbf24', '#f472b6', '#94a3b8', '#2dd4bf'];
+const CHART_FUNCTIONS = 8;
+
+const USAGE_COLUMNS: ExportColumn<UsageRow>[] = [
+  { key: 'contract', value: (r) => r.contract },
+  { key: 'function', value: (r) => r.function },
+  { key: 'calls', value: (r) => r.calls },
+  { key: 'transactions', value: (r) => r.transactions },
+  { key: 'uniqueCallers', value: (r) => r.uniqueCallers },
+  { key: 'newCallers', value: (r) => r.newCallers },
+  { key: 'returningCallers', value: (r) => r.returningCallers },
+];
+
+export function CallersCard({ query }: { query: KpiQuery }) {
+  const usage = useContractUsage({ ...query, pageSize: 1000 });
+  const rows = usage.data?.items ?? [];
+  return (
+    <Card
+      title="Callers per function"
+      subtitle="unique, new (first call ever in this range) and returning callers over the whole range"
+      actions={<ExportButtons view="usage" rows={rows} columns={USAGE_COLUMNS} from={usage.data?.from} to={usage.data?.to} />}
+      data-testid="usage-callers"
+    >
+      {usage.isError && !usage.data ? (
+        <ErrorCard error={usage.error} onRetry={() => void usage.refetch()} />
+      ) : usage.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : rows.length === 0 ? (
+        <EmptyState>No calls in this range</EmptyState>
+      ) : (
+        <>
+          <table className="table" data-testid="usage-table">
+            <caption className="visually-hidden">Callers per function</caption>
+            <thead>
+              <tr>
+                {['Contract', 'Function', 'Calls', 'Transactions', 'Unique callers', 'New', 'Returning'].map((h) => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.contract}/${r.selector}`} data-testid={`usage-row-${r.function}`}>
+                  <td className="mono" title={r.contract}>
+                    {shortHash(r.contract)}
+                  </td>
+                  <td>{r.function}</td>
+                  <td data-testid="usage-calls">{r.calls}</td>
+                  <td>{r.transactions}</td>
+                  <td data-testid="usage-unique">{r.uniqueCallers}</td>
+                  <td>{r.newCallers}</td>
+                  <td>{r.returningCallers}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ul className="notes">
+            {usage.data?.notes.map((note) => <li key={note}>{note}</li>)}
+          </ul>
+        </>
+      )}
+    </Card>
+  );
+}
+
+export function CallsOverTimeCard({ query }: { query: KpiQuery }) {
+  const gas = useFunctionCalls({ ...query, pageSize: 1000 });
+  const { functions, points } = callsPerFunction(gas.data?.items ?? []);
+  const shown = functions.slice(0, CHART_FUNCTIONS);
+  return (
+    <Card
+      title="Transactions per function over time"
+      subtitle={`${gas.data?.bucket ?? ''} buckets · the ${shown.length} busiest functions`}
+      data-testid="usage-over-time"
+    >
+      {gas.isError && !gas.data ? (
+        <ErrorCard error={gas.error} onRetry={() => void gas.refetch()} />
+      ) : gas.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : points.length === 0 ? (
+        <EmptyState>No calls in this range</EmptyState>
+      ) : (
+        <TimeSeriesChart
+          data={points}
+          series={shown.map((f, i) => ({ key: f, label: f, color: PALETTE[i % PALETTE.length]! }))}
+          height={300}
+          data-testid="usage-chart"
+        />
+      )}
+    </Card>
+  );
+}
+
+export function HeatmapCard({ query }: { query: KpiQuery }) {
+  const hourly = useHourlyTransactions({ from: query.from, to: query.to, pageSize: 1000 });
+  const rows = hourly.data?.items ?? [];
+  const cells = hourWeekdayHeatmap(rows);
+  const max = Math.max(0, ...cells.flat());
+  return (
+    <Card title="Busiest hours" subtitle="all chain transactions per UTC hour × weekday, summed over the range" data-testid="usage-heatmap">
+      {hourly.isError && !hourly.data ? (
+        <ErrorCard error={hourly.error} onRetry={() => void hourly.refetch()} />
+      ) : hourly.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : max === 0 ? (
+        <EmptyState>No transactions in this range</EmptyState>
+      ) : (
+        <div className="heatmap" role="table" aria-label="Transactions by weekday and hour">
+          <span />
+          {Array.from({ length: 24 }, (_, h) => (
+            <span key={h} role="columnheader">
+              {h % 3 === 0 ? h : ''}
+            </span>
+          ))}
+          {WEEKDAYS.map((day, d) => (
+            <div key={day} role="row" style={{ display: 'contents' }}>
+              <span role="rowheader">{day}</span>
+              {cells[d]!.map((count, h) => (
+                <span
+                  key={h}
+                  role="cell"
+                  className="heatmap__cell"
+                  title={`${day} ${String(h).padStart(2, '0')}:00 UTC: ${count} transactions`}
+                  data-testid={count > 0 ? `heat-${day}-${h}` : undefined}
+                  style={{ opacity: count === 0 ? 0.06 : 0.15 + (0.85 * count) / max }}
+                />
+              ))}
+            </div>
+          ))}
+        </div>
+      )}
+    </Card>
+  );
+}
