@@ -29,5 +29,6 @@ describe('table export', () => {
   it('names the file after the view and the range', () => {
     expect(exportName('gas', '2026-11-30T10:00:00.000Z', '2026-11-30T12:30:00.000Z')).toBe('ciro-gas-20261130T1000Z-20261130T1230Z');
     expect(exportName('gas', '2026-11-30T10:00:00.000Z', undefined)).toBe('ciro-gas-20261130T1000Z-now');
+    expect(exportName('gas', '2026-11-30T10:00:00+00:00', '2026-11-30T13:00:00+00:00')).toBe('ciro-gas-20261130T1000Z-20261130T1300Z');
   });
 });

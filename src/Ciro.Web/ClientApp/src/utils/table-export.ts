@@ -35,6 +35,8 @@ export function toJson<Row>(rows: readonly Row[], columns: readonly ExportColumn
 
 /** "ciro-gas-20261130T1000Z-20261130T1200Z": view and range, so exports sort and don't collide. */
 export function exportName(view: string, from: string | undefined, to: string | undefined): string {
-  const stamp = (iso: string | undefined) => (iso ? iso.replace(/[-:]/g, '').replace(/\.\d+/, '').replace(/00Z$/, 'Z') : 'now');
+  // The API writes offsets ("+00:00"); normalise to UTC first.
+  const stamp = (iso: string | undefined) =>
+    iso && !Number.isNaN(Date.parse(iso)) ? new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '').replace(/00Z$/, 'Z') : 'now';
   return `ciro-${view}-${stamp(from)}-${stamp(to)}`;
 }
