@@ -1,5 +1,11 @@
 using Ciro.Alerts.Apis;
 using Ciro.Alerts.Extensions;
+using Ciro.Alerts.Rules;
+
+if (args.Length > 0 && args[0] is "backtest" or "check-rules")
+{
+    return await RulesCommand.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,8 +22,10 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapIncidentsApi();
 app.MapSilencesApi();
+app.MapRulesApi();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Marker for WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -10,6 +10,9 @@ namespace Ciro.Testing;
 /// reading that analytics API and sending email to a real SMTP server (<see cref="SmtpCatcher"/>).</summary>
 public sealed class AlertsFixture : AnalyticsFixture
 {
+    /// <summary>An empty rules folder.</summary>
+    public static string NoRules { get; } = Directory.CreateTempSubdirectory("ciro-no-rules-").FullName;
+
     /// <summary>The alerts service on <paramref name="database"/>, evaluating every second, mailing <paramref name="smtp"/>
     /// and reading the analytics API through <paramref name="analytics"/> (e.g. <c>App(db).Server.CreateHandler()</c>).</summary>
     public WebApplicationFactory<AlertsOptions> Alerts(NpgsqlDataSource database, SmtpCatcher smtp, HttpMessageHandler analytics,
@@ -25,6 +28,8 @@ public sealed class AlertsFixture : AnalyticsFixture
             builder.UseSetting("Alerts:EvaluationInterval", "00:00:01");
             // Known chains are days old on the wall clock: tests of the block-age rule turn it on themselves.
             builder.UseSetting("Alerts:PipelineStalled:Enabled", "false");
+            // The shipped rule files would fire on a test's hand-made chain: tests of the rule files name their folder.
+            builder.UseSetting("Alerts:RulesPath", NoRules);
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

@@ -63,6 +63,7 @@ public static class Extensions
         builder.AddCiroAuth();
         builder.Services.PostConfigure<AuthOptions>(o => o.AllowAnonymousViewer = false);
         builder.Services.AddHostedService<NotificationDispatcher>();
+        builder.AddAlertRules();
         var analyticsKey = builder.Configuration["Ciro:AnalyticsApiKey"];
         builder.Services.AddHttpClient<AnalyticsReader>(c =>
         {

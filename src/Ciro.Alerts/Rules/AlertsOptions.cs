@@ -13,6 +13,15 @@ public sealed class AlertsOptions : IValidatableObject
 
     public List<NoEventRule> Rules { get; set; } = [];
 
+    /// <summary>The folder of rule files (YAML or JSON); relative paths are resolved against the service's binaries,
+    /// where the default folder shipped with the repository (<c>alert-rules/</c>) is copied.</summary>
+    public string RulesPath { get; set; } = "alert-rules";
+
+    public string ResolvedRulesPath => Path.IsPathRooted(RulesPath) ? RulesPath : Path.Combine(AppContext.BaseDirectory, RulesPath);
+
+    /// <summary>The Ciro dashboard, for the link in every alert to the series and time range it is about.</summary>
+    public string DashboardUrl { get; set; } = "http://localhost:8080";
+
     public PipelineStalledRule PipelineStalled { get; set; } = new();
 
     public EmailOptions Email { get; set; } = new();
@@ -37,6 +46,10 @@ public sealed class AlertsOptions : IValidatableObject
         if (Rules.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
         {
             yield return new ValidationResult($"Alerts:Rules has two rules named '{duplicate.Key}'.", [nameof(Rules)]);
+        }
+        if (!Uri.TryCreate(DashboardUrl, UriKind.Absolute, out var dashboard) || dashboard.Scheme is not ("http" or "https"))
+        {
+            yield return new ValidationResult($"Alerts:DashboardUrl = '{DashboardUrl}' must be an absolute http(s) URL.", [nameof(DashboardUrl)]);
         }
         if (Email.To.Count == 0)
         {

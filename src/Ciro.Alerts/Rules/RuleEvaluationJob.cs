@@ -6,7 +6,8 @@ using Quartz;
 namespace Ciro.Alerts.Rules;
 
 /// <summary>
-/// Evaluates every rule (the configured no-event rules and pipeline-stalled) on the Quartz schedule. A rule's episode
+/// Evaluates every rule (the configured no-event rules and pipeline-stalled here, then the rule files through
+/// <see cref="LiveRuleEvaluator"/>) on the Quartz schedule. A rule's episode
 /// opens once when its condition starts to hold (one notification, not one per evaluation) and resolves once when it
 /// stops holding; the store enqueues the notifications in the same transaction and the outbox dispatcher delivers them. No data
 /// (nothing indexed yet) leaves the state unchanged rather than counting as "no events".
@@ -17,6 +18,7 @@ public sealed class RuleEvaluationJob(
     AnalyticsReader analytics,
     IncidentStore incidents,
     AlertsMetrics metrics,
+    LiveRuleEvaluator ruleFiles,
     ILogger<RuleEvaluationJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
@@ -40,6 +42,7 @@ public sealed class RuleEvaluationJob(
                 logger.LogWarning(ex, "Rule {Rule} could not be evaluated", name);
             }
         }
+        await ruleFiles.EvaluateAllAsync(ct);
     }
 
     private async Task EvaluateAsync(NoEventRule rule, CancellationToken ct)

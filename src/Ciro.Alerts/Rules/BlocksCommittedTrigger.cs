@@ -1,0 +1,74 @@
+using System.Threading.Channels;
+using Ciro.Messages;
+using Npgsql;
+
+namespace Ciro.Alerts.Rules;
+
+/// <summary>
+/// Evaluates the rule files as soon as the indexer commits blocks: LISTENs to the <see cref="BlocksCommitted"/>
+/// channel (the indexer notifies inside its commit, so the data is readable through analytics when the message
+/// arrives) and runs <see cref="LiveRuleEvaluator"/>. Messages arriving during an evaluation coalesce into one more
+/// evaluation. The Quartz timer evaluates the same rules regardless, so a lost connection delays, never loses, an
+/// evaluation; the connection is retried with backoff and every failure is logged and counted.
+/// </summary>
+public sealed class BlocksCommittedTrigger(NpgsqlDataSource dataSource, LiveRuleEvaluator evaluator, RuleMetrics metrics,
+    ILogger<BlocksCommittedTrigger> logger) : BackgroundService
+{
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var evaluating = EvaluateOnWakeAsync(stoppingToken);
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Channel == MessageChannels.Blocks.Postgres)
+                    {
+                        _wake.Writer.TryWrite(true);
+                    }
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN {MessageChannels.Blocks.Postgres}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                delay = TimeSpan.FromSeconds(1);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    if (!await connection.WaitAsync(TimeSpan.FromSeconds(30), stoppingToken))
+                    {
+                        // A quiet connection may be a dead one: a probe fails fast and we reconnect.
+                        await using var probe = new NpgsqlCommand("select 1", connection) { CommandTimeout = 10 };
+                        await probe.ExecuteScalarAsync(stoppingToken);
+                    }
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                metrics.TriggerFailures.Add(1);
+                logger.LogWarning(ex, "Listening for committed blocks failed; rules still run on the timer; retrying in {Delay}", delay);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+            }
+        }
+        await evaluating;
+    }
+
+    private async Task EvaluateOnWakeAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var _ in _wake.Reader.ReadAllAsync(ct))
+            {
+                await evaluator.EvaluateAllAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+}

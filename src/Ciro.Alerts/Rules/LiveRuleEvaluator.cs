@@ -1,0 +1,88 @@
+using Ciro.Alerts.Incidents;
+using Microsoft.Extensions.Options;
+
+namespace Ciro.Alerts.Rules;
+
+/// <summary>
+/// Evaluates every enabled rule of the <see cref="RuleCatalog"/> at the <see cref="TimeProvider"/>'s now, keeping
+/// each series' state between evaluations. The state is in memory: after a restart a still-breaching series fires
+/// again (a repeat of its open incident) and a recovered one resolves it. Called by the Quartz timer and when blocks
+/// commit; one evaluation at a time.
+/// </summary>
+public sealed class LiveRuleEvaluator(
+    RuleCatalog catalog,
+    IServiceProvider services,
+    IncidentSignals signals,
+    TimeProvider time,
+    IOptions<AlertsOptions> options,
+    AlertsMetrics metrics,
+    ILogger<LiveRuleEvaluator> logger)
+{
+    private readonly Dictionary<string, Dictionary<string, RuleState>> _states = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The series of a rule and their states, for GET /api/rules/{id}.</summary>
+    public IReadOnlyDictionary<string, RuleState> StatesOf(string ruleId)
+    {
+        lock (_states)
+        {
+            return _states.TryGetValue(ruleId, out var s) ? new Dictionary<string, RuleState>(s) : [];
+        }
+    }
+
+    public async Task EvaluateAllAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var at = time.GetUtcNow();
+            foreach (var rule in catalog.Current.Rules.Where(r => r.Enabled))
+            {
+                await EvaluateAsync(rule, at, ct);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task EvaluateAsync(AlertRule rule, DateTimeOffset at, CancellationToken ct)
+    {
+        var tag = new KeyValuePair<string, object?>("rule", rule.Id);
+        try
+        {
+            metrics.Evaluations.Add(1, tag);
+            Dictionary<string, RuleState> states;
+            lock (_states)
+            {
+                states = _states.TryGetValue(rule.Id, out var s) ? new(s) : [];
+            }
+            // A typed client per evaluation (transient), not one captured for the life of this singleton.
+            var analytics = services.GetRequiredService<AnalyticsReader>();
+            var outcomes = await RuleEvaluator.EvaluateAsync(rule, states, at, analytics, options.Value.DashboardUrl, ct);
+            foreach (var outcome in outcomes)
+            {
+                var breaching = outcome.Measurement.Value >= rule.Threshold;
+                if (outcome.Transition == RuleTransition.Fire || (outcome.State.Phase == RulePhase.Firing && breaching))
+                {
+                    await signals.FireOrRepeatAsync(outcome.Signal, ct);
+                }
+                else if (outcome.Transition == RuleTransition.Resolve || (outcome.FirstSeen && outcome.Measurement.Value is { } v && v < rule.Threshold && v <= rule.Recovery))
+                {
+                    await signals.ResolveAsync(outcome.Signal, ct);
+                }
+            }
+            lock (_states)
+            {
+                _states[rule.Id] = states;
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Npgsql.NpgsqlException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            // The states are kept as they were: the next evaluation tries the same step again.
+            metrics.EvaluationErrors.Add(1, tag);
+            logger.LogWarning(ex, "Rule {Rule} could not be evaluated", rule.Id);
+        }
+    }
+}
