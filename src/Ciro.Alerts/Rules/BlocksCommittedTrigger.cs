@@ -7,13 +7,17 @@ namespace Ciro.Alerts.Rules;
 /// <summary>
 /// Evaluates the rule files as soon as the indexer commits blocks: LISTENs to the <see cref="BlocksCommitted"/>
 /// channel (the indexer notifies inside its commit, so the data is readable through analytics when the message
-/// arrives) and runs <see cref="LiveRuleEvaluator"/>. Messages arriving during an evaluation coalesce into one more
-/// evaluation. The Quartz timer evaluates the same rules regardless, so a lost connection delays, never loses, an
+/// arrives) and runs <see cref="LiveRuleEvaluator"/>. Messages arriving during an evaluation, or less than
+/// <see cref="MinGap"/> after it, coalesce into one more evaluation. The Quartz timer evaluates the same rules regardless, so a lost connection delays, never loses, an
 /// evaluation; the connection is retried with backoff and every failure is logged and counted.
 /// </summary>
 public sealed class BlocksCommittedTrigger(NpgsqlDataSource dataSource, LiveRuleEvaluator evaluator, RuleMetrics metrics,
     ILogger<BlocksCommittedTrigger> logger) : BackgroundService
 {
+    /// <summary>Two-second blocks would otherwise evaluate every rule every two seconds; each evaluation reads the
+    /// windows' raw rows from analytics, so commits closer than this coalesce into the next evaluation.</summary>
+    public static readonly TimeSpan MinGap = TimeSpan.FromSeconds(5);
+
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,6 +69,7 @@ public sealed class BlocksCommittedTrigger(NpgsqlDataSource dataSource, LiveRule
             await foreach (var _ in _wake.Reader.ReadAllAsync(ct))
             {
                 await evaluator.EvaluateAllAsync(ct);
+                await Task.Delay(MinGap, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -23,9 +23,10 @@ public sealed record Measurement(IReadOnlyDictionary<string, string> Labels, dou
 /// </summary>
 public static class RuleConditions
 {
-    /// <summary>Jobs are listed by submission time; a job ending in the window may have been submitted this long
-    /// before it (the simulator's slowest job: a timeout of 6 blocks × a 100× slow factor is well inside).</summary>
-    public static readonly TimeSpan JobLookback = TimeSpan.FromMinutes(30);
+    /// <summary>Jobs are listed by submission time; a job ending in the window is counted when it was submitted at
+    /// most this long before the window (the simulator's slowest: 2 blocks × a 100× slow factor, under 7 minutes). A
+    /// longer lookback costs every evaluation another page of the lifecycle join.</summary>
+    public static readonly TimeSpan JobLookback = TimeSpan.FromMinutes(10);
 
     private const string SubmitJobResult = "submit_job_result";
 

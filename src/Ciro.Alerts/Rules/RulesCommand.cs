@@ -5,14 +5,14 @@ namespace Ciro.Alerts.Rules;
 /// <summary>
 /// The command line of the rule files, for trying a rule before enabling it:
 /// <c>check-rules [--rules DIR]</c> validates a folder (exit 0 when every rule loads, 2 otherwise, each problem on a line);
-/// <c>backtest --rule ID --from T --to T [--step 1m] [--rules DIR] [--analytics URL]</c> prints the incidents the rule
+/// <c>backtest --rule ID --from T --to T --analytics URL [--step 1m] [--rules DIR]</c> prints the incidents the rule
 /// would have opened (exit 0), 2 on bad input, 1 when analytics cannot answer. The analytics key comes from
 /// <c>Ciro__AnalyticsApiKey</c> in the environment, never from the command line (it would show in the process list).
 /// </summary>
 public static class RulesCommand
 {
     private const string Usage =
-        "usage: check-rules [--rules DIR]\n       backtest --rule ID --from TIME --to TIME [--step 1m] [--rules DIR] [--analytics URL]";
+        "usage: check-rules [--rules DIR]\n       backtest --rule ID --from TIME --to TIME --analytics URL [--step 1m] [--rules DIR]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {
@@ -49,10 +49,10 @@ public static class RulesCommand
             await console.WriteLineAsync($"backtest: --{problem!.Extensions["field"]}: {problem.Detail}\n{Usage}");
             return 2;
         }
-        var url = options.GetValueOrDefault("analytics") ?? Environment.GetEnvironmentVariable("Ciro__AnalyticsUrl") ?? "http://localhost:5100";
+        var url = options.GetValueOrDefault("analytics") ?? Environment.GetEnvironmentVariable("Ciro__AnalyticsUrl") ?? "";
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
         {
-            await console.WriteLineAsync($"backtest: --analytics '{url}' must be an absolute http(s) URL\n{Usage}");
+            await console.WriteLineAsync($"backtest: --analytics '{url}' must be an absolute http(s) URL (or set Ciro__AnalyticsUrl)\n{Usage}");
             return 2;
         }
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };

@@ -14,6 +14,8 @@ namespace Ciro.Alerts.Tests.Rules;
 /// </summary>
 public sealed class ScenarioChain : IAsyncLifetime
 {
+    public const string Collection = "scenario-chain";
+
     public static readonly DateTimeOffset Genesis = new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
     public const int SteadyBlocks = 1800;
     public const int ScenarioBlocks = 300;
@@ -138,6 +140,10 @@ public sealed class ScenarioChain : IAsyncLifetime
         await Hosts.DisposeAsync();
     }
 }
+
+/// <summary>The backtests and the live evaluation share one chain (building it is most of their time).</summary>
+[CollectionDefinition(ScenarioChain.Collection)]
+public sealed class ScenarioChainCollection : ICollectionFixture<ScenarioChain>;
 
 /// <summary>Built outputs of the projects the tests run as processes, in the configuration the tests were built in.</summary>
 public static class Paths

@@ -7,7 +7,8 @@ namespace Ciro.Alerts.Tests.Rules;
 /// rule fires on its scenario, names the function or worker the simulator was told to degrade, resolves after the
 /// scenario ends, and none fires during 30 minutes of steady.
 /// </summary>
-public sealed class ScenarioRuleTests(ScenarioChain chain) : IClassFixture<ScenarioChain>
+[Collection(ScenarioChain.Collection)]
+public sealed class ScenarioRuleTests(ScenarioChain chain)
 {
     private static readonly IReadOnlyList<AlertRule> Shipped = RuleFileLoader.LoadFolder(Path.Combine(AppContext.BaseDirectory, "alert-rules")).Rules;
 
