@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Ciro.Alerts.Tests.Rules;
+namespace Ciro.Alerts.Tests.RuleFiles;
 
 /// <summary>
 /// The shipped rules in the running alerts service, its clock a fake one walked minute by minute along the simulated

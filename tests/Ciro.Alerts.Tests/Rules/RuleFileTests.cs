@@ -1,6 +1,6 @@
 using Ciro.Alerts.Rules;
 
-namespace Ciro.Alerts.Tests.Rules;
+namespace Ciro.Alerts.Tests.RuleFiles;
 
 /// <summary>Rule files are validated field by field at load: every problem names its file, rule and field, and a bad
 /// rule or file never keeps the good ones from loading.</summary>

@@ -1,6 +1,6 @@
 using Ciro.Alerts.Rules;
 
-namespace Ciro.Alerts.Tests.Rules;
+namespace Ciro.Alerts.Tests.RuleFiles;
 
 /// <summary>Pending, hysteresis, keep-firing and no-data, one evaluation a minute on a made-up series.</summary>
 public sealed class RuleStateMachineTests

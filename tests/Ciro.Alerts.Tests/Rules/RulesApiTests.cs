@@ -4,7 +4,7 @@ using System.Text.Json;
 using Ciro.Auth;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Ciro.Alerts.Tests.Rules;
+namespace Ciro.Alerts.Tests.RuleFiles;
 
 /// <summary>GET /api/rules lists the loaded rules and the problems of the ones left out; the backtest validates its
 /// range field by field; both need a key (viewer to read, operator to backtest).</summary>

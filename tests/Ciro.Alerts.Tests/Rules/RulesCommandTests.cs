@@ -1,6 +1,6 @@
 using Ciro.Alerts.Rules;
 
-namespace Ciro.Alerts.Tests.Rules;
+namespace Ciro.Alerts.Tests.RuleFiles;
 
 /// <summary>The rules command line: check-rules on the shipped folder; bad input exits 2 naming the argument;
 /// analytics out of reach exits 1 with the reason.</summary>

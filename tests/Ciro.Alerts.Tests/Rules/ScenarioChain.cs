@@ -3,7 +3,7 @@ using System.Text.Json;
 using Ciro.LocalInfrastructure;
 using Npgsql;
 
-namespace Ciro.Alerts.Tests.Rules;
+namespace Ciro.Alerts.Tests.RuleFiles;
 
 /// <summary>
 /// One simulated chain with every rule scenario on it, indexed into PostgreSQL by the indexer's backfill command and

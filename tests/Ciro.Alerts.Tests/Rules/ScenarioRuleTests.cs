@@ -1,6 +1,6 @@
 using Ciro.Alerts.Rules;
 
-namespace Ciro.Alerts.Tests.Rules;
+namespace Ciro.Alerts.Tests.RuleFiles;
 
 /// <summary>
 /// The shipped rules (src/Ciro.Alerts/alert-rules) backtested on the simulated chain through the analytics API: each
