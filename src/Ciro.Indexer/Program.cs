@@ -18,6 +18,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseProblemJsonErrors();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapAdminApi();
 

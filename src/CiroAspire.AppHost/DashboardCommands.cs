@@ -35,7 +35,7 @@ internal static class DashboardCommands
     }
 
 #pragma warning disable ASPIREINTERACTION001
-    public static IResourceBuilder<ProjectResource> WithReindexCommand(this IResourceBuilder<ProjectResource> indexer)
+    public static IResourceBuilder<ProjectResource> WithReindexCommand(this IResourceBuilder<ProjectResource> indexer, IResourceBuilder<ParameterResource> adminKey)
     {
         return indexer.WithCommand("reindex", "Reindex from block…", async context =>
         {
@@ -47,6 +47,7 @@ internal static class DashboardCommands
                 return CommandResults.Failure($"'{answer.Data?.Value}' is not a block number");
             }
             using var http = new HttpClient { BaseAddress = new Uri(indexer.GetEndpoint("http").Url) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", await adminKey.Resource.GetValueAsync(context.CancellationToken));
             using var response = await http.PostAsJsonAsync("/admin/reindex", new { fromBlock }, context.CancellationToken);
             return response.IsSuccessStatusCode
                 ? CommandResults.Success()

@@ -10,7 +10,7 @@ namespace CiroAspire.AppHost;
 /// this second check reads GET /admin/status and reports "Indexing halted since …: reason" as the resource's
 /// health description.
 /// </summary>
-internal sealed class IndexerHaltCheck(IHttpClientFactory httpClients, Func<Uri> indexerUrl) : IHealthCheck
+internal sealed class IndexerHaltCheck(IHttpClientFactory httpClients, Func<Uri> indexerUrl, ParameterResource adminKey) : IHealthCheck
 {
     public const string HttpClientName = "indexer-halt-check";
 
@@ -19,7 +19,9 @@ internal sealed class IndexerHaltCheck(IHttpClientFactory httpClients, Func<Uri>
         try
         {
             using var http = httpClients.CreateClient(HttpClientName);
-            using var response = await http.GetAsync(new Uri(indexerUrl(), "/admin/status"), cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(indexerUrl(), "/admin/status"));
+            request.Headers.Add("X-Api-Key", await adminKey.GetValueAsync(cancellationToken));
+            using var response = await http.SendAsync(request, cancellationToken);
             response.EnsureSuccessStatusCode();
             var status = await response.Content.ReadFromJsonAsync<Status>(cancellationToken);
             return status switch
@@ -41,13 +43,13 @@ internal sealed class IndexerHaltCheck(IHttpClientFactory httpClients, Func<Uri>
 internal static class IndexerHaltCheckExtensions
 {
     /// <summary>Adds <see cref="IndexerHaltCheck"/> to the indexer's health checks (beside /health).</summary>
-    public static IResourceBuilder<ProjectResource> WithHaltReport(this IResourceBuilder<ProjectResource> indexer)
+    public static IResourceBuilder<ProjectResource> WithHaltReport(this IResourceBuilder<ProjectResource> indexer, IResourceBuilder<ParameterResource> adminKey)
     {
         var name = $"{indexer.Resource.Name}_halt_check";
         var endpoint = indexer.GetEndpoint("http");
         indexer.ApplicationBuilder.Services.AddHttpClient(IndexerHaltCheck.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
         indexer.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(name,
-            sp => new IndexerHaltCheck(sp.GetRequiredService<IHttpClientFactory>(), () => new Uri(endpoint.Url)),
+            sp => new IndexerHaltCheck(sp.GetRequiredService<IHttpClientFactory>(), () => new Uri(endpoint.Url), adminKey.Resource),
             failureStatus: null, tags: null));
         return indexer.WithHealthCheck(name);
     }

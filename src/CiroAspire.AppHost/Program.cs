@@ -27,10 +27,12 @@ var indexer = builder.AddProject<Projects.Ciro_Indexer>("indexer")
     .WithCiroDefaults()
     .WithReference(db).WaitFor(db)
     .WithStarknetRpc(chain)
+    // Its admin routes (reindex, status) take the same keys as analytics; the dashboard commands use the admin key.
+    .WithEnvironment("Ciro__Auth__BootstrapAdminKey", adminKey)
     .WithHttpHealthCheck("/health")
-    .WithHaltReport()
+    .WithHaltReport(adminKey)
     .WithForwardedConfiguration("Indexer")
-    .WithReindexCommand();
+    .WithReindexCommand(adminKey);
 
 var analytics = builder.AddProject<Projects.Ciro_Analytics>("analytics")
     .WithCiroDefaults()

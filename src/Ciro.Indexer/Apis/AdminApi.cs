@@ -1,3 +1,4 @@
+using Ciro.Auth;
 using Ciro.Indexer.Contracts;
 using Ciro.Indexer.Following;
 using Ciro.Indexer.Storage;
@@ -7,11 +8,13 @@ using Microsoft.Extensions.Options;
 
 namespace Ciro.Indexer.Apis;
 
+/// <summary>Operator routes, behind the same API keys and roles as analytics (operator or admin; never anonymous):
+/// a reindex deletes indexed data.</summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("admin").WithTags("Admin");
+        var api = app.MapGroup("admin").WithTags("Admin").RequireRole(Roles.Operator);
         api.MapGet("/cursor", GetCursor).WithName("GetCursor").WithSummary("The last committed block");
         api.MapGet("/status", GetStatus).WithName("GetIndexerStatus").WithSummary("Indexing, starting, or halted with the reason and since when");
         api.MapPost("/reindex", Reindex).WithName("Reindex").WithSummary("Delete everything from a block on and index it again");
@@ -30,11 +33,31 @@ public static class AdminApi
             ? new IndexerStatusView(IndexerStatusView.Halted, halt.Reason, halt.Since)
             : new IndexerStatusView(readiness.IsIndexing ? IndexerStatusView.Indexing : IndexerStatusView.Starting, null, null));
 
-    public static Results<Accepted, BadRequest<ProblemDetails>> Reindex(ReindexRequest? request, ReindexRequests requests)
+    /// <summary>Only the replica holding the writer lease takes a reindex (a standby refuses rather than keeping it
+    /// for whenever it leads), and only from a block that is indexed: above the cursor there is nothing to delete,
+    /// and deleting the cursor while keeping the rows made every later batch fail on its primary key.</summary>
+    public static async Task<Results<Accepted, BadRequest<ProblemDetails>, Conflict<ProblemDetails>>> Reindex(
+        ReindexRequest? request, ReindexRequests requests, WriterLease lease, ChainStore store, IOptions<IndexerOptions> options, CancellationToken ct)
     {
         if (request?.FromBlock is not { } fromBlock)
         {
             return TypedResults.BadRequest(FieldProblem.Invalid("fromBlock", null, "is required: the first block to index again"));
+        }
+        if (!lease.IsHeld)
+        {
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Not the writing replica",
+                Detail = "This indexer replica is a standby (another replica holds the writer lease); send the reindex to the replica that writes. Nothing was queued.",
+            });
+        }
+        var cursor = await store.GetCursorAsync(options.Value.CursorName, ct);
+        if (cursor is null || fromBlock > cursor.Number)
+        {
+            return TypedResults.BadRequest(FieldProblem.Invalid("fromBlock", fromBlock, cursor is null
+                ? "cannot be reindexed: nothing is indexed yet"
+                : $"is above the last indexed block {cursor.Number}: there is nothing from there on to reindex"));
         }
         requests.Request(fromBlock);
         return TypedResults.Accepted("/admin/cursor");

@@ -41,6 +41,13 @@ public sealed class IndexerOptions : IValidatableObject
     /// <summary>How often a standby replica tries to take the writer lease.</summary>
     public TimeSpan LeaseRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the lease holder pings its lease connection (also the ping's timeout).</summary>
+    public TimeSpan LeaseKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>PostgreSQL's idle_session_timeout on the lease session: a holder silent this long (dead network
+    /// path) loses its session and the lease, so a standby takes over.</summary>
+    public TimeSpan LeaseSessionTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Deepest reorg walked back before the indexer halts and asks for an operator.</summary>
     public int MaxReorgDepth { get; set; } = 64;
 
@@ -73,6 +80,11 @@ public sealed class IndexerOptions : IValidatableObject
         if (WebSocketRetryDelay <= TimeSpan.Zero || MaxWebSocketRetryDelay < WebSocketRetryDelay)
         {
             yield return new ValidationResult($"Indexer:WebSocketRetryDelay = {WebSocketRetryDelay} must be positive and at most Indexer:MaxWebSocketRetryDelay = {MaxWebSocketRetryDelay}.", [nameof(WebSocketRetryDelay)]);
+        }
+        if (LeaseKeepAliveInterval < TimeSpan.FromSeconds(1) || LeaseSessionTimeout < 3 * LeaseKeepAliveInterval)
+        {
+            yield return new ValidationResult($"Indexer:LeaseKeepAliveInterval = {LeaseKeepAliveInterval} must be at least 1 s and at most a third of " +
+                $"Indexer:LeaseSessionTimeout = {LeaseSessionTimeout}, so a live holder never goes idle long enough to lose its lease.", [nameof(LeaseKeepAliveInterval)]);
         }
         if (MaxReorgDepth < 1)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ciro.Auth;
 using Ciro.Indexer.Contracts;
 using Ciro.Indexer.Following;
 using Ciro.Indexer.Storage;
@@ -48,9 +49,11 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddIndexerCore();
+        builder.AddCiroAuth();
         builder.Services.AddProblemDetails();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IndexerReadiness>();
+        builder.Services.TryAddSingleton<BackgroundLoopHealth>(); // ServiceDefaults registers it (and its check) in the service
         builder.Services.AddSingleton<ReindexRequests>();
         builder.Services.AddSingleton<HeadSignal>();
         builder.Services.AddHealthChecks().AddCheck<IndexerReadiness>("indexer");

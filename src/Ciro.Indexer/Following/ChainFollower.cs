@@ -9,6 +9,8 @@ namespace Ciro.Indexer.Following;
 /// (RPC, database, lost lease) is logged and counted; the loop backs off and resumes from the committed
 /// cursor, so nothing is skipped and nothing is written twice. What retrying cannot fix (another chain in the
 /// database, a reorg deeper than the limit) halts it instead: see <see cref="IndexerHaltedException"/>.
+/// While it is failing and backing off, the "background-loops" health check (ServiceDefaults'
+/// <see cref="BackgroundLoopHealth"/>) reports it down with the error; the next successful step clears that.
 /// </summary>
 public sealed class ChainFollower(
     IServiceProvider services,
@@ -16,11 +18,14 @@ public sealed class ChainFollower(
     ReindexRequests reindexRequests,
     IndexerMetrics metrics,
     IndexerReadiness readiness,
+    BackgroundLoopHealth loops,
     HeadSignal headSignal,
     ChainStore store,
     IOptions<IndexerOptions> options,
     ILogger<ChainFollower> logger) : BackgroundService
 {
+    public const string LoopName = "chain-follower";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await readiness.WaitForSchemaAsync(stoppingToken);
@@ -43,12 +48,14 @@ public sealed class ChainFollower(
             }
             catch (IndexerHaltedException halt)
             {
+                loops.Recovered(LoopName); // not failing: stopped on purpose, reported by the "indexer" check
                 await HaltAsync(halt.Message, stoppingToken);
             }
             catch (Exception ex)
             {
                 metrics.SetLeader(false);
                 metrics.Failures.Add(1, new KeyValuePair<string, object?>("kind", ex.GetType().Name));
+                loops.Failing(LoopName, ex);
                 logger.LogError(ex, "Indexing failed; resuming from the committed cursor in {Backoff}", backoff);
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, options.Value.MaxRetryBackoff.TotalMilliseconds));
@@ -119,6 +126,7 @@ public sealed class ChainFollower(
                 }
             }
             readiness.MarkIndexing();
+            loops.Recovered(LoopName);
             succeeded();
             if (progressed && cursor is { } position && DateTimeOffset.UtcNow - lastProgressLog > TimeSpan.FromSeconds(10))
             {
