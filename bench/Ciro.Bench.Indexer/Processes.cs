@@ -17,7 +17,7 @@ internal static class Processes
         var port = FreePort.Next();
         var url = $"http://127.0.0.1:{port}";
         var process = new ChildProcess("dotnet", [Dll("Ciro.ChainSimulator"), "--urls", url, $"--Simulator:PregenerateBlocks={blocks}",
-            $"--Simulator:EventsPerBlock={eventsPerBlock}", $"--Simulator:BlockIntervalMs={blockIntervalMs}", "--Logging:LogLevel:Default=Warning"]);
+            $"--Simulator:EventsPerBlock={eventsPerBlock}", $"--Simulator:BlockIntervalMs={blockIntervalMs}", "--Simulator:Admin:Enabled=true", "--Logging:LogLevel:Default=Warning"]);
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < deadline && !process.HasExited)

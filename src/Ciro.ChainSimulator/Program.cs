@@ -1,3 +1,4 @@
+using Ciro.ChainSimulator;
 using Ciro.ChainSimulator.Apis;
 using Ciro.ChainSimulator.Extensions;
 using Ciro.ChainSimulator.Rpc;
@@ -15,7 +16,10 @@ app.UseProblemJsonErrors();
 app.MapDefaultEndpoints();
 app.MapStarknetRpc();
 app.MapStarknetWebSocket();
-app.MapAdminApi();
+if (app.Services.GetRequiredService<SimulatorOptions>().Admin.Enabled)
+{
+    app.MapAdminApi();
+}
 
 app.Run();
 

@@ -77,10 +77,27 @@ public sealed class SimulatorOptions
     /// v3 bounds without l1_data_gas, events without indices). The chain is the same; only its rendering differs.</summary>
     public RpcShape RpcShape { get; set; } = RpcShape.Current;
 
+    /// <summary>The /admin API (ground truth, scenarios, reorgs, faults, pre-generation): it changes the chain, so it is
+    /// off unless enabled (tests and the dev AppHost turn it on).</summary>
+    public SimulatorAdminOptions Admin { get; set; } = new();
+
     internal Felt JobManager => Felt.Parse(JobManagerAddress);
     internal Felt CdcPool => Felt.Parse(CdcPoolAddress);
     internal Felt FeeToken => Felt.Parse(FeeTokenAddress);
     internal Felt MetricsRegistry => Felt.Parse(MetricsRegistryAddress);
+}
+
+/// <summary>Section "Simulator:Admin".</summary>
+public sealed class SimulatorAdminOptions
+{
+    public const string HeaderName = "X-Admin-Key";
+
+    /// <summary>Map /admin/* at all (false: every admin route is a 404).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>When set, every admin request must carry it in the X-Admin-Key header (401 otherwise). The AppHost
+    /// generates one; tests on loopback leave it empty.</summary>
+    public string? Key { get; set; }
 }
 
 /// <summary>Which version of the JSON-RPC spec the simulator's answers follow (Simulator:RpcShape).</summary>

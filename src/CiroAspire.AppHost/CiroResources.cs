@@ -10,6 +10,7 @@ internal static class CiroResources
     public const string DatabaseName = "ciro";
     public const string CacheName = "cache";
     public const string MailName = "mail";
+    public const string SimulatorAdminKeyName = "simulator-admin-key";
 
     public static IResourceBuilder<IResourceWithConnectionString> AddCiroDatabase(
         this IDistributedApplicationBuilder builder, InfrastructureMode mode, string dataRoot)
@@ -85,11 +86,15 @@ internal static class CiroResources
         {
             throw new InvalidOperationException($"Configuration 'Ciro:Chain' has value '{choice}'; expected simulator or devnet.");
         }
+        // Its admin API (scenarios, reorgs) changes the chain: on for the dashboard's commands, behind a generated key.
+        var adminKey = builder.AddParameter(SimulatorAdminKeyName, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
         var simulator = builder.AddProject<Projects.Ciro_ChainSimulator>("chain")
             .WithCiroDefaults()
             .WithHttpHealthCheck("/health")
+            .WithEnvironment("Simulator__Admin__Enabled", "true")
+            .WithEnvironment("Simulator__Admin__Key", adminKey)
             .WithForwardedConfiguration("Simulator")
-            .WithSimulatorCommands();
+            .WithSimulatorCommands(adminKey);
         if (!builder.ExecutionContext.IsPublishMode && string.IsNullOrEmpty(builder.Configuration["Simulator:ChainFile"]))
         {
             simulator.WithEnvironment("Simulator__ChainFile", Path.Combine(dataRoot, "simulator-chain.json"));

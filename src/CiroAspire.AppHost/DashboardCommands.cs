@@ -6,7 +6,7 @@ namespace CiroAspire.AppHost;
 /// <summary>Operator actions on the Aspire dashboard: drive the simulator's scenarios, reindex the chain.</summary>
 internal static class DashboardCommands
 {
-    public static IResourceBuilder<ProjectResource> WithSimulatorCommands(this IResourceBuilder<ProjectResource> chain)
+    public static IResourceBuilder<ProjectResource> WithSimulatorCommands(this IResourceBuilder<ProjectResource> chain, IResourceBuilder<ParameterResource> adminKey)
     {
         foreach (var scenario in new[] { "steady", "gas-spike", "slow-worker", "failing-worker", "congestion", "usage-surge" })
         {
@@ -14,10 +14,10 @@ internal static class DashboardCommands
                 commandOptions: new HttpCommandOptions
                 {
                     Description = $"Switch the chain simulator to the '{scenario}' scenario.",
-                    PrepareRequest = ctx =>
+                    PrepareRequest = async ctx =>
                     {
+                        ctx.Request.Headers.Add("X-Admin-Key", await adminKey.Resource.GetValueAsync(ctx.CancellationToken));
                         ctx.Request.Content = JsonContent.Create(new { name = scenario });
-                        return Task.CompletedTask;
                     },
                 });
         }
@@ -25,10 +25,10 @@ internal static class DashboardCommands
             commandOptions: new HttpCommandOptions
             {
                 Description = "Replace the 3 newest blocks with a different branch.",
-                PrepareRequest = ctx =>
+                PrepareRequest = async ctx =>
                 {
+                    ctx.Request.Headers.Add("X-Admin-Key", await adminKey.Resource.GetValueAsync(ctx.CancellationToken));
                     ctx.Request.Content = JsonContent.Create(new { depth = 3 });
-                    return Task.CompletedTask;
                 },
             });
         return chain;

@@ -100,7 +100,7 @@ public sealed class OnchainMonitorTests(AnalyticsFixture fixture)
         using var simulator = new ChildProcess("dotnet", [Output("Ciro.ChainSimulator"), "--urls", $"http://127.0.0.1:{port}",
             "--Simulator:Seed=9", $"--Simulator:StartTimestamp={Genesis}", "--Simulator:BlockIntervalMs=600000",
             "--Simulator:PregenerateBlocks=36", "--Simulator:JobsPerBlock=12", "--Simulator:MonitorSampleFloor=1",
-            "--Simulator:MonitorSampleRate=4", "--Logging:LogLevel:Default=Warning"],
+            "--Simulator:MonitorSampleRate=4", "--Simulator:Admin:Enabled=true", "--Logging:LogLevel:Default=Warning"],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var deadline = DateTime.UtcNow.AddSeconds(90);

@@ -28,7 +28,7 @@ public sealed class HaltTests(ITestOutputHelper output) : IDisposable
         using var web = app.CreateHttpClient("web");
         // The indexer follows a block or two behind the head: a 10-block reorg replaces more than 3 stored blocks.
         await OwnStack.WaitForLatestBlockAsync(web, n => n >= 12, TimeSpan.FromMinutes(1));
-        using var chain = app.CreateHttpClient("chain");
+        using var chain = await OwnStack.ChainAdminClientAsync(app);
         using (var reorg = await chain.PostAsJsonAsync("/admin/reorg", new { depth = 10 }))
         {
             Assert.True(reorg.IsSuccessStatusCode, $"reorg answered {(int)reorg.StatusCode}: {await reorg.Content.ReadAsStringAsync()}");

@@ -49,7 +49,7 @@ public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
 
         var latest = await http.GetFromJsonAsync<JsonElement>("/api/blocks/latest");
         var number = latest.GetProperty("blockNumber").GetInt64();
-        using var chain = stack.App.CreateHttpClient("chain");
+        using var chain = await OwnStack.ChainAdminClientAsync(stack.App);
         var canonical = await chain.GetFromJsonAsync<JsonElement>($"/admin/blocks/{number}");
         Assert.Equal(canonical.GetProperty("hash").GetString(), latest.GetProperty("blockHash").GetString());
     }

@@ -29,6 +29,16 @@ internal static class OwnStack
         return app;
     }
 
+    /// <summary>A client of the chain simulator's admin API with the key the AppHost generated for it.</summary>
+    public static async Task<HttpClient> ChainAdminClientAsync(DistributedApplication app)
+    {
+        var key = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
+            .Single(p => p.Name == "simulator-admin-key");
+        var http = app.CreateHttpClient("chain");
+        http.DefaultRequestHeaders.Add("X-Admin-Key", await key.GetValueAsync(default));
+        return http;
+    }
+
     /// <summary>The web tier's latest block once <paramref name="accept"/> holds for its number.</summary>
     public static Task<JsonElement> WaitForLatestBlockAsync(HttpClient web, Func<long, bool> accept, TimeSpan timeout) =>
         WaitForAsync(async () =>

@@ -133,7 +133,7 @@ public sealed class ProductionStackFixture : IAsyncLifetime
             Smtp4Dev.Arguments(smtpPort.ToString(), $"http://127.0.0.1:{FreePort.Next()}").Select(a => a.ToString()!));
         var nodePort = FreePort.Next();
         _node = new ChildProcess("dotnet", [Built("Ciro.ChainSimulator"), "--urls", $"http://127.0.0.1:{nodePort}",
-            "--Simulator:BlockIntervalMs=1000", $"--Simulator:PregenerateBlocks={PregeneratedBlocks}", "--Logging:LogLevel:Default=Warning"],
+            "--Simulator:BlockIntervalMs=1000", $"--Simulator:PregenerateBlocks={PregeneratedBlocks}", "--Simulator:Admin:Enabled=true", "--Logging:LogLevel:Default=Warning"],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
         Node.BaseAddress = new Uri($"http://127.0.0.1:{nodePort}");
         await WaitForAsync(() => Node.GetAsync("/admin/state"), "chain simulator", _node);

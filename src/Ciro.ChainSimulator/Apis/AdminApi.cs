@@ -16,7 +16,7 @@ public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("admin").WithTags("admin");
+        var api = app.MapGroup("admin").WithTags("admin").AddEndpointFilter(RequireAdminKey);
         api.MapGet("/state", GetState).WithName("GetState").WithSummary("Head, scenario, faults and counts of what the canonical chain holds");
         api.MapGet("/blocks/{number:long}", GetBlock).WithName("GetBlockTruth").WithSummary("A canonical block's transaction hashes and event counts");
         api.MapGet("/scenario", GetScenario).WithName("GetScenario").WithSummary("The running chain scenario and RPC fault plan");
@@ -25,6 +25,23 @@ public static class AdminApi
         api.MapPost("/advance", PostAdvance).WithName("Advance").WithSummary("Seal the next n blocks now instead of waiting for the timer: {\"blocks\": n}");
         api.MapPost("/pregenerate", PostPregenerate).WithName("Pregenerate").WithSummary("Append blocks quickly: {\"blocks\": n, \"eventsPerBlock\": m}");
         return api;
+    }
+
+    /// <summary>With Simulator:Admin:Key set, a request without that key in X-Admin-Key is a 401.</summary>
+    private static ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var expected = context.HttpContext.RequestServices.GetRequiredService<SimulatorOptions>().Admin.Key;
+        if (string.IsNullOrEmpty(expected))
+        {
+            return next(context);
+        }
+        var presented = context.HttpContext.Request.Headers[SimulatorAdminOptions.HeaderName].ToString();
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(presented)),
+                System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(expected)))
+            ? next(context)
+            : ValueTask.FromResult<object?>(TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
+                title: "Admin key required", detail: $"The simulator's admin API needs the key of Simulator:Admin:Key in the {SimulatorAdminOptions.HeaderName} header."));
     }
 
     public sealed class AdminServices(ChainStore chain, FaultInjector faults, ScenarioParser parser, PregenerationStats pregeneration, SubscriptionHub hub)

@@ -35,6 +35,7 @@ public class SimulatorFactory : WebApplicationFactory<Program>
             ["Simulator:PregenerateBlocks"] = pregenerate.ToString(),
             ["Simulator:EventsPerBlock"] = eventsPerBlock.ToString(),
             ["Simulator:RpcShape"] = rpcShape,
+            ["Simulator:Admin:Enabled"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? [])

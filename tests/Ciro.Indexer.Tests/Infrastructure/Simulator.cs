@@ -38,7 +38,7 @@ public sealed class Simulator : IAsyncDisposable
         var process = new ChildProcess("dotnet", [Paths.SimulatorDll, "--urls", $"http://127.0.0.1:{port}",
             $"--Simulator:Seed={seed}", $"--Simulator:BlockIntervalMs={blockIntervalMs}", $"--Simulator:ChainId={chainId}",
             $"--Simulator:PregenerateBlocks={pregenerateBlocks}", $"--Simulator:EventsPerBlock={eventsPerBlock}",
-            $"--Simulator:RpcShape={rpcShape}", $"--Simulator:StartTimestamp={startTimestamp}",
+            $"--Simulator:RpcShape={rpcShape}", $"--Simulator:StartTimestamp={startTimestamp}", "--Simulator:Admin:Enabled=true",
             "--Logging:LogLevel:Default=Warning", .. extra ?? []],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
         var simulator = new Simulator(process, port);

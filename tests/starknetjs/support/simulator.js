@@ -66,7 +66,7 @@ export async function startSimulator(overrides = {}) {
 
 async function startOnce(dll, port, overrides) {
   const url = `http://127.0.0.1:${port}`;
-  const args = [dll, '--urls', url, '--Logging:LogLevel:Default=Warning'];
+  const args = [dll, '--urls', url, '--Logging:LogLevel:Default=Warning', '--Simulator:Admin:Enabled=true'];
   for (const [key, value] of Object.entries({ ...settings, ...overrides })) {
     args.push(`--Simulator:${key}=${value}`);
   }
