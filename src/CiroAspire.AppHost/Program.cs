@@ -21,6 +21,9 @@ var chain = production ? null : builder.AddCiroChain(mode, dataRoot);
 // parameter in the Aspire dashboard) and a viewer key the dashboard and the alerts service read with.
 var adminKey = builder.AddParameter("analytics-admin-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
 var viewerKey = builder.AddParameter("analytics-viewer-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+// The web tier forwards a signed-in operator's (or admin's) actions with this operator key, a viewer's reads with the
+// viewer key; it holds no admin key (Ciro.Web/Apis/BackendProxy.cs).
+var operatorKey = builder.AddParameter("analytics-operator-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
 
 // Services
 var indexer = builder.AddProject<Projects.Ciro_Indexer>("indexer")
@@ -42,6 +45,8 @@ var analytics = builder.AddProject<Projects.Ciro_Analytics>("analytics")
     .WithEnvironment("Ciro__Auth__BootstrapAdminKey", adminKey)
     .WithEnvironment("Ciro__Auth__ServiceKeys__services__Key", viewerKey)
     .WithEnvironment("Ciro__Auth__ServiceKeys__services__Role", "viewer")
+    .WithEnvironment("Ciro__Auth__ServiceKeys__weboperator__Key", operatorKey)
+    .WithEnvironment("Ciro__Auth__ServiceKeys__weboperator__Role", "operator")
     .WithHttpHealthCheck("/health");
 
 var alerts = builder.AddProject<Projects.Ciro_Alerts>("alerts")
@@ -65,6 +70,8 @@ var web = builder.AddProject<Projects.Ciro_Web>("web", launchProfileName: null)
     .WithReference(analytics).WaitFor(analytics)
     .WithReference(alerts)
     .WithEnvironment("Ciro__AnalyticsApiKey", viewerKey)
+    .WithEnvironment("Ciro__Web__OperatorApiKey", operatorKey)
+    .WithDashboardAdmin(production, dataRoot)
     .WithHttpHealthCheck("/health")
     .PrintDashboardAddress();
 

@@ -37,8 +37,8 @@ public sealed class AlertPathTests(StackFixture stack)
         Assert.Contains("operators@localhost", message.Value.GetRawText());
 
         // The incident is open, exactly once, and visible through the dashboard's API.
-        using var web = stack.App.CreateHttpClient("web");
-        var incidents = JsonDocument.Parse(await web.GetStringAsync("/api/alerts/incidents?state=open")).RootElement;
+        using var web = await stack.WebAsAdminAsync();
+        var incidents = JsonDocument.Parse(await web.Http.GetStringAsync("/api/alerts/incidents?state=open")).RootElement;
         Assert.Equal(1, incidents.EnumerateArray().Count(i => i.GetProperty("rule").GetString() == StackFixture.TestRule));
     }
 }

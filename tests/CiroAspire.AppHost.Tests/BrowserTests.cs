@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace CiroAspire.AppHost.Tests;
 
 /// <summary>The dashboard in Debian's Chromium (playwright-core, no downloaded browser): it goes live and its
-/// KPI changes without a reload. The browser script lives with the dashboard: ClientApp/e2e/dashboard.e2e.mjs.</summary>
+/// KPI changes without a reload, after signing in as the dev admin, with no CSP violation. The browser script lives with the dashboard: ClientApp/e2e/dashboard.e2e.mjs.</summary>
 [Collection(StackCollection.Name)]
 public sealed class BrowserTests(StackFixture stack, ITestOutputHelper output)
 {
@@ -20,6 +20,7 @@ public sealed class BrowserTests(StackFixture stack, ITestOutputHelper output)
             WorkingDirectory = clientApp,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            Environment = { ["CIRO_E2E_USER"] = "admin", ["CIRO_E2E_PASSWORD"] = stack.WebAdminPassword },
         };
         foreach (var arg in new[] { "e2e/dashboard.e2e.mjs", web.ToString(), "--screenshot", screenshot, "--timeout", "90" })
         {

@@ -55,18 +55,29 @@ public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_analytics_api_needs_a_key_but_the_dashboard_reads_with_its_own()
+    public async Task The_analytics_api_needs_a_key_and_the_dashboard_a_session()
     {
         using var anonymous = stack.App.CreateHttpClient("analytics");
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/blocks/latest")).StatusCode);
         using var admin = await stack.AnalyticsAsAdminAsync();
         Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.GetAsync("/api/admin/keys")).StatusCode);
-        using var web = stack.App.CreateHttpClient("web");
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await web.GetAsync("/api/blocks/latest")).StatusCode);
-        // A browser's own (wrong) key is passed through, not replaced by the dashboard's.
-        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/blocks/latest");
-        wrong.Headers.Add("X-Api-Key", "ciro_000000000000_not-a-key");
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await web.SendAsync(wrong)).StatusCode);
+
+        // Signed out, the web tier forwards nothing, whatever key the caller brings.
+        using var signedOut = stack.App.CreateHttpClient("web");
+        using var withKey = new HttpRequestMessage(HttpMethod.Get, "/api/blocks/latest");
+        withKey.Headers.Add("X-Api-Key", await AdminKeyAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await signedOut.SendAsync(withKey)).StatusCode);
+
+        // Signed in, reads go through with the web tier's own keys (analytics accepts them); admin routes are not proxied.
+        using var session = await stack.WebAsAdminAsync();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await session.Http.GetAsync("/api/blocks/latest")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await session.Http.GetAsync("/api/admin/keys")).StatusCode);
+    }
+
+    private async Task<string> AdminKeyAsync()
+    {
+        using var admin = await stack.AnalyticsAsAdminAsync();
+        return admin.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
     }
 
     [Fact]
@@ -75,7 +86,8 @@ public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
         var web = stack.App.GetEndpoint("web", "http");
         var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         var blocks = new TaskCompletionSource<BlocksCommitted>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(web, "/hubs/activity"))
+        using var session = await stack.WebAsAdminAsync();
+        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(web, "/hubs/activity"), o => o.Cookies = session.Cookies)
             .AddJsonProtocol(o => MessageSerializer.UseIn(o.PayloadSerializerOptions))
             .Build();
         connection.On<JsonElement>("jobsActivity", payload => received.TrySetResult(payload));
@@ -93,7 +105,8 @@ public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
     [Fact]
     public async Task The_dashboard_serves_the_app_and_proxies_the_api()
     {
-        using var http = stack.App.CreateHttpClient("web");
+        using var session = await stack.WebAsAdminAsync();
+        var http = session.Http;
         var page = await http.GetStringAsync("/");
         Assert.Contains("<div id=\"root\"", page);
         using var problem = await http.GetAsync("/api/activity/jobs?minutes=-5");

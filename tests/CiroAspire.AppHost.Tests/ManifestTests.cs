@@ -12,7 +12,8 @@ public sealed partial class ManifestTests
 
     private static readonly string[] SecretParameters =
     [
-        "ciro", "cache", "mail", "starknet-rpc-url", "starknet-ws-url", "analytics-admin-key", "analytics-viewer-key",
+        "ciro", "cache", "mail", "starknet-rpc-url", "starknet-ws-url", "analytics-admin-key", "analytics-viewer-key", "analytics-operator-key",
+        "web-admin-password-hash",
         "alerts-discord-webhook-url", "alerts-telegram-bot-token", "alerts-webhook-url", "alerts-webhook-signing-secret",
     ];
 
@@ -52,6 +53,8 @@ public sealed partial class ManifestTests
         Assert.Equal("{alerts-webhook-url.value}", alerts["Alerts__Webhooks__0__Url"]);
         Assert.Equal("{alerts-webhook-signing-secret.value}", alerts["Alerts__Webhooks__0__Secret"]);
         Assert.Equal("{analytics-viewer-key.value}", Env(resources, "web")["Ciro__AnalyticsApiKey"]);
+        Assert.Equal("{analytics-operator-key.value}", Env(resources, "web")["Ciro__Web__OperatorApiKey"]);
+        Assert.Equal("{web-admin-password-hash.value}", Env(resources, "web")["Ciro__Web__Users__admin__PasswordHash"]);
 
         // Secure parameters (azd turns every reference to one into a Container Apps secret + secretRef). The node
         // URLs, relay and channels have no default: a deployment must supply them.
@@ -186,7 +189,7 @@ public sealed partial class ManifestTests
         }
     }
 
-    [GeneratedRegex(@"((Key|Password|Token|Secret|WebhookUrl|Webhook__Url|RpcUrl|WebSocketUrl)$|^ConnectionStrings__)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"((Key|Password|PasswordHash|Token|Secret|WebhookUrl|Webhook__Url|RpcUrl|WebSocketUrl)$|^ConnectionStrings__)", RegexOptions.IgnoreCase)]
     private static partial Regex CredentialKey();
 
     [GeneratedRegex(@"^\{(?<resource>[a-z0-9-]+)\.(?<property>value|connectionString)\}$")]

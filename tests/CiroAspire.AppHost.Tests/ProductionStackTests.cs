@@ -24,7 +24,10 @@ public sealed class ProductionStackTests(ProductionStackFixture stack, ITestOutp
     public async Task It_indexes_the_node_given_as_a_parameter_and_serves_the_dashboard()
     {
         output.WriteLine($"production-shaped stack healthy after {stack.StartupTime.TotalSeconds:F1} s");
-        using var web = stack.App.CreateHttpClient("web");
+        // Two web replicas behind the AppHost's proxy: the session cookie one issues is read by the other
+        // (data-protection keys in Redis), or some of the reads below would be 401.
+        using var session = await WebSession.SignInAsync(stack.App, "admin", ProductionStackFixture.AdminPassword);
+        var web = session.Http;
         Assert.Contains("<div id=\"root\"", await web.GetStringAsync("/"));
 
         // The latest block through the public tier (web → analytics with the viewer key) is the node's block.
@@ -33,6 +36,7 @@ public sealed class ProductionStackTests(ProductionStackFixture stack, ITestOutp
         while (DateTime.UtcNow < deadline)
         {
             using var response = await web.GetAsync("/api/blocks/latest");
+            Assert.NotEqual(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
             if (response.IsSuccessStatusCode)
             {
                 latest = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -107,6 +111,7 @@ public sealed class ProductionStackTests(ProductionStackFixture stack, ITestOutp
 public sealed class ProductionStackFixture : IAsyncLifetime
 {
     public const int PregeneratedBlocks = 30;
+    public const string AdminPassword = "production-shape-test-admin";
 
     private LocalPostgres? _postgres;
     private LocalRedis? _redis;
@@ -150,6 +155,7 @@ public sealed class ProductionStackFixture : IAsyncLifetime
             $"--Parameters:starknet-ws-url=ws://127.0.0.1:{nodePort}/ws",
             // Email only: the stand-in relay is smtp4dev (a channel a deployment does not use is left out).
             "--Ciro:Deploy:AlertChannels=none",
+            $"--Parameters:web-admin-password-hash={Ciro.Web.Auth.PasswordHash.Create(AdminPassword)}",
         ]);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         App = await builder.BuildAsync();

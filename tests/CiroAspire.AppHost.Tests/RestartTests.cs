@@ -26,15 +26,17 @@ public sealed class RestartTests(ITestOutputHelper output) : IDisposable
         string firstHash;
         await using (var first = await StartStackAsync())
         {
-            using var web = first.CreateHttpClient("web");
-            var latest = await WaitForLatestBlockAsync(web, n => n >= 5, Minute);
+            using var session = await WebSession.AsDevAdminAsync(first, _dataDirectory);
+            var latest = await WaitForLatestBlockAsync(session.Http, n => n >= 5, Minute);
             (firstHead, firstHash) = (latest.GetProperty("blockNumber").GetInt64(), latest.GetProperty("blockHash").GetString()!);
             output.WriteLine($"first run: latest block {firstHead} {firstHash}");
         }
 
         await using var second = await StartStackAsync();
-        using (var web = second.CreateHttpClient("web"))
+        // The generated admin password is kept in the data folder: the same one signs in again.
+        using (var session = await WebSession.AsDevAdminAsync(second, _dataDirectory))
         {
+            var web = session.Http;
             var advanced = await WaitForLatestBlockAsync(web, n => n > firstHead, Minute);
             output.WriteLine($"second run: latest block {advanced.GetProperty("blockNumber").GetInt64()}");
             // The same chain: the first run's head is still there, same hash (nothing was rolled back or refused).

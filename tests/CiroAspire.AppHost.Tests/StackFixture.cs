@@ -58,6 +58,12 @@ public sealed class StackFixture : IAsyncLifetime
         return http;
     }
 
+    /// <summary>The dashboard signed in as the dev admin the AppHost created in this stack's data folder.</summary>
+    public Task<WebSession> WebAsAdminAsync() => WebSession.AsDevAdminAsync(App, _dataDirectory);
+
+    /// <summary>The dev admin's generated password (for the browser test's sign-in).</summary>
+    public string WebAdminPassword => File.ReadAllText(Path.Combine(_dataDirectory, "web-admin.password")).Trim();
+
     public async Task DisposeAsync()
     {
         if (App is not null)

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // End-to-end check of the dashboard against a running Ciro.Web host, in Debian's Chromium (never a downloaded one).
 //
-//   node e2e/dashboard.e2e.mjs http://127.0.0.1:8080 [--screenshot out.png] [--timeout 60]
+//   CIRO_E2E_USER=admin CIRO_E2E_PASSWORD=… node e2e/dashboard.e2e.mjs http://127.0.0.1:8080 [--screenshot out.png] [--timeout 60]
 //
+// Signs in on the login page first (the user from CIRO_E2E_USER / CIRO_E2E_PASSWORD). Fails on any
+// Content-Security-Policy violation Chromium reports.
 // Passes when, within the timeout and without reloading the page: the hub status reads "live", the 30-minute
 // "submitted" KPI is above zero, and that KPI then changes (a live push reached the page).
 // Exit codes: 0 pass, 1 the page did not do that (the message says which step), 2 bad usage or no browser.
@@ -11,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { signIn, watchCspViolations } from './sign-in.mjs';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -63,6 +66,7 @@ const log = (message) => console.log(`[${((options.timeoutMs - remaining()) / 10
 
 const userDataDir = await mkdtemp(path.join(tmpdir(), 'ciro-e2e-'));
 const pageProblems = [];
+const cspViolations = [];
 let context;
 let page;
 let exitCode = 0;
@@ -94,9 +98,17 @@ try {
     if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`);
   });
 
+  await watchCspViolations(page, cspViolations);
+
   log(`opening ${options.baseUrl}`);
   const response = await page.goto(options.baseUrl, { waitUntil: 'domcontentloaded', timeout: remaining() });
   if (!response || !response.ok()) throw new StepFailed(`GET ${options.baseUrl} answered ${response?.status() ?? 'nothing'}`);
+  const user = process.env.CIRO_E2E_USER;
+  const password = process.env.CIRO_E2E_PASSWORD;
+  if (!user || !password) throw new StepFailed('CIRO_E2E_USER and CIRO_E2E_PASSWORD must name a dashboard user');
+  await signIn(page, user, password, remaining());
+  if ((await page.getByTestId('login-error').count()) > 0) throw new StepFailed(`signing in as ${user} failed`);
+  log(`signed in as ${user}`);
   // A marker on window survives only if the page is never reloaded: proves the update arrived live.
   await page.evaluate(() => {
     window.__ciroE2eLoaded = true;
@@ -125,6 +137,7 @@ try {
   if ((await page.locator('[data-testid="jobs-chart"] svg').count()) === 0) {
     throw new StepFailed('jobs-chart has no drawn chart (no <svg>)');
   }
+  if (cspViolations.length > 0) throw new StepFailed(`CSP violations:\n  ${cspViolations.slice(0, 10).join('\n  ')}`);
   console.log(`dashboard e2e: PASS (kpi-submitted ${first} → ${changed}, live without reload)`);
 } catch (error) {
   exitCode = error instanceof StepFailed ? 1 : 2;

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { signIn } from './sign-in.mjs';
 
 function usage(message) {
   console.error(`views e2e: ${message}`);
@@ -43,8 +44,21 @@ const started = Date.now();
 const log = (message) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 
 /** The API through the same host the browser uses. */
+// The web tier serves signed-in users only (CIRO_E2E_USER / CIRO_E2E_PASSWORD): the browser signs in on the login
+// page, and the API reads below carry a session of their own.
+let sessionCookie = '';
+async function apiSignIn() {
+  const response = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ userName: process.env.CIRO_E2E_USER, password: process.env.CIRO_E2E_PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`signing in as ${process.env.CIRO_E2E_USER} answered ${response.status}`);
+  sessionCookie = response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+}
+
 async function api(pathAndQuery) {
-  const response = await fetch(`${base}${pathAndQuery}`, { headers: { Accept: 'application/json' } });
+  const response = await fetch(`${base}${pathAndQuery}`, { headers: { Accept: 'application/json', Cookie: sessionCookie } });
   if (!response.ok) throw new CheckFailed(`GET ${pathAndQuery} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
   return response.json();
 }
@@ -105,6 +119,9 @@ try {
     acceptDownloads: true,
   });
   page = context.pages()[0] ?? (await context.newPage());
+  await apiSignIn();
+  await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded', timeout: timeout() });
+  await signIn(page, process.env.CIRO_E2E_USER ?? '', process.env.CIRO_E2E_PASSWORD ?? '', timeout());
   page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
 
   // A fixed past range: the three whole hours before the newest block's hour. Bucketed answers cover every bucket

@@ -1,23 +1,33 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { MainErrorFallback } from '@/components/errors/main-error-fallback';
 import { paths } from '@/config/paths';
+import { ProtectedRoot } from './protected-root';
 import { AnomaliesRoute } from './routes/anomalies';
 import { DashboardRoute } from './routes/dashboard';
 import { GasRoute } from './routes/gas';
+import { LoginRoute } from './routes/login';
+import { NotFoundRoute } from './routes/not-found';
 import { TimingRoute } from './routes/timing';
 import { UsageRoute } from './routes/usage';
 import { WorkerRoute, WorkersRoute } from './routes/workers';
-import { NotFoundRoute } from './routes/not-found';
 
+// Views go under ProtectedRoot's children: they render only for a signed-in user, with the live hub connected.
 const router = createBrowserRouter([
-  { path: paths.dashboard.path, element: <DashboardRoute />, errorElement: <MainErrorFallback /> },
-  { path: paths.gas.path, element: <GasRoute />, errorElement: <MainErrorFallback /> },
-  { path: paths.timing.path, element: <TimingRoute />, errorElement: <MainErrorFallback /> },
-  { path: paths.workers.path, element: <WorkersRoute />, errorElement: <MainErrorFallback /> },
-  { path: paths.worker.path, element: <WorkerRoute />, errorElement: <MainErrorFallback /> },
-  { path: paths.usage.path, element: <UsageRoute />, errorElement: <MainErrorFallback /> },
-  { path: paths.anomalies.path, element: <AnomaliesRoute />, errorElement: <MainErrorFallback /> },
-  { path: '*', element: <NotFoundRoute /> },
+  { path: paths.login.path, element: <LoginRoute />, errorElement: <MainErrorFallback /> },
+  {
+    element: <ProtectedRoot />,
+    errorElement: <MainErrorFallback />,
+    children: [
+      { path: paths.dashboard.path, element: <DashboardRoute /> },
+      { path: paths.gas.path, element: <GasRoute /> },
+      { path: paths.timing.path, element: <TimingRoute /> },
+      { path: paths.workers.path, element: <WorkersRoute /> },
+      { path: paths.worker.path, element: <WorkerRoute /> },
+      { path: paths.usage.path, element: <UsageRoute /> },
+      { path: paths.anomalies.path, element: <AnomaliesRoute /> },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
 ]);
 
 export function AppRouter() {

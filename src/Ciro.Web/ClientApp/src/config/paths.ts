@@ -1,4 +1,4 @@
-// Client-side routes. The host falls back to index.html for anything that is not /api or /hubs.
+// Client-side routes. The host falls back to index.html for anything that is not /api, /auth or /hubs.
 export const paths = {
   dashboard: { path: '/', label: 'Overview', getHref: () => '/' },
   gas: { path: '/gas', label: 'Gas', getHref: () => '/gas' },
@@ -7,7 +7,18 @@ export const paths = {
   worker: { path: '/workers/:address', label: 'Worker', getHref: (address: string) => `/workers/${address}` },
   usage: { path: '/usage', label: 'Usage', getHref: () => '/usage' },
   anomalies: { path: '/anomalies', label: 'Anomalies', getHref: () => '/anomalies' },
+  login: {
+    path: '/login',
+    label: 'Sign in',
+    /** The sign-in page, remembering where to return (a path on this site only). */
+    getHref: (next?: string) => (next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'),
+  },
 } as const;
 
 /** The views in the navigation, in order. */
 export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers, paths.usage, paths.anomalies] as const;
+
+/** Where to go after signing in: the `next` parameter if it is a path on this site, else the dashboard. */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : paths.dashboard.getHref();
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { api, ApiError } from './api-client';
+import { api, ApiError, setAntiforgeryToken, setUnauthorizedHandler } from './api-client';
 
 describe('api client', () => {
   it('turns an RFC 7807 body into an ApiError with title and detail', async () => {
@@ -27,5 +27,32 @@ describe('api client', () => {
   it('reports an unreachable API as such', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
     await expect(api.get('/api/blocks/latest')).rejects.toMatchObject({ status: 0, title: 'Cannot reach the Ciro API' });
+  });
+
+  it('sends the anti-forgery token on POSTs only', async () => {
+    const fetchMock = vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
+      void input;
+      void init;
+      return Promise.resolve(new Response(null, { status: 204 }));
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    setAntiforgeryToken('token-1');
+    await api.post('/api/alerts/incidents/i-1/ack', { comment: 'on it' });
+    await api.get('/api/blocks/latest').catch(() => undefined);
+    const headers = fetchMock.mock.calls.map(([, init]) => new Headers(init?.headers));
+    expect(headers[0]?.get('X-XSRF-TOKEN')).toBe('token-1');
+    expect(headers[0]?.get('Content-Type')).toBe('application/json');
+    expect(headers[1]?.get('X-XSRF-TOKEN')).toBeNull();
+    setAntiforgeryToken(undefined);
+  });
+
+  it('tells the session layer about a 401', async () => {
+    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response(JSON.stringify({ title: 'Sign in first' }), { status: 401 }))));
+    const expired = vi.fn();
+    const unregister = setUnauthorizedHandler(expired);
+    await expect(api.get('/api/blocks/latest')).rejects.toMatchObject({ status: 401 });
+    unregister();
+    await expect(api.get('/api/blocks/latest')).rejects.toMatchObject({ status: 401 });
+    expect(expired).toHaveBeenCalledTimes(1);
   });
 });

@@ -20,6 +20,24 @@ export class ApiError extends Error {
 
 type QueryParams = Record<string, string | number | boolean | undefined>;
 
+// The session lives in an HttpOnly cookie the browser sends by itself. POSTs also carry the anti-forgery token the
+// server issued with the session (GET /auth/session), and a 401 from any call means the session is gone.
+let antiforgeryToken: string | undefined;
+let onUnauthorized: (() => void) | undefined;
+
+/** Called by the session layer whenever it learns the current token (sign-in, session load). */
+export function setAntiforgeryToken(token: string | undefined): void {
+  antiforgeryToken = token;
+}
+
+/** Registers what to do when the server says the session is missing or expired; returns the unregister call. */
+export function setUnauthorizedHandler(handler: () => void): () => void {
+  onUnauthorized = handler;
+  return () => {
+    if (onUnauthorized === handler) onUnauthorized = undefined;
+  };
+}
+
 export function buildUrl(path: string, params?: QueryParams): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params ?? {})) {
@@ -52,24 +70,40 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, `HTTP ${response.status} ${response.statusText}`.trim(), text.slice(0, 300) || undefined);
 }
 
-async function request<T>(path: string, params: QueryParams | undefined, signal: AbortSignal | undefined): Promise<T> {
+type RequestOptions = { method: 'GET' | 'POST'; params?: QueryParams; body?: unknown; signal?: AbortSignal };
+
+async function request<T>(path: string, { method, params, body, signal }: RequestOptions): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && antiforgeryToken) headers['X-XSRF-TOKEN'] = antiforgeryToken;
   let response: Response;
   try {
     response = await fetch(buildUrl(path, params), {
-      headers: { Accept: 'application/json' },
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
       signal,
     });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ApiError(0, 'Cannot reach the Ciro API', error instanceof Error ? error.message : String(error));
   }
-  if (!response.ok) throw await toApiError(response);
+  if (!response.ok) {
+    if (response.status === 401) onUnauthorized?.();
+    throw await toApiError(response);
+  }
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
 
 /** The one HTTP client of the app: JSON in, typed JSON out, ProblemDetails → ApiError. */
 export const api = {
   get<T>(path: string, options: { params?: QueryParams; signal?: AbortSignal } = {}): Promise<T> {
-    return request<T>(path, options.params, options.signal);
+    return request<T>(path, { method: 'GET', ...options });
+  },
+  /** A state-changing call: sends the anti-forgery token; the server also checks the caller's role (403). */
+  post<T>(path: string, body?: unknown, options: { params?: QueryParams; signal?: AbortSignal } = {}): Promise<T> {
+    return request<T>(path, { method: 'POST', body, ...options });
   },
 };

@@ -1,6 +1,7 @@
 import { FilterBar } from '@/components/filters/filter-bar';
 import { DashboardLayout } from '@/components/layouts/dashboard-layout';
 import { StatusSummary, type StatusItem } from '@/components/ui/status-summary';
+import { UserMenu } from '@/features/auth/components/user-menu';
 import { JobsActivityCard } from '@/features/activity/components/jobs-activity-card';
 import { JobsKpis } from '@/features/activity/components/jobs-kpis';
 import { useTimeRange } from '@/features/activity/hooks/use-time-range';
@@ -62,7 +63,12 @@ export function DashboardRoute() {
 
   return (
     <DashboardLayout
-      status={<LiveStatusPill />}
+      status={
+        <span className="layout__actions">
+          <UserMenu />
+          <LiveStatusPill />
+        </span>
+      }
       banner={
         <>
           <PipelineBanner />
