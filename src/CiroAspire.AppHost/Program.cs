@@ -59,6 +59,8 @@ var alerts = builder.AddProject<Projects.Ciro_Alerts>("alerts")
     .WithEnvironment("Ciro__Auth__BootstrapAdminKey", adminKey)
     .WithEnvironment("Ciro__Auth__ServiceKeys__services__Key", viewerKey)
     .WithEnvironment("Ciro__Auth__ServiceKeys__services__Role", "viewer")
+    .WithEnvironment("Ciro__Auth__ServiceKeys__weboperator__Key", operatorKey)
+    .WithEnvironment("Ciro__Auth__ServiceKeys__weboperator__Role", "operator")
     .WithHttpHealthCheck("/health")
     .WithForwardedConfiguration("Alerts");
 

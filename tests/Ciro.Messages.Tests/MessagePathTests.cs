@@ -1,6 +1,7 @@
 extern alias analytics;
 extern alias web;
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Ciro.LocalInfrastructure;
 using Ciro.Storage;
@@ -23,6 +24,7 @@ public sealed class MessagePathTests : IAsyncLifetime
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private static readonly Resync Priming = new(ResyncReason.Requested);
     private const string JobsActivity = "jobsActivity";
+    private const string ViewerPassword = "message-path-viewer";
     private LocalPostgres _postgres = null!;
     private LocalRedis _redis = null!;
 
@@ -60,14 +62,25 @@ public sealed class MessagePathTests : IAsyncLifetime
             builder.UseUrls($"http://127.0.0.1:{webPort}");
             builder.UseSetting("ConnectionStrings:cache", _redis.ConnectionString);
             builder.UseSetting("Ciro:AnalyticsUrl", $"http://127.0.0.1:{analyticsPort}");
+            builder.UseSetting("Ciro:Web:Users:viewer:PasswordHash", web::Ciro.Web.Auth.PasswordHash.Create(ViewerPassword, iterations: 10_000));
+            builder.UseSetting("Ciro:Web:Users:viewer:Role", "viewer");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
         });
         webApp.UseKestrel();
         webApp.StartServer();
 
+        // The hub takes signed-in browsers only: sign in for the session cookie.
+        var cookies = new System.Net.CookieContainer();
+        using (var browser = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies }))
+        {
+            using var signIn = await browser.PostAsync($"http://127.0.0.1:{webPort}/auth/login",
+                JsonContent.Create(new { userName = "viewer", password = ViewerPassword }));
+            signIn.EnsureSuccessStatusCode();
+        }
+
         // The browser's side: raw JSON per hub method, read back with our serializer (as strict as the types).
         var received = new BlockingCollection<(string Method, string Json)>();
-        await using var hub = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{webPort}/hubs/activity").Build();
+        await using var hub = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{webPort}/hubs/activity", o => o.Cookies = cookies).Build();
         foreach (var channel in MessageChannels.All)
         {
             hub.On<JsonElement>(channel.HubMethod, payload => received.Add((channel.HubMethod, payload.GetRawText())));

@@ -39,12 +39,15 @@ public static class ProxiedRoutes
 
         // Ciro.Alerts: viewers read incidents and silences; operators act on them.
         new("GET", "/api/alerts/incidents", Backend.Alerts, Roles.Viewer),
+        new("GET", "/api/alerts/incidents/stats", Backend.Alerts, Roles.Viewer),
         new("GET", "/api/alerts/incidents/{id}", Backend.Alerts, Roles.Viewer),
         new("GET", "/api/alerts/incidents/{id}/timeline", Backend.Alerts, Roles.Viewer),
         new("GET", "/api/alerts/silences", Backend.Alerts, Roles.Viewer),
-        new("GET", "/api/alerts/rules", Backend.Alerts, Roles.Viewer),
+        new("GET", "/api/alerts/silences/{id}", Backend.Alerts, Roles.Viewer),
         new("POST", "/api/alerts/incidents/{id}/ack", Backend.Alerts, Roles.Operator),
         new("POST", "/api/alerts/incidents/{id}/resolve", Backend.Alerts, Roles.Operator),
         new("POST", "/api/alerts/silences", Backend.Alerts, Roles.Operator),
+        new("PUT", "/api/alerts/silences/{id}", Backend.Alerts, Roles.Operator),
+        new("DELETE", "/api/alerts/silences/{id}", Backend.Alerts, Roles.Operator),
     ];
 }

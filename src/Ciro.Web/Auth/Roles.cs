@@ -1,6 +1,7 @@
 namespace Ciro.Web.Auth;
 
-/// <summary>The roles of analytics' API keys (Ciro.Analytics/Auth/AuthOptions.cs): admin ⊇ operator ⊇ viewer.</summary>
+/// <summary>The roles of the API keys (src/Ciro.Auth): admin ⊇ operator ⊇ viewer. The web does not reference
+/// Ciro.Auth (stored keys, the database, JWT) for these three names; the AppHost links this file.</summary>
 public static class Roles
 {
     public const string Viewer = "viewer";

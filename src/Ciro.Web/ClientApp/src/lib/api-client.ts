@@ -70,7 +70,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, `HTTP ${response.status} ${response.statusText}`.trim(), text.slice(0, 300) || undefined);
 }
 
-type RequestOptions = { method: 'GET' | 'POST'; params?: QueryParams; body?: unknown; signal?: AbortSignal };
+type RequestOptions = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; params?: QueryParams; body?: unknown; signal?: AbortSignal };
 
 async function request<T>(path: string, { method, params, body, signal }: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -105,5 +105,11 @@ export const api = {
   /** A state-changing call: sends the anti-forgery token; the server also checks the caller's role (403). */
   post<T>(path: string, body?: unknown, options: { params?: QueryParams; signal?: AbortSignal } = {}): Promise<T> {
     return request<T>(path, { method: 'POST', body, ...options });
+  },
+  put<T>(path: string, body?: unknown, options: { params?: QueryParams; signal?: AbortSignal } = {}): Promise<T> {
+    return request<T>(path, { method: 'PUT', body, ...options });
+  },
+  delete<T>(path: string, options: { params?: QueryParams; signal?: AbortSignal } = {}): Promise<T> {
+    return request<T>(path, { method: 'DELETE', ...options });
   },
 };
