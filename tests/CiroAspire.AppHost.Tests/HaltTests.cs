@@ -25,7 +25,8 @@ public sealed class HaltTests(ITestOutputHelper output) : IDisposable
     public async Task A_reorg_deeper_than_the_limit_shows_its_reason_in_the_aspire_and_ciro_dashboards()
     {
         await using var app = await OwnStack.StartAsync(_dataDirectory, $"--Indexer:MaxReorgDepth={MaxReorgDepth}");
-        using var web = app.CreateHttpClient("web");
+        using var session = await WebSession.AsDevAdminAsync(app, _dataDirectory);
+        var web = session.Http;
         // The indexer follows a block or two behind the head: a 10-block reorg replaces more than 3 stored blocks.
         await OwnStack.WaitForLatestBlockAsync(web, n => n >= 12, TimeSpan.FromMinutes(1));
         using var chain = await OwnStack.ChainAdminClientAsync(app);
@@ -64,6 +65,11 @@ public sealed class HaltTests(ITestOutputHelper output) : IDisposable
             WorkingDirectory = Path.Combine(RepoRoot(), "src", "Ciro.Web", "ClientApp"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            Environment =
+            {
+                ["CIRO_E2E_USER"] = "admin",
+                ["CIRO_E2E_PASSWORD"] = File.ReadAllText(Path.Combine(_dataDirectory, "web-admin.password")).Trim(),
+            },
         };
         foreach (var arg in new[] { "e2e/pipeline-banner.e2e.mjs", web.ToString(), "--timeout", "90" })
         {

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -50,7 +49,8 @@ public sealed class RestartTests(ITestOutputHelper output) : IDisposable
     public async Task The_chain_restarted_alone_from_its_dashboard_command_ends_in_a_live_dashboard()
     {
         await using var app = await StartStackAsync();
-        using var web = app.CreateHttpClient("web");
+        using var session = await WebSession.AsDevAdminAsync(app, _dataDirectory);
+        var web = session.Http;
         var before = await WaitForLatestBlockAsync(web, n => n >= 5, Minute);
         var (head, hash) = (before.GetProperty("blockNumber").GetInt64(), before.GetProperty("blockHash").GetString()!);
         var pidBefore = ChainProcessId(app);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Reads the "Indexing halted" banner of a running dashboard in Debian's Chromium (never a downloaded one).
 //
-//   node e2e/pipeline-banner.e2e.mjs http://127.0.0.1:8080 [--timeout 60]
+//   CIRO_E2E_USER=admin CIRO_E2E_PASSWORD=… node e2e/pipeline-banner.e2e.mjs http://127.0.0.1:8080 [--timeout 60]
 //
+// Signs in on the login page first (CIRO_E2E_USER / CIRO_E2E_PASSWORD).
 // Waits until the banner is visible, then prints one JSON line: {"reason": …, "since": <its <time datetime>>,
 // "text": <the whole banner>}. The caller (CiroAspire.AppHost.Tests/HaltTests) compares them with the indexer's
 // halt. Exit codes: 0 banner read, 1 no banner within the timeout, 2 bad usage or no browser.
@@ -11,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { signIn } from './sign-in.mjs';
 
 const [baseUrl, timeoutFlag, timeoutValue] = process.argv.slice(2);
 const timeoutMs = timeoutFlag === '--timeout' ? Number(timeoutValue) * 1000 : 60_000;
@@ -35,6 +37,7 @@ try {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(baseUrl, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  await signIn(page, process.env.CIRO_E2E_USER ?? '', process.env.CIRO_E2E_PASSWORD ?? '', timeoutMs);
   const banner = page.getByTestId('pipeline-banner');
   // The dashboard polls the pipeline status every 5 s; the halt shows without a reload.
   await banner.waitFor({ state: 'visible', timeout: timeoutMs });
