@@ -36,6 +36,9 @@ public static class ProxiedRoutes
         new("GET", "/api/kpi/usage", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/kpi/usage/hours", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/kpi/anomalies", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/kpi/onchain/calls", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/kpi/onchain/workers", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/kpi/onchain/jobs", Backend.Analytics, Roles.Viewer),
 
         // Ciro.Alerts: viewers read incidents and silences; operators act on them.
         new("GET", "/api/alerts/incidents", Backend.Alerts, Roles.Viewer),
