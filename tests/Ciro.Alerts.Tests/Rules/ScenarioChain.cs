@@ -48,7 +48,7 @@ public sealed class ScenarioChain : IAsyncLifetime
         // The timer seals a block every 2 s of wall time too; block times follow the block number either way.
         _simulator = new ChildProcess("dotnet", [Paths.Output("Ciro.ChainSimulator"), "--urls", $"http://127.0.0.1:{port}",
             "--Simulator:BlockIntervalMs=2000", $"--Simulator:PregenerateBlocks={SteadyBlocks}",
-            $"--Simulator:StartTimestamp={Genesis.ToUnixTimeSeconds()}", "--Logging:LogLevel:Default=Warning"],
+            $"--Simulator:StartTimestamp={Genesis.ToUnixTimeSeconds()}", "--Simulator:Admin:Enabled=true", "--Logging:LogLevel:Default=Warning"],
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
         _admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         await WaitForSimulatorAsync();
