@@ -6,5 +6,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh" src/CiroAspire.AppHost
 cd "$root"
-echo "Aspire dashboard: http://localhost:15888   Ciro dashboard: http://localhost:${CIRO_WEB_PORT:-8080}"
+echo "Starting; when \"Ciro dashboard ready: <url>\" appears, open it (sign-in printed below). Aspire dashboard: the \"Login to the dashboard\" link below (one-time token)."
 exec dotnet run --project src/CiroAspire.AppHost --launch-profile http --no-build -- "$@"

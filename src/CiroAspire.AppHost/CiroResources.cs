@@ -158,7 +158,7 @@ internal static class CiroResources
     {
         web.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(web.Resource, (_, _) =>
         {
-            Console.WriteLine($"Ciro dashboard: {web.GetEndpoint("http").Url}");
+            Console.WriteLine($"Ciro dashboard ready: {web.GetEndpoint("http").Url}");
             return Task.CompletedTask;
         });
         return web;
