@@ -40,7 +40,8 @@ await using (var partitions = db.CreateCommand("select ciro.ensure_partitions(no
 {
     await partitions.ExecuteNonQueryAsync(); // what the indexer does before writing blocks of a new month
 }
-const string secret = "bench-signing-secret";
+// A signing key made for this run only: no secret lives in the repository, not even a benchmark's.
+var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 await using var receiver = await BenchReceiver.StartAsync(secret);
 
 // The delivery side exactly as Ciro.Alerts registers it, with one signed webhook as the only channel.
