@@ -28,6 +28,10 @@ describe('starknet.js decodes every event the chain simulator emits', () => {
     // Transfer events that are not fees.
     await sim.adminPost('/scenario', { name: 'congestion', parameters: { transactions: 30 } });
     await sim.adminPost('/advance', { blocks: 3 });
+    // Two peak blocks (scaled down to 80 transactions): other users' transfers and batched transfers (multicalls),
+    // 10% of each block reverted.
+    await sim.adminPost('/scenario', { name: 'peak', parameters: { transactions: 80, revertShare: 0.1, jobsPerBlock: 6 } });
+    await sim.adminPost('/advance', { blocks: 2 });
     // The monitor: the admin changes the sample rate, then pauses the registry over an hour boundary (10-minute
     // blocks), so the keeper's flush fails with MonitorError, and unpauses it.
     await sim.adminPost('/scenario', { name: 'monitor', parameters: { rate: 2 } });
@@ -72,10 +76,22 @@ describe('starknet.js decodes every event the chain simulator emits', () => {
     });
   }
 
-  it('fee and non-fee Transfers both occur (the congestion blocks add transfers between users)', () => {
-    const nonFee = blocks.flatMap((b) => b.transactions).filter((x) => multicall(x.transaction.calldata).some((c) => c.name === 'transfer'));
+  it('fee and non-fee Transfers both occur (the congestion and peak blocks add transfers between users)', () => {
+    const succeeded = blocks.flatMap((b) => b.transactions).filter((x) => x.receipt.execution_status === 'SUCCEEDED');
+    const nonFee = succeeded.flatMap((x) => multicall(x.transaction.calldata).filter((c) => c.name === 'transfer'));
     assert.ok(nonFee.length >= 3, `${nonFee.length} user transfers`);
     assert.equal(state.counts.eventsByName.Transfer, state.counts.transactions + nonFee.length);
+  });
+
+  it('peak blocks: 80 transactions, 8 reverted (a reverted batch keeps only its fee Transfer), batched transfers decode call by call', () => {
+    const peak = blocks.filter((b) => b.transactions.length === 80);
+    assert.equal(peak.length, 2);
+    for (const b of peak) assert.equal(b.transactions.filter((x) => x.receipt.execution_status === 'REVERTED').length, 8);
+    const batches = peak.flatMap((b) => b.transactions)
+      .filter((x) => x.receipt.execution_status === 'SUCCEEDED')
+      .map((x) => multicall(x.transaction.calldata))
+      .filter((calls) => calls.length > 1 && calls.every((c) => c.name === 'transfer'));
+    assert.ok(batches.length >= 5, `${batches.length} batched transfers`);
   });
 
   it('Contract.parseEvents on a receipt from getTransactionReceipt: the allocation multicall\'s two CDCPool events', async () => {

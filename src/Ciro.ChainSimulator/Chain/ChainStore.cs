@@ -108,6 +108,12 @@ public sealed class ChainStore
         {
             sealedBlock = _view.Pending;
             Append(sealedBlock, _pendingState, keepState: true);
+            if (Scenario.PhaseAt(_count) == PeakPhase.Over)
+            {
+                // A peak with a duration ends by itself: the chain (and /admin/scenario) is steady again.
+                Scenario = ChainScenario.Default;
+                ScenarioSinceBlock = _count;
+            }
             RebuildPending();
         }
         NewHead?.Invoke(sealedBlock);
@@ -118,7 +124,8 @@ public sealed class ChainStore
     {
         lock (_gate)
         {
-            Scenario = scenario;
+            // A peak's idle and full phases count from the block now pre-confirmed.
+            Scenario = scenario.PeakTransactions > 0 ? scenario with { StartBlock = _count } : scenario;
             ScenarioSinceBlock = _count;
             RebuildPending(); // the pre-confirmed block is not final: rebuild it under the new scenario
         }

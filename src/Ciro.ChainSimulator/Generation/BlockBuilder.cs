@@ -44,6 +44,7 @@ public sealed class BlockBuilder
     public int EventCount => _events.Count;
     public ulong L2GasUsed { get; private set; }
     public int StorageWrites { get; private set; }
+    public int RevertedCount { get; private set; }
     public FeltTable Felts => _felts;
 
     public void Begin(SimAccount sender)
@@ -204,6 +205,7 @@ public sealed class BlockBuilder
         });
         L2GasUsed += _l2Gas;
         StorageWrites += _writes;
+        RevertedCount += reverted ? 1 : 0;
         _sender = null;
     }
 

@@ -28,6 +28,11 @@ public sealed class BlockGenerator(SimulatorOptions options, FeltTable felts, Ac
     {
         var rng = new Rng(options.Seed, number, branch);
         var timestamp = TimestampOf(number);
+        var phase = scenario.PhaseAt(number);
+        if (phase == PeakPhase.Over)
+        {
+            scenario = ChainScenario.Default; // the peak's duration has passed: this block is steady
+        }
         UpdatePrices(state, ref rng);
 
         var builder = new BlockBuilder(felts, accounts, _chainId);
@@ -41,19 +46,39 @@ public sealed class BlockGenerator(SimulatorOptions options, FeltTable felts, Ac
         else
         {
             MonitorAdmin(state, monitor, number, timestamp, scenario);
-            var cap = scenario.TargetEventsPerBlock > 0 ? int.MaxValue : options.BlockMaxTransactions;
-            AdvanceJobs(state, txs, builder, number, timestamp, cap, scenario, ref rng);
-            SubmitJobs(state, txs, builder, number, cap, scenario, ref rng);
-            Maintenance(state, txs, number, timestamp, ref rng);
-            Congest(state, txs, builder, scenario, ref rng);
-            while (scenario.TargetEventsPerBlock > 0 && builder.EventCount + 2 <= scenario.TargetEventsPerBlock)
+            if (phase == PeakPhase.Idle)
             {
-                txs.FillerTransfer(state, ref rng, 0);
+                // peak-burst's quiet start: nobody transacts (the keeper's hourly flush above still runs).
+                txs.Effects["peak-burst.idleBlocks"] = 1;
+            }
+            else
+            {
+                Business(state, txs, builder, number, timestamp, scenario, phase, ref rng);
             }
         }
         state.LastBlockL2Gas = builder.L2GasUsed;
         return BlockSealer.Seal(builder, felts, new BlockSealer.Header(number, branch, parent, timestamp, accounts, Prices(state), _chainId),
             state, txs.Effects.Count == 0 ? null : txs.Effects);
+    }
+
+    /// <summary>Everyone's transactions after the monitor's: the CIRO job steps, new jobs, housekeeping, then
+    /// the scenario's other users (congestion, a peak's full block, pre-generation padding).</summary>
+    private void Business(ChainState state, CiroTransactions txs, BlockBuilder builder, long number, ulong timestamp, ChainScenario scenario,
+        PeakPhase phase, ref Rng rng)
+    {
+        var cap = scenario.TargetEventsPerBlock > 0 ? int.MaxValue : options.BlockMaxTransactions;
+        AdvanceJobs(state, txs, builder, number, timestamp, cap, scenario, ref rng);
+        SubmitJobs(state, txs, builder, number, cap, scenario, ref rng);
+        Maintenance(state, txs, number, timestamp, ref rng);
+        Congest(state, txs, builder, scenario, ref rng);
+        if (phase == PeakPhase.Full)
+        {
+            FillToPeak(state, txs, builder, scenario, ref rng);
+        }
+        while (scenario.TargetEventsPerBlock > 0 && builder.EventCount + 2 <= scenario.TargetEventsPerBlock)
+        {
+            txs.FillerTransfer(state, ref rng, 0);
+        }
     }
 
     /// <summary>The monitor's own transactions, first in the block: the hourly flush of the hour the previous block
@@ -249,6 +274,39 @@ public sealed class BlockGenerator(SimulatorOptions options, FeltTable felts, Ac
         if (builder.L2GasUsed >= options.BlockL2GasLimit * 9 / 10)
         {
             txs.Effects["congestion.fullBlocks"] = 1;
+        }
+    }
+
+    /// <summary>
+    /// A full block at Starknet's limits: after the CIRO transactions, other users' STRK transfers and batched
+    /// transfers (multicalls) up to exactly PeakTransactions, reverting as many of them as brings the block's reverted
+    /// share to PeakRevertShare (the CIRO reverts count toward it). Which fillers revert or batch is drawn by selection
+    /// sampling, so the counts are exact and the positions random.
+    /// </summary>
+    private void FillToPeak(ChainState state, CiroTransactions txs, BlockBuilder builder, ChainScenario scenario, ref Rng rng)
+    {
+        var target = Math.Min(scenario.PeakTransactions, options.BlockMaxTransactions);
+        var room = target - builder.TransactionCount;
+        var reverts = Math.Max(0, (int)Math.Round(scenario.PeakRevertShare * target) - builder.RevertedCount);
+        var multicalls = (int)Math.Round(Math.Max(0, room) * scenario.PeakMulticallShare);
+        for (var left = room; left > 0; left--)
+        {
+            var revert = rng.NextDouble() * left < reverts;
+            var batch = rng.NextDouble() * left < multicalls;
+            reverts -= revert ? 1 : 0;
+            multicalls -= batch ? 1 : 0;
+            if (batch)
+            {
+                txs.BatchTransfer(state, 2 + rng.Next(3), revert, ref rng);
+            }
+            else
+            {
+                txs.FillerTransfer(state, ref rng, 0, revert);
+            }
+        }
+        if (builder.TransactionCount >= target)
+        {
+            txs.Effects[scenario.Name + ".fullBlocks"] = 1;
         }
     }
 

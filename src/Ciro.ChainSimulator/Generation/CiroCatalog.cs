@@ -148,5 +148,9 @@ public static class CiroCatalog
         "Error in the called contract (0x0): Execution failed. Failure reason: 'Job deadline exceeded'.",
         "Error in the called contract (0x0): Execution failed. Failure reason: 'Invalid result proof'.",
         "Error in the called contract (0x0): Execution failed. Failure reason: 'Worker not assigned'.",
+        "Error in the called contract (0x0): Execution failed. Failure reason: 'u256_sub Overflow'.",
     ];
+
+    /// <summary>The reason of a reverted STRK transfer (the sender's balance is short), an index into <see cref="RevertReasons"/>.</summary>
+    public const short InsufficientBalance = 3;
 }

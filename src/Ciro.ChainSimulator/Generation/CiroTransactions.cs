@@ -198,17 +198,36 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         s.FailedJobs++;
     }
 
-    /// <summary>A non-CIRO STRK transfer (Cairo 1 Transfer layout) carrying <paramref name="extraL2Gas"/>.</summary>
-    public void FillerTransfer(ChainState s, ref Rng rng, ulong extraL2Gas)
+    /// <summary>A non-CIRO STRK transfer (Cairo 1 Transfer layout) carrying <paramref name="extraL2Gas"/>; a reverted
+    /// one (insufficient balance) keeps only the fee Transfer.</summary>
+    public void FillerTransfer(ChainState s, ref Rng rng, ulong extraL2Gas, bool revert = false)
     {
         var from = a.Fillers[rng.Next(a.Fillers.Length)];
+        b.Begin(from);
+        TransferCall(from, ref rng);
+        b.AddL2Gas(extraL2Gas);
+        b.End(s, rng.Range(0, 200_000_000), revert ? CiroCatalog.InsufficientBalance : (short)-1);
+    }
+
+    /// <summary>Another user's multicall: <paramref name="calls"/> STRK transfers in one transaction (a batch payout),
+    /// one Transfer event per call unless it reverts.</summary>
+    public void BatchTransfer(ChainState s, int calls, bool revert, ref Rng rng)
+    {
+        var from = a.Fillers[rng.Next(a.Fillers.Length)];
+        b.Begin(from);
+        for (var i = 0; i < calls; i++)
+        {
+            TransferCall(from, ref rng);
+        }
+        b.End(s, rng.Range(0, 200_000_000), revert ? CiroCatalog.InsufficientBalance : (short)-1);
+    }
+
+    private void TransferCall(SimAccount from, ref Rng rng)
+    {
         var to = a.Fillers[rng.Next(a.Fillers.Length)];
         var amount = b.U128(rng.Range(1, 1000) * (Strk / 100));
-        b.Begin(from);
         b.Call(CiroFunction.Transfer, [to.Code, amount, 0], ref rng);
-        b.AddL2Gas(extraL2Gas);
         b.Emit(EventKind.Transfer, a.FeeToken, [from.Code, to.Code], [amount, 0]);
-        b.End(s, rng.Range(0, 200_000_000));
     }
 
     private static Ciro.Starknet.Felt Felt(string shortString) => Ciro.Starknet.Felt.FromShortString(shortString);

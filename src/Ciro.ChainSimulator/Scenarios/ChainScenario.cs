@@ -16,8 +16,10 @@ public sealed record ChainScenario
     public const string Congestion = "congestion";
     public const string UsageSurge = "usage-surge";
     public const string Monitor = "monitor";
+    public const string Peak = "peak";
+    public const string PeakBurst = "peak-burst";
 
-    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge, Monitor];
+    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge, Monitor, Peak, PeakBurst];
 
     public string Name { get; init; } = Steady;
 
@@ -52,5 +54,40 @@ public sealed record ChainScenario
     /// <summary>monitor: the admin pauses (true) or unpauses (false) the MetricsRegistry; null leaves it.</summary>
     public bool? RegistryPaused { get; init; }
 
+    /// <summary>peak, peak-burst: transactions in every full block (CIRO jobs first, then other users' transfers and
+    /// multicalls up to this count); 0 for the other scenarios.</summary>
+    public int PeakTransactions { get; init; }
+
+    /// <summary>peak: the share of a full block's transactions that revert (the CIRO job reverts count toward it).</summary>
+    public double PeakRevertShare { get; init; }
+
+    /// <summary>peak: the share of the filler transactions that are multicalls (batched transfers).</summary>
+    public double PeakMulticallShare { get; init; }
+
+    /// <summary>peak-burst: empty blocks before the full ones (only the monitor's keeper may transact).</summary>
+    public int IdleBlocks { get; init; }
+
+    /// <summary>peak: full blocks before the chain returns to steady; null keeps it full until the scenario changes.</summary>
+    public int? FullBlocks { get; init; }
+
+    /// <summary>The first block generated under this scenario (set by ChainStore when it switches).</summary>
+    public long StartBlock { get; init; }
+
     public static ChainScenario Default { get; } = new();
+
+    /// <summary>Where block <paramref name="number"/> falls in a peak scenario's course.</summary>
+    public PeakPhase PhaseAt(long number)
+    {
+        if (PeakTransactions <= 0)
+        {
+            return PeakPhase.None;
+        }
+        var offset = number - StartBlock;
+        return offset < IdleBlocks ? PeakPhase.Idle
+            : FullBlocks is null || offset < IdleBlocks + FullBlocks ? PeakPhase.Full
+            : PeakPhase.Over;
+    }
 }
+
+/// <summary>A block of a peak scenario is idle (peak-burst's quiet start), full, or past the scenario's duration (steady).</summary>
+public enum PeakPhase { None, Idle, Full, Over }

@@ -67,6 +67,8 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
                 MonitorSampleRate = reader.SampleRate("rate", (uint)options.MonitorSampleFloor),
                 RegistryPaused = reader.Flag("registryPaused"),
             }),
+            ChainScenario.Peak => Chain(name, p, Peak(reader, idleBlocks: 0)),
+            ChainScenario.PeakBurst => Chain(name, p, Peak(reader, idleBlocks: Blocks(reader.Number("idleMinutes", 1, 0.01, 1440)))),
             RpcFaults => Faults(reader, p),
             Reorg => new(null, null, (int)reader.Number("depth", 3, 1, 1024)),
             _ => null,
@@ -76,6 +78,22 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
 
     private static ScenarioRequest Chain(string name, JsonObject parameters, ChainScenario scenario) =>
         new(scenario with { Name = name, Parameters = (JsonObject)parameters.DeepClone() }, null, null);
+
+    /// <summary>Full blocks as Starknet's limits allow: by default BlockMaxTransactions (500) a block, 40 new CIRO jobs
+    /// a block (about 200 CIRO transactions once the job pipeline fills), 5% of the block reverted, a fifth of the other
+    /// users' transactions multicalls; for <c>minutes</c> (until changed when absent).</summary>
+    private ChainScenario Peak(ParamReader reader, int idleBlocks) => new()
+    {
+        PeakTransactions = (int)reader.Number("transactions", options.BlockMaxTransactions, 1, options.BlockMaxTransactions),
+        JobsPerBlockOverride = reader.Number("jobsPerBlock", 40, 0, 200),
+        PeakRevertShare = reader.Number("revertShare", 0.05, 0, 0.5),
+        PeakMulticallShare = reader.Number("multicallShare", 0.2, 0, 1),
+        FullBlocks = reader.Has("minutes") ? Blocks(reader.Number("minutes", 60, 0.01, 10_080)) : null,
+        IdleBlocks = idleBlocks,
+    };
+
+    /// <summary>Minutes of chain time as a whole number of blocks (at least one) at the configured interval.</summary>
+    private int Blocks(double minutes) => Math.Max(1, (int)Math.Ceiling(minutes * 60_000 / options.BlockIntervalMs));
 
     private static ScenarioRequest Faults(ParamReader reader, JsonObject p)
     {
@@ -90,6 +108,8 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
 
     private sealed class ParamReader(JsonObject p, Dictionary<string, string[]> errors)
     {
+        public bool Has(string field) => p[field] is not null;
+
         public double Number(string field, double fallback, double min, double max)
         {
             if (p[field] is not { } node)
