@@ -50,7 +50,7 @@ public sealed record DetectorOptions
     public int WarmUpMinPoints { get; init; } = 100;
     public int WarmUpMaxPoints { get; init; } = 2000;
     /// <summary>Smoothing of the recent level, per observation.</summary>
-    public double LevelAlpha { get; init; } = 0.2;
+    public double LevelAlpha { get; init; } = 0.15;
     /// <summary>Smoothing of each time-of-day / time-of-week slot, per visit of the slot.</summary>
     public double SeasonAlpha { get; init; } = 0.1;
     /// <summary>A seasonal baseline replaces the recent level only when its error is below this share of the
@@ -289,9 +289,9 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         var normal = (double.IsNaN(_tail) ? 3 : _tail) * scale;
         _high = double.IsNaN(_high) ? y : Math.Max(_high, y);
         _low = double.IsNaN(_low) ? y : Math.Min(_low, y);
-        _level!.Learn(ticks, y, _o);
-        _daily?.Learn(ticks, y, _o);
-        _weekly?.Learn(ticks, y, _o);
+        _level!.Learn(ticks, y, _o, floor);
+        _daily?.Learn(ticks, y, _o, floor);
+        _weekly?.Learn(ticks, y, _o, floor);
         _spread += Math.Max(0.01, 1.0 / _n) * (Math.Abs(y - _level.LongLevel) - _spread);
         return new AnomalyScore(Series, timestamp, value, score, warming, episodeStart,
             warming ? null : Units(expected), warming ? null : Units(expected - normal), warming ? null : Units(expected + normal),
@@ -314,14 +314,14 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         var perDay = (double)Day / _interval;
         _warmUpStart = _n;
         _warmUpEnd = _n + (long)Math.Clamp(perDay, _o.WarmUpMinPoints, _o.WarmUpMaxPoints);
-        _level = new Predictor(Baseline.RecentLevel, 0, 0, perDay);
+        _level = new Predictor(Baseline.RecentLevel, 0, 0, _interval, perDay);
         if (_interval <= Day / 12)
         {
-            _daily = new Predictor(Baseline.TimeOfDay, Day, Math.Max(_interval, Day / 288), perDay);
+            _daily = new Predictor(Baseline.TimeOfDay, Day, Math.Max(_interval, Day / 288), _interval, perDay);
         }
         if (_interval <= Day / 2)
         {
-            _weekly = new Predictor(Baseline.TimeOfWeek, Week, Math.Max(_interval, Week / 336), perDay);
+            _weekly = new Predictor(Baseline.TimeOfWeek, Week, Math.Max(_interval, Week / 336), _interval, perDay);
         }
     }
 
@@ -349,7 +349,8 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
     {
         private readonly double[]? _offsets;
         private readonly int[]? _visits;
-        private readonly long _period, _slot;
+        private readonly long _period;
+        private readonly double _slot, _centre;
         private readonly double _errorAlpha;
         private long _start = long.MinValue;
         private double _short, _long;
@@ -357,14 +358,19 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         private int _count;
         private int _outliers;
 
-        public Predictor(Baseline baseline, long period, long slot, double perDay)
+        public Predictor(Baseline baseline, long period, long slot, long interval, double perDay)
         {
             Baseline = baseline;
             _period = period;
-            _slot = slot;
             if (period > 0)
             {
-                var slots = (int)((period + slot - 1) / slot);
+                // Whole slots per period, so the profile wraps around without a short last slot.
+                var slots = (int)Math.Max(2, period / slot);
+                _slot = (double)period / slots;
+                // The mean position in its slot of an observation on the sampling grid: the start of the slot when
+                // the slot is one interval long (then the profile is an exact step per observation), its middle
+                // when there are many observations per slot.
+                _centre = Math.Max(0, _slot - interval) / 2;
                 _offsets = new double[slots];
                 _visits = new int[slots];
             }
@@ -380,9 +386,22 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         public double SlowError { get; private set; }
         public double LongLevel => _long;
 
-        /// <summary>Two full periods seen.</summary>
         /// <summary>The slot offsets have learned for two full periods (after the day the long level needs to settle).</summary>
         public bool Ready(long ticks) => _start != long.MinValue && ticks - _start >= 2 * _period + Day;
+
+        /// <summary>The two slots whose centres enclose this time of the period, and the weight of the second.
+        /// The profile is linear between slot centres: a smooth cycle sampled finer than the slots is then followed
+        /// closely instead of as a staircase (whose steps would look like deviations at the steep parts).</summary>
+        private (int First, int Second, double Weight) Position(long ticks)
+        {
+            var p = (ticks % _period - _centre) / _slot;
+            if (p < 0)
+            {
+                p += _offsets!.Length;
+            }
+            var first = (int)p;
+            return (first % _offsets!.Length, (first + 1) % _offsets.Length, p - first);
+        }
 
         private double Offset(long ticks)
         {
@@ -390,15 +409,21 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
             {
                 return 0;
             }
-            var i = (int)(ticks % _period / _slot);
-            return _visits![i] > 0 ? _offsets[i] : 0;
+            var (a, b, w) = Position(ticks);
+            return (_visits![a] > 0, _visits[b] > 0) switch
+            {
+                (true, true) => (1 - w) * _offsets[a] + w * _offsets[b],
+                (true, false) => _offsets[a],
+                (false, true) => _offsets[b],
+                _ => 0,
+            };
         }
 
         public double Predict(long ticks) => _short + Offset(ticks);
 
         public double SlowPredict(long ticks) => _long + Offset(ticks);
 
-        public void Learn(long ticks, double x, DetectorOptions o)
+        public void Learn(long ticks, double x, DetectorOptions o, double floor)
         {
             if (!_started)
             {
@@ -411,7 +436,9 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
             var offset = Offset(ticks);
             var residual = x - (_short + offset);
             var slow = x - (_long + offset);
-            var scale = Math.Max(1.2533 * Error, 1e-12);
+            // The same floor as the score's: on a noiseless series the error tends to 0 and the smallest imperfection
+            // of a profile still learning would otherwise count as an outlier (and three of them as a new level).
+            var scale = Math.Max(1.2533 * Error, floor);
             // Huber-style: an outlier moves the baseline no more than 3 scales' worth.
             var settled = ++_count > 10;
             var clipped = settled ? Math.Clamp(residual, -3 * scale, 3 * scale) : residual;
@@ -430,11 +457,16 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
             _short += o.LevelAlpha * (y - offset - _short);
             _long += _errorAlpha * (y - offset - _long);
             // Offsets are learned once the long level has seen a day: before that they would hold its start-up error.
+            // Each slot learns the mean offset of the observations that fall in it (clipped at 3 scales of this
+            // baseline's own slow error, not of the recent level's, which can be far smaller and would make the profile
+            // learn a real cycle only a clipped step at a time); the prediction interpolates between slot centres.
             if (_offsets is not null && ticks - _start >= Day)
             {
                 var i = (int)(ticks % _period / _slot);
+                var target = x - _long - _offsets[i];
+                var slowScale = 3 * Math.Max(1.2533 * SlowError, floor);
                 _visits![i]++;
-                _offsets[i] += Math.Max(o.SeasonAlpha, 1.0 / _visits[i]) * (y - _long - _offsets[i]);
+                _offsets[i] += Math.Max(o.SeasonAlpha, 1.0 / _visits[i]) * (_visits[i] > 1 ? Math.Clamp(target, -slowScale, slowScale) : target);
             }
         }
     }
