@@ -15,8 +15,9 @@ namespace Ciro.Alerts.Delivery;
 /// idempotency key). A failure is retried with exponential backoff and jitter until the notification expires, then
 /// it is marked failed. Before an attempt, <see cref="ChannelGuards"/> may hold the notification back (rate limits, an
 /// open circuit breaker): its due time moves to when it may go, without counting an attempt; while a channel's breaker
-/// is open its notifications are also enqueued once to the channel's fallback. All times come from
-/// <see cref="TimeProvider"/>, so tests run hours of outage on a fake clock.
+/// is open its notifications are also enqueued once to the channel's fallback. Due times, backoff, expiry, limits and
+/// breakers come from <see cref="TimeProvider"/>, so tests run hours of outage on a fake clock; only the attempt
+/// timeout, a budget of real network time, runs on the system timer.
 /// </summary>
 public sealed class NotificationDispatcher(
     NpgsqlDataSource dataSource,
@@ -196,7 +197,10 @@ public sealed class NotificationDispatcher(
         {
             return ($"no channel '{notification.Channel}' is configured in this replica", null);
         }
-        using var timeout = new CancellationTokenSource(options.Value.AttemptTimeout, time);
+        // The budget of one attempt is real time spent talking to the receiver, so it runs on the system timer and not
+        // on the service clock: a jump of that clock (a test's fake clock moving minutes ahead while a send is in
+        // flight) must not cancel a send the receiver may already have taken, which the retry would deliver again.
+        using var timeout = new CancellationTokenSource(options.Value.AttemptTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {

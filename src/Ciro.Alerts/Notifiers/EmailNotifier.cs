@@ -11,7 +11,7 @@ namespace Ciro.Alerts.Notifiers;
 
 /// <summary>Email through MailKit to the SMTP server named by ConnectionStrings:mail (smtp[s]://[user:password@]host:port),
 /// one message per recipient of Alerts:Email:To so one bad address does not hold back the others.</summary>
-public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions> options) : IAlertNotifier
+public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions> options, ILogger<EmailNotifier> logger) : IAlertNotifier
 {
     public string Channel => "email";
 
@@ -37,7 +37,16 @@ public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions>
             await client.AuthenticateAsync(credentials.UserName, credentials.Password, cancellationToken);
         }
         await client.SendAsync(email, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        // The server has taken the message: the attempt succeeded whatever happens to the QUIT. Failing it here (a
+        // timeout, a dropped connection) would send the message a second time.
+        try
+        {
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or MailKit.ProtocolException or MailKit.CommandException)
+        {
+            logger.LogDebug("SMTP QUIT after notification {NotificationId} was accepted failed: {Error}", notification.Id, ex.Message);
+        }
     }
 }
 
