@@ -1,6 +1,7 @@
 using Ciro.Alerts.Apis;
 using Ciro.Alerts.Extensions;
 using Ciro.Alerts.Rules;
+using Ciro.Auth;
 
 if (args.Length > 0 && args[0] is "backtest" or "check-rules")
 {
@@ -19,6 +20,7 @@ app.UseProblemJsonErrors();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.MapOpenApi().RequireRole(Roles.Viewer);
 app.MapDefaultEndpoints();
 app.MapIncidentsApi();
 app.MapSilencesApi();

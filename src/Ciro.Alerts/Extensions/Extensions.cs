@@ -14,6 +14,8 @@ public static class Extensions
     {
         builder.AddNpgsqlDataSource("ciro");
         builder.Services.AddProblemDetails();
+        // The dashboard's alert types are generated from this document (ClientApp/openapi/alerts.json).
+        builder.Services.AddOpenApi();
         builder.Services.AddOptions<AlertsOptions>()
             .BindConfiguration(AlertsOptions.SectionName)
             .ValidateDataAnnotations()

@@ -1,12 +1,12 @@
-// The committed src/types/analytics-api.ts equals a fresh generation from openapi/analytics.json.
+// The committed src/types/{analytics,alerts}-api.ts equal a fresh generation from openapi/{analytics,alerts}.json.
 // @vitest-environment node
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { generate, OUTPUT } from './gen-api-types.mjs';
+import { APIS, generate } from './gen-api-types.mjs';
 
-describe('analytics-api.ts', () => {
-  it('is what openapi/analytics.json generates (run `npm run gen:api` after the document changes)', async () => {
-    const committed = await readFile(OUTPUT, 'utf8');
-    expect(committed).toBe(await generate());
+describe.each(APIS)('$name-api.ts', (api) => {
+  it(`is what openapi/${api.name}.json generates (run \`npm run gen:api\` after the document changes)`, async () => {
+    const committed = await readFile(api.output, 'utf8');
+    expect(committed).toBe(await generate(api));
   }, 30_000);
 });

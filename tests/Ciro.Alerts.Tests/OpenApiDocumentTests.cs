@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Ciro.Alerts.Tests;
+
+/// <summary>
+/// The dashboard's alert types are generated from the alerts OpenAPI document committed beside it
+/// (ClientApp/openapi/alerts.json → ClientApp/src/types/alerts-api.ts, checked by the dashboard's vitest). This test
+/// is the first link of that chain: the committed document is what the running API serves, so a changed incident,
+/// silence or request record fails here until the document and the types are regenerated.
+/// </summary>
+[Collection(AlertsCollection.Name)]
+public sealed class OpenApiDocumentTests(AlertsFixture fixture)
+{
+    public const string RelativePath = "src/Ciro.Web/ClientApp/openapi/alerts.json";
+    private const string Bootstrap = "bootstrap-admin-key-for-alerts-openapi-tests";
+
+    [Fact]
+    public async Task The_committed_document_is_what_the_api_serves()
+    {
+        await using var database = await fixture.NewDatabaseAsync();
+        await using var smtp = new SmtpCatcher();
+        await using var analytics = fixture.App(database);
+        await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler(), ("Ciro:Auth:BootstrapAdminKey", Bootstrap));
+        using var anonymous = alerts.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+        using var http = alerts.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", Bootstrap);
+        using var response = await http.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var served = Normalize(await response.Content.ReadAsStringAsync());
+
+        var path = Path.Combine(RepositoryRoot(), RelativePath);
+        if (Environment.GetEnvironmentVariable("CIRO_WRITE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(path, served);
+        }
+        Assert.True(File.Exists(path), $"{path} is missing; write it with CIRO_WRITE_OPENAPI=1 dotnet test tests/Ciro.Alerts.Tests --filter OpenApiDocumentTests");
+        var committed = await File.ReadAllTextAsync(path);
+        Assert.True(committed == served,
+            $"{RelativePath} differs from what the alerts API serves. Regenerate it with CIRO_WRITE_OPENAPI=1 dotnet test " +
+            "tests/Ciro.Alerts.Tests --filter OpenApiDocumentTests, then `npm run gen:api` in src/Ciro.Web/ClientApp.");
+    }
+
+    /// <summary>The served document names the host it was asked on ("servers"); the rest is the contract.</summary>
+    private static string Normalize(string json)
+    {
+        var document = JsonNode.Parse(json)!.AsObject();
+        document.Remove("servers");
+        return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CiroAspire.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No CiroAspire.sln above {AppContext.BaseDirectory}");
+    }
+}
