@@ -13,6 +13,8 @@ public sealed class StackFixture : IAsyncLifetime
 {
     public static readonly string[] Resources = ["postgres", "ciro", "cache", "mail", "chain", "indexer", "analytics", "alerts", "web"];
     public const string TestRule = "test-no-reputation-update";
+    /// <summary>The same condition under another rule: its incident is the alerts view test's to acknowledge.</summary>
+    public const string DashboardRule = "test-dashboard-ack";
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"ciro-stack-{Guid.NewGuid():N}");
 
@@ -35,6 +37,10 @@ public sealed class StackFixture : IAsyncLifetime
             "--Alerts:Rules:1:EventName=ReputationUpdated",
             "--Alerts:Rules:1:Window=00:00:01",
             "--Alerts:Rules:1:Severity=warning",
+            $"--Alerts:Rules:2:Name={DashboardRule}",
+            "--Alerts:Rules:2:EventName=ReputationUpdated",
+            "--Alerts:Rules:2:Window=00:00:01",
+            "--Alerts:Rules:2:Severity=warning",
         ]);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         App = await builder.BuildAsync();

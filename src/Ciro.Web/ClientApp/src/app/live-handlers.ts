@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { applyJobsActivityPush } from '@/features/activity/utils/merge-push';
+import { alertsViewKey } from '@/features/alerts/api/keys';
 import { latestBlockQueryKey } from '@/features/blocks/api/get-latest-block';
 import { incidentsQueryKey } from '@/features/incidents/api/get-open-incidents';
 import type { LiveHubHandlers } from '@/features/live/live-hub-context';
@@ -28,7 +29,10 @@ export function createLiveHandlers(queryClient: QueryClient): LiveHubHandlers {
     // Replaced blocks may have changed any figure on the page.
     onReorg: () => void queryClient.invalidateQueries(),
     onResync: () => void queryClient.invalidateQueries(),
-    onIncidentChanged: () => void queryClient.invalidateQueries({ queryKey: incidentsQueryKey }),
+    onIncidentChanged: () => {
+      void queryClient.invalidateQueries({ queryKey: incidentsQueryKey });
+      void queryClient.invalidateQueries({ queryKey: alertsViewKey });
+    },
     onReconnected: () => void queryClient.invalidateQueries(),
   };
 }

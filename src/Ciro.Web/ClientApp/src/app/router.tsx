@@ -2,11 +2,13 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { MainErrorFallback } from '@/components/errors/main-error-fallback';
 import { paths } from '@/config/paths';
 import { ProtectedRoot } from './protected-root';
+import { AlertsRoute, IncidentRoute } from './routes/alerts';
 import { AnomaliesRoute } from './routes/anomalies';
 import { DashboardRoute } from './routes/dashboard';
 import { GasRoute } from './routes/gas';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
+import { OnchainRoute } from './routes/onchain';
 import { TimingRoute } from './routes/timing';
 import { UsageRoute } from './routes/usage';
 import { WorkerRoute, WorkersRoute } from './routes/workers';
@@ -25,6 +27,9 @@ const router = createBrowserRouter([
       { path: paths.worker.path, element: <WorkerRoute /> },
       { path: paths.usage.path, element: <UsageRoute /> },
       { path: paths.anomalies.path, element: <AnomaliesRoute /> },
+      { path: paths.onchain.path, element: <OnchainRoute /> },
+      { path: paths.alerts.path, element: <AlertsRoute /> },
+      { path: paths.incident.path, element: <IncidentRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

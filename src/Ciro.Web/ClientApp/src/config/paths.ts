@@ -7,6 +7,9 @@ export const paths = {
   worker: { path: '/workers/:address', label: 'Worker', getHref: (address: string) => `/workers/${address}` },
   usage: { path: '/usage', label: 'Usage', getHref: () => '/usage' },
   anomalies: { path: '/anomalies', label: 'Anomalies', getHref: () => '/anomalies' },
+  onchain: { path: '/onchain', label: 'On-chain', getHref: () => '/onchain' },
+  alerts: { path: '/alerts', label: 'Alerts', getHref: () => '/alerts' },
+  incident: { path: '/alerts/:id', label: 'Incident', getHref: (id: string) => `/alerts/${encodeURIComponent(id)}` },
   login: {
     path: '/login',
     label: 'Sign in',
@@ -16,7 +19,7 @@ export const paths = {
 } as const;
 
 /** The views in the navigation, in order. */
-export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers, paths.usage, paths.anomalies] as const;
+export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers, paths.usage, paths.anomalies, paths.onchain, paths.alerts] as const;
 
 /** Where to go after signing in: the `next` parameter if it is a path on this site, else the dashboard. */
 export function safeNext(next: string | null): string {

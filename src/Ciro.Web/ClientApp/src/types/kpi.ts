@@ -20,6 +20,12 @@ export type UsageRow = Schemas['UsageRow'];
 export type BusyHourRow = Schemas['BusyHourRow'];
 export type AnomalyRow = Schemas['AnomalyRow'];
 export type PipelineStatus = Schemas['PipelineStatus'];
+export type CallsReport = Schemas['CallsReport'];
+export type CallRow = Schemas['CallRow'];
+export type WorkersReport = Schemas['WorkersReport'];
+export type OnchainWorkerRow = Schemas['WorkerRow'];
+export type Estimate = Schemas['Estimate'];
+export type JobTimingReport = Schemas['JobTimingReport'];
 
 /** Query parameters shared by every /api/kpi endpoint (KpiParameters in Ciro.Analytics). */
 export type KpiQuery = {

@@ -1,0 +1,61 @@
+import { useCallback, useMemo } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { FilterBar } from '@/components/filters/filter-bar';
+import { DashboardLayout } from '@/components/layouts/dashboard-layout';
+import { paths } from '@/config/paths';
+import { AlertFilterBar, IncidentsCard, IncidentStatsCard } from '@/features/alerts/components/alerts-view';
+import { IncidentDetail } from '@/features/alerts/components/incident-detail';
+import { SilencesCard } from '@/features/alerts/components/silences-card';
+import { parseAlertFilters, writeAlertFilters, type AlertFilters } from '@/features/alerts/utils/alert-filters';
+import { LiveStatusPill } from '@/features/live/components/live-status-pill';
+import { useKpiFilters } from '@/hooks/use-kpi-filters';
+import { apiRange } from '@/lib/kpi-filters';
+
+const INCIDENTS_SHOWN = 200;
+
+function useAlertFilters(): [AlertFilters, (patch: Partial<AlertFilters>) => void] {
+  const [params, setParams] = useSearchParams();
+  const key = params.toString();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the string is the identity of the params
+  const filters = useMemo(() => parseAlertFilters(params), [key]);
+  const setFilters = useCallback((patch: Partial<AlertFilters>) => setParams((current) => writeAlertFilters(current, patch)), [setParams]);
+  return [filters, setFilters];
+}
+
+/** Incidents filtered by state, severity, rule and start time (all in the URL), MTTA/MTTR, and the silences. */
+export function AlertsRoute() {
+  const [range, setRange] = useKpiFilters();
+  const [filters, setFilters] = useAlertFilters();
+  const [params] = useSearchParams();
+  const { from, to } = apiRange(range);
+  const suffix = params.toString() ? `?${params.toString()}` : '';
+  return (
+    <DashboardLayout status={<LiveStatusPill />}>
+      <FilterBar key={JSON.stringify(range)} filters={range} onChange={setRange} fields={[]} />
+      <AlertFilterBar key={filters.rule ?? ''} filters={filters} onChange={setFilters} />
+      <IncidentStatsCard range={{ from, to }} />
+      <IncidentsCard
+        query={{ state: filters.state, severity: filters.severity, rule: filters.rule, from, to, limit: INCIDENTS_SHOWN }}
+        incidentHref={(id) => `${paths.incident.getHref(id)}${suffix}`}
+      />
+      <SilencesCard />
+    </DashboardLayout>
+  );
+}
+
+/** One incident with its timeline; the way back keeps the list's filters. */
+export function IncidentRoute() {
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const suffix = params.toString() ? `?${params.toString()}` : '';
+  return (
+    <DashboardLayout status={<LiveStatusPill />}>
+      <p>
+        <Link to={`${paths.alerts.getHref()}${suffix}`} data-testid="back-to-incidents">
+          ← all incidents
+        </Link>
+      </p>
+      <IncidentDetail id={id} />
+    </DashboardLayout>
+  );
+}

@@ -1,0 +1,212 @@
+import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorCard } from '@/components/ui/error-card';
+import { ExportButtons } from '@/components/ui/export-buttons';
+import type { CallRow, Estimate, OnchainWorkerRow } from '@/types/kpi';
+import { formatDecimal, formatGas, formatPercent, formatSeconds } from '@/utils/format-kpi';
+import { shortHash } from '@/utils/format';
+import type { ExportColumn } from '@/utils/table-export';
+import { useOnchainCalls, useOnchainJobs, useOnchainWorkers, type OnchainRange } from '../api/get-onchain';
+import { formatRate, meanRate, relativeHalfWidth, sumCalls } from '../utils/sampling';
+
+const interval = (low: number | null | undefined, high: number | null | undefined, format: (v: number) => string) =>
+  low === null || low === undefined || high === null || high === undefined || !Number.isFinite(low) || !Number.isFinite(high)
+    ? '—'
+    : `${format(low)} – ${format(high)}`;
+
+const within = (value: boolean | null | undefined) => (value === null || value === undefined ? '—' : value ? 'yes' : 'no');
+
+const CALL_COLUMNS: ExportColumn<CallRow>[] = [
+  { key: 'function', value: (r) => r.function },
+  { key: 'contract', value: (r) => r.contract },
+  { key: 'hour', value: (r) => r.hour },
+  { key: 'samples', value: (r) => r.samples },
+  { key: 'rate', value: (r) => meanRate(r.estimated, r.samples) },
+  { key: 'estimated', value: (r) => r.estimated },
+  { key: 'low', value: (r) => r.low },
+  { key: 'high', value: (r) => r.high },
+  { key: 'flushed', value: (r) => r.flushed },
+  { key: 'actual', value: (r) => r.actual },
+  { key: 'difference', value: (r) => r.difference },
+  { key: 'relativeError', value: (r) => r.relativeError },
+  { key: 'withinInterval', value: (r) => r.withinInterval },
+];
+
+const CALL_HEADERS = ['Function', 'Contract', 'Samples', 'Rate', 'Estimated', '95% interval', '± (rel.)', 'Flushed', 'Actual', 'Error', 'In interval'];
+
+function CallCells({ r }: { r: CallRow }) {
+  return (
+    <>
+      <td data-testid="call-samples">{r.samples}</td>
+      <td data-testid="call-rate">{formatRate(meanRate(r.estimated, r.samples))}</td>
+      <td data-testid="call-estimated">{formatGas(r.estimated)}</td>
+      <td>{interval(r.low, r.high, formatGas)}</td>
+      <td>{formatPercent(relativeHalfWidth(r.estimated, r.low, r.high), 1)}</td>
+      <td>{r.flushed === null ? '—' : formatGas(r.flushed)}</td>
+      <td data-testid="call-actual">{formatGas(r.actual)}</td>
+      <td>{formatPercent(r.relativeError, 1)}</td>
+      <td>{within(r.withinInterval)}</td>
+    </>
+  );
+}
+
+/** Calls per instrumented function: the monitor's 1-in-N estimate with its 95% interval next to the count of every transaction. */
+export function OnchainCallsCard({ range, fn }: { range: OnchainRange; fn: string | undefined }) {
+  const result = useOnchainCalls(range);
+  const rows = (result.data?.totals ?? []).filter((r) => !fn || r.function === fn);
+  const sum = sumCalls(rows);
+  return (
+    <Card
+      title="Calls per function"
+      subtitle="CallSampled and JobSampled events × the rate each carries, vs every indexed transaction"
+      actions={<ExportButtons view="onchain-calls" rows={rows} columns={CALL_COLUMNS} from={result.data?.from} to={result.data?.to} />}
+      data-testid="onchain-calls"
+    >
+      {result.isError && !result.data ? (
+        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
+      ) : result.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : rows.length === 0 ? (
+        <EmptyState>No instrumented calls in this range</EmptyState>
+      ) : (
+        <table className="table" data-testid="onchain-calls-table">
+          <caption className="visually-hidden">Calls per instrumented function</caption>
+          <thead>
+            <tr>
+              {CALL_HEADERS.map((h) => (
+                <th key={h} scope="col">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.contract}-${r.function}`} data-testid="onchain-call" data-function={r.function}>
+                <td className="mono">{r.function}</td>
+                <td className="mono" title={r.contract}>
+                  {shortHash(r.contract)}
+                </td>
+                <CallCells r={r} />
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr data-testid="onchain-calls-total">
+              <th scope="row" colSpan={2}>
+                All functions
+              </th>
+              <td data-testid="total-samples">{sum.samples}</td>
+              <td data-testid="total-rate">{formatRate(meanRate(sum.estimated, sum.samples))}</td>
+              <td data-testid="total-estimated">{formatGas(sum.estimated)}</td>
+              {/* The functions' intervals do not add up to the total's; its own interval is not served. */}
+              <td />
+              <td />
+              <td />
+              <td data-testid="total-actual">{formatGas(sum.actual)}</td>
+              <td>{formatPercent(sum.actual ? (sum.estimated - sum.actual) / sum.actual : null, 1)}</td>
+              <td />
+            </tr>
+          </tfoot>
+        </table>
+      )}
+    </Card>
+  );
+}
+
+/** Assignment-to-completion time: the mean of the sampled JobSampled durations with its interval vs the mean over every job. */
+export function OnchainJobsCard({ range }: { range: OnchainRange }) {
+  const result = useOnchainJobs(range);
+  const report = result.data;
+  return (
+    <Card title="Job stage timing" subtitle="assignment → completion, sampled vs every job" data-testid="onchain-jobs">
+      {result.isError && !report ? (
+        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
+      ) : !report ? (
+        <p className="loading">Loading…</p>
+      ) : (
+        <dl className="facts">
+          <dt>Stage</dt>
+          <dd>{report.stage}</dd>
+          <dt>Samples</dt>
+          <dd data-testid="jobs-samples">{report.samples}</dd>
+          <dt>Estimated mean</dt>
+          <dd>
+            {formatSeconds(report.estimatedMeanSeconds, 2)} (95%: {interval(report.low, report.high, (v) => formatSeconds(v, 2))})
+          </dd>
+          <dt>Actual mean</dt>
+          <dd>
+            {formatSeconds(report.actualMeanSeconds, 2)} over {formatGas(report.actualJobs)} jobs
+          </dd>
+          <dt>Difference</dt>
+          <dd>
+            {formatSeconds(report.difference, 2)}, in interval: {within(report.withinInterval)}
+          </dd>
+        </dl>
+      )}
+    </Card>
+  );
+}
+
+const estimateText = (e: Estimate) => `${formatDecimal(e.value, 0)} (${interval(e.low, e.high, (v) => formatDecimal(v, 0))})`;
+
+const WORKER_COLUMNS: ExportColumn<OnchainWorkerRow>[] = [
+  { key: 'worker', value: (r) => r.worker },
+  { key: 'assignedEstimate', value: (r) => r.assigned.value },
+  { key: 'assignedSamples', value: (r) => r.assigned.samples },
+  { key: 'actualAssigned', value: (r) => r.actualAssigned },
+  { key: 'completedEstimate', value: (r) => r.completed.value },
+  { key: 'actualCompleted', value: (r) => r.actualCompleted },
+  { key: 'failedEstimate', value: (r) => r.failed.value },
+  { key: 'actualFailed', value: (r) => r.actualFailed },
+];
+
+/** Per worker: jobs estimated from JobSampled (failed = stage 2) vs counted off-chain. */
+export function OnchainWorkersCard({ range, worker }: { range: OnchainRange; worker: string | undefined }) {
+  const result = useOnchainWorkers(range);
+  const rows = (result.data?.workers ?? []).filter((r) => !worker || r.worker.toLowerCase() === worker);
+  return (
+    <Card
+      title="Workers"
+      subtitle="estimate (95% interval) vs counted"
+      actions={<ExportButtons view="onchain-workers" rows={rows} columns={WORKER_COLUMNS} from={result.data?.from} to={result.data?.to} />}
+      data-testid="onchain-workers"
+    >
+      {result.isError && !result.data ? (
+        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
+      ) : result.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : rows.length === 0 ? (
+        <EmptyState>No worker samples in this range</EmptyState>
+      ) : (
+        <table className="table" data-testid="onchain-workers-table">
+          <caption className="visually-hidden">Worker estimates</caption>
+          <thead>
+            <tr>
+              {['Worker', 'Assigned (est.)', 'Assigned', 'Completed (est.)', 'Completed', 'Failed (est.)', 'Failed'].map((h) => (
+                <th key={h} scope="col">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.worker}>
+                <td className="mono" title={r.worker}>
+                  {shortHash(r.worker)}
+                </td>
+                <td>{estimateText(r.assigned)}</td>
+                <td>{formatGas(r.actualAssigned)}</td>
+                <td>{estimateText(r.completed)}</td>
+                <td>{formatGas(r.actualCompleted)}</td>
+                <td>{estimateText(r.failed)}</td>
+                <td>{formatGas(r.actualFailed)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace CiroAspire.AppHost.Tests;
+
+/// <summary>
+/// The dashboard's alerts view in Debian's Chromium on the whole stack: an incident the pipeline opened (the
+/// <see cref="StackFixture.DashboardRule"/> rule fires because the simulator never emits ReputationUpdated) appears
+/// in the list, its detail shows the timeline, and the Acknowledge button changes it — in the browser and in the
+/// database (state, who, the comment in the audit trail). The browser script is ClientApp/e2e/alerts.e2e.mjs;
+/// its screenshots go to TestResults/screenshots/.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class AlertsViewTests(StackFixture stack, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task An_operator_acknowledges_a_pipeline_incident_in_the_browser_and_the_database_records_it()
+    {
+        var root = RepoRoot();
+        var run = await RunScriptAsync(root, "e2e/alerts.e2e.mjs", "--rule", StackFixture.DashboardRule,
+            "--screenshots", Path.Combine(root, "TestResults", "screenshots"), "--timeout", "150");
+        var id = Guid.Parse(run.GetProperty("id").GetString()!);
+        var comment = run.GetProperty("comment").GetString()!;
+        Assert.Equal("firing", run.GetProperty("before").GetString());
+        Assert.Equal("acknowledged", run.GetProperty("after").GetString());
+
+        await using var connection = new NpgsqlConnection(await stack.App.GetConnectionStringAsync("ciro"));
+        await connection.OpenAsync();
+        await using (var incident = new NpgsqlCommand("select rule, state, acknowledged_by from alerts.incidents where id = $1", connection))
+        {
+            incident.Parameters.AddWithValue(id);
+            await using var reader = await incident.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync(), $"incident {id} is not in alerts.incidents");
+            Assert.Equal(StackFixture.DashboardRule, reader.GetString(0));
+            Assert.Equal("acknowledged", reader.GetString(1));
+            // The web tier names the signed-in person; alerts records who acted through which key.
+            Assert.StartsWith("admin (via ", reader.GetString(2));
+        }
+        await using (var audit = new NpgsqlCommand("select kind, actor from alerts.incident_events where incident_id = $1 and comment = $2", connection))
+        {
+            audit.Parameters.AddWithValue(id);
+            audit.Parameters.AddWithValue(comment);
+            await using var reader = await audit.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync(), "the ack's comment is not in the audit trail");
+            Assert.Equal("acknowledged", reader.GetString(0));
+            Assert.StartsWith("admin (via ", reader.GetString(1));
+            Assert.False(await reader.ReadAsync(), "the ack was recorded twice");
+        }
+    }
+
+    private async Task<JsonElement> RunScriptAsync(string root, params string[] args)
+    {
+        var info = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = Path.Combine(root, "src", "Ciro.Web", "ClientApp"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["CIRO_E2E_USER"] = "admin", ["CIRO_E2E_PASSWORD"] = stack.WebAdminPassword },
+        };
+        info.ArgumentList.Add(args[0]);
+        info.ArgumentList.Add(stack.App.GetEndpoint("web", "http").ToString());
+        foreach (var arg in args[1..])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        output.WriteLine(await stderr);
+        Assert.True(process.ExitCode == 0, $"{args[0]} exited {process.ExitCode}: {await stdout} {await stderr}");
+        return JsonDocument.Parse((await stdout).Trim()).RootElement;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CiroAspire.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("CiroAspire.sln not found above " + AppContext.BaseDirectory);
+    }
+}
