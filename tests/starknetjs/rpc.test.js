@@ -137,6 +137,37 @@ describe('starknet.js RpcProvider against the chain simulator', () => {
     assert.equal(events, state.counts.events);
   });
 
+  it('getBlockTransactionsTraces / getTransactionTrace: every block\'s traces agree with its receipts', async () => {
+    const invocations = (inv) => (inv && !inv.revert_reason ? [inv, ...inv.calls.flatMap(invocations)] : []);
+    let traced = 0;
+    for (const t of truth) {
+      const b = receiptsBlocks[t.number];
+      const traces = await provider.getBlockTransactionsTraces(t.number);
+      assert.deepEqual(traces.map((x) => felt(x.transaction_hash)), t.transactionHashes.map(felt), `block ${t.number} trace order`);
+      traces.forEach((x, i) => {
+        const receipt = b.transactions[i].receipt;
+        const root = x.trace_root;
+        assert.equal(root.type, 'INVOKE');
+        assert.equal(BigInt(root.execution_resources.l2_gas), BigInt(receipt.execution_resources.l2_gas), `${x.transaction_hash} L2 gas`);
+        assert.equal(BigInt(root.execution_resources.l1_data_gas), BigInt(receipt.execution_resources.l1_data_gas));
+        if (receipt.execution_status === 'REVERTED') {
+          assert.equal(root.execute_invocation.revert_reason, receipt.revert_reason);
+        } else {
+          const all = [root.validate_invocation, root.execute_invocation, root.fee_transfer_invocation].flatMap(invocations);
+          assert.equal(all.reduce((n, inv) => n + inv.events.length, 0), receipt.events.length, `${x.transaction_hash} events`);
+          const rootsGas = [root.validate_invocation, root.execute_invocation, root.fee_transfer_invocation]
+            .reduce((sum, inv) => sum + BigInt(inv.execution_resources.l2_gas), 0n);
+          assert.equal(rootsGas, BigInt(receipt.execution_resources.l2_gas));
+        }
+        traced++;
+      });
+    }
+    assert.equal(traced, state.counts.transactions);
+    const sample = receiptsBlocks[10].transactions[0].receipt.transaction_hash;
+    const one = await provider.getTransactionTrace(sample);
+    assert.deepEqual(one, (await provider.getBlockTransactionsTraces(10))[0].trace_root);
+  });
+
   it('getBlockTransactionCount: every block, and latest', async () => {
     for (const t of truth) assert.equal(await provider.getBlockTransactionCount(t.number), t.transactionCount);
     assert.equal(await provider.getBlockTransactionCount('latest'), truth.at(-1).transactionCount);

@@ -23,8 +23,21 @@ public struct SimTx
     public short RevertReason;    // -1 when the transaction succeeded
     public byte Function;         // the first call's CiroFunction, for ground-truth counters
     public ulong MonitorL2Gas;    // part of L2Gas the performance monitor's hooks cost (0 when nothing was sampled)
+    public int FirstCall;         // index into SimBlock.Calls: the multicall's calls, in calldata order
+    public int CallCount;
 
     public readonly bool Reverted => RevertReason >= 0;
+}
+
+/// <summary>One call of a transaction's multicall as its trace reports it: the L2 gas of the call tree rooted there
+/// (the monitor's hooks included), the storage slots it wrote and its events (contiguous in SimBlock.Events).
+/// Contract, selector and arguments are the calldata's. A reverted transaction's calls keep no events or writes.</summary>
+public struct SimCall
+{
+    public ulong L2Gas;
+    public int FirstEvent;
+    public int EventCount;
+    public int StorageWrites;
 }
 
 /// <summary>One emitted event: keys then data, contiguous in the block's felt pool.</summary>
@@ -59,6 +72,7 @@ public sealed class SimBlock
     public required int StateDiffLength { get; init; }
     public required SimTx[] Transactions { get; init; }
     public required SimEvent[] Events { get; init; }
+    public required SimCall[] Calls { get; init; }
     public required ulong[] Felts { get; init; }
     /// <summary>Which branch produced the block: 0 originally, +1 for each reorg. Part of the hash.</summary>
     public required int Branch { get; init; }

@@ -27,6 +27,7 @@ public static class Extensions
         services.AddSingleton<PregenerationStats>();
         services.AddSingleton(ChainBootstrap.Create);
         services.AddSingleton<ChainJsonWriter>();
+        services.AddSingleton<TraceJsonWriter>();
         services.AddSingleton<EventsQuery>();
         services.AddSingleton<ContractViews>();
         services.AddSingleton<StarknetMethods>();

@@ -21,6 +21,7 @@ public sealed class BlockBuilder
     private readonly List<SimEvent> _events = new(256);
     private readonly List<ulong> _calls = new(32);
     private readonly List<ulong> _hashInput = new(64);
+    private readonly List<SimCall> _simCalls = new(64);
 
     private SimAccount? _sender;
     private int _callCount;
@@ -28,6 +29,9 @@ public sealed class BlockBuilder
     private ulong _monitorGas;
     private int _writes;
     private int _txFirstEvent;
+    private int _txFirstCall;
+    private ulong _callGasStart;
+    private int _callWritesStart;
     private byte _firstFunction;
     private Action<Felt>? _onHash;
 
@@ -56,7 +60,33 @@ public sealed class BlockBuilder
         _writes = 1; // the nonce
         _calls.Clear();
         _txFirstEvent = _events.Count;
+        _txFirstCall = _simCalls.Count;
         _onHash = null;
+    }
+
+    /// <summary>Starts the trace record of the next call: gas, writes and events from here until the next call (or
+    /// the fee transfer) are the call's, hooks included (they run inside the called contract).</summary>
+    private void OpenCall()
+    {
+        CloseCall();
+        _callGasStart = _l2Gas;
+        _callWritesStart = _writes;
+        _simCalls.Add(new SimCall { FirstEvent = _events.Count });
+    }
+
+    private void CloseCall()
+    {
+        if (_simCalls.Count == _txFirstCall)
+        {
+            return;
+        }
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_simCalls);
+        ref var call = ref span[^1];
+        call.L2Gas = _l2Gas - _callGasStart;
+        call.StorageWrites = _writes - _callWritesStart;
+        call.EventCount = _events.Count - call.FirstEvent;
+        _callGasStart = _l2Gas;
+        _callWritesStart = _writes;
     }
 
     /// <summary>Adds one call of the multicall; <paramref name="gasFactor"/> is the gas-spike multiplier.</summary>
@@ -68,6 +98,7 @@ public sealed class BlockBuilder
             _firstFunction = (byte)function;
         }
         _callCount++;
+        OpenCall();
         _calls.Add(_accounts.ContractCode(to ?? profile.Contract));
         _calls.Add(_functionSelectorCodes[(int)function]);
         _calls.Add((ulong)args.Length);
@@ -89,6 +120,7 @@ public sealed class BlockBuilder
             _firstFunction = (byte)function;
         }
         _callCount++;
+        OpenCall();
         _calls.Add(_accounts.ContractCode(to ?? profile.Contract));
         _calls.Add(_functionSelectorCodes[(int)function]);
         _calls.Add((ulong)args.Length);
@@ -161,7 +193,15 @@ public sealed class BlockBuilder
         var reverted = revertReason >= 0;
         if (reverted)
         {
-            // Events emitted by calls of a reverted transaction do not exist on chain.
+            // Events emitted by calls of a reverted transaction do not exist on chain, nor do its calls' writes.
+            CloseCall();
+            var calls = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_simCalls)[_txFirstCall..];
+            foreach (ref var call in calls)
+            {
+                call.EventCount = 0;
+                call.FirstEvent = _txFirstEvent;
+                call.StorageWrites = 0;
+            }
             _events.RemoveRange(_txFirstEvent, _events.Count - _txFirstEvent);
             _l2Gas = CiroCatalog.AccountOverheadL2Gas + (_l2Gas - CiroCatalog.AccountOverheadL2Gas) * 6 / 10;
             _writes = 1;
@@ -180,6 +220,10 @@ public sealed class BlockBuilder
             _onHash?.Invoke(hash);
         }
         _onHash = null;
+        if (!reverted)
+        {
+            CloseCall();
+        }
         var l1DataGas = CiroCatalog.L1DataGasPerWrite * (ulong)(_writes + 1);
         var fee = (UInt128)l1DataGas * state.L1DataGasFri + (UInt128)_l2Gas * (state.L2GasFri + tip);
 
@@ -202,6 +246,8 @@ public sealed class BlockBuilder
             RevertReason = revertReason,
             Function = _firstFunction,
             MonitorL2Gas = reverted ? 0 : _monitorGas,
+            FirstCall = _txFirstCall,
+            CallCount = _simCalls.Count - _txFirstCall,
         });
         L2GasUsed += _l2Gas;
         StorageWrites += _writes;
@@ -238,4 +284,5 @@ public sealed class BlockBuilder
     public SimTx[] TakeTransactions() => _txs.ToArray();
     public SimEvent[] TakeEvents() => _events.ToArray();
     public ulong[] TakeFelts() => _pool.ToArray();
+    public SimCall[] TakeCalls() => _simCalls.ToArray();
 }

@@ -86,6 +86,7 @@ public static class BlockSealer
             StateDiffLength = stateDiffLength,
             Transactions = transactions,
             Events = events,
+            Calls = builder.TakeCalls(),
             Felts = pool,
             Branch = h.Branch,
             JobCountAfter = state.NextJobId - 1,

@@ -81,6 +81,11 @@ public static class CiroCatalog
     /// <summary>Validation and __execute__ overhead of the account contract, paid once per transaction.</summary>
     public const ulong AccountOverheadL2Gas = 450_000;
 
+    /// <summary>How a trace splits the account overhead: __validate__ and the fee token's transfer take these, the
+    /// rest is __execute__'s own (its calls' gas comes on top).</summary>
+    public const ulong ValidateL2Gas = 150_000;
+    public const ulong FeeTransferL2Gas = 100_000;
+
     /// <summary>L1 data gas per changed storage slot (blob bytes of a state-diff entry, roughly).</summary>
     public const ulong L1DataGasPerWrite = 64;
 

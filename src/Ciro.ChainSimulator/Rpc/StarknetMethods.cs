@@ -16,7 +16,7 @@ public sealed class StarknetMethods
     private readonly ChainJsonWriter _json;
     private readonly Felt _chainId;
 
-    public StarknetMethods(ChainStore chain, ChainJsonWriter json, EventsQuery events, ContractViews views, SimulatorOptions options)
+    public StarknetMethods(ChainStore chain, ChainJsonWriter json, TraceJsonWriter traces, EventsQuery events, ContractViews views, SimulatorOptions options)
     {
         _chain = chain;
         _json = json;
@@ -45,6 +45,12 @@ public sealed class StarknetMethods
             ["starknet_getEvents"] = new(["filter"], 1, (a, v) => events.Execute(a[0], v)),
             ["starknet_call"] = new(["request", "block_id"], 2, (a, v) => WithBlockOutcome(a[1]!.Value, v, b => views.Call(a[0]!.Value, b))),
         };
+        if (options.RpcShape == RpcShape.Current)
+        {
+            // The trace API in its v0.10.3 shapes only (v0.7 traces carried Cairo steps; nothing here reads them).
+            _methods["starknet_traceBlockTransactions"] = new(["block_id", "trace_flags"], 1, (a, v) => TraceBlock(a, v, traces));
+            _methods["starknet_traceTransaction"] = new(["transaction_hash"], 1, (a, v) => TraceTransaction(a, v, traces));
+        }
     }
 
     public IEnumerable<string> Names => _methods.Keys;
@@ -69,6 +75,37 @@ public sealed class StarknetMethods
 
     private RpcOutcome WithBlockOutcome(JsonElement id, ChainView view, Func<BlockRef, RpcOutcome> next) =>
         BlockIds.TryResolve(id, view, _chain, out var block, out var error) ? next(block) : error!;
+
+    /// <summary>The block id may not be pre_confirmed (the spec excludes it: that block is still being built), and the
+    /// RETURN_INITIAL_READS flag's object answer is not served.</summary>
+    private RpcOutcome TraceBlock(JsonElement?[] args, ChainView view, TraceJsonWriter traces)
+    {
+        var id = args[0]!.Value;
+        if (id.ValueKind == JsonValueKind.String && id.GetString() == "pre_confirmed")
+        {
+            return RpcError.InvalidParams("block_id 'pre_confirmed' cannot be traced (latest, l1_accepted, a number or a hash)");
+        }
+        if (args[1] is { ValueKind: JsonValueKind.Array } flags && flags.EnumerateArray().Any(f => f.ValueKind != JsonValueKind.String || f.GetString() != "RETURN_INITIAL_READS"))
+        {
+            return RpcError.InvalidParams($"trace_flags {flags.GetRawText()}: the only flag is RETURN_INITIAL_READS");
+        }
+        if (args[1] is { ValueKind: JsonValueKind.Array } asked && asked.GetArrayLength() > 0)
+        {
+            return RpcError.InvalidParams("trace_flags RETURN_INITIAL_READS is not served by the simulator");
+        }
+        return WithBlock(id, view, (w, b) => traces.BlockTraces(w, b.Block));
+    }
+
+    private RpcOutcome TraceTransaction(JsonElement?[] args, ChainView view, TraceJsonWriter traces)
+    {
+        if (!BlockIds.TryParseFelt(args[0], "transaction_hash", out var hash, out var error))
+        {
+            return error!;
+        }
+        return _chain.TryFindTransaction(hash, view, out var block, out var index)
+            ? RpcOutcome.Ok(w => traces.Trace(w, block, index))
+            : RpcError.TxnHashNotFound;
+    }
 
     /// <summary>TXN_RECEIPT_WITH_BLOCK_INFO: a pre-confirmed receipt has a block_number and no block_hash.</summary>
     private RpcOutcome Receipt(JsonElement?[] args, ChainView view)
