@@ -59,6 +59,11 @@ public sealed class IndexerOptions : IValidatableObject
     /// Block headers are always kept (network health needs them).</summary>
     public bool AllTransactions { get; set; } = true;
 
+    /// <summary>Store per-call traces (ciro.call_traces) and per-transaction state-diff sizes (ciro.tx_state_diffs)
+    /// when the node serves the trace API (starknet_traceBlockTransactions). A node without it is detected on the
+    /// first batch ("method not found"), logged once, and indexing goes on without them.</summary>
+    public bool CallTraces { get; set; } = true;
+
     /// <summary>A JSON file with a "Contracts" array (same shape as below), merged with this section's list.</summary>
     public string? ContractsFile { get; set; }
 

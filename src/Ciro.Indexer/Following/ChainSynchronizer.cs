@@ -78,8 +78,9 @@ public sealed class ChainSynchronizer(
                 next, rows.To, blocks[linked].BlockNumber, linked);
             metrics.BrokenBatches.Add(1);
             DropAhead();
+            var traces = rows.Traces?.Take(linked).ToList();
             rows.Dispose();
-            rows = BatchRows.Prepare(blocks.Take(linked).ToList(), filter);
+            rows = BatchRows.Prepare(blocks.Take(linked).ToList(), filter, traces);
         }
         else if (rows.To < target)
         {
@@ -173,7 +174,6 @@ public sealed class ChainSynchronizer(
             // An answer that does not parse: say which blocks were asked for (the message names the field).
             throw new BlockDecodeException(from, to, ex.Message, ex);
         }
-        Interlocked.Add(ref _rpcTicks, Stopwatch.GetTimestamp() - rpcStarted);
         for (var i = 0; i < blocks.Count; i++)
         {
             if (blocks[i].BlockNumber != numbers[i] && !blocks[i].IsPreConfirmed)
@@ -186,14 +186,76 @@ public sealed class ChainSynchronizer(
         {
             throw new InvalidOperationException($"asked the node for blocks {from}..{to}, got {blocks.Count} blocks");
         }
+        var traces = await FetchTracesAsync(numbers, ct);
+        Interlocked.Add(ref _rpcTicks, Stopwatch.GetTimestamp() - rpcStarted);
         // Decoding and encoding are CPU work: off the caller's path so they overlap the previous batch's COPY.
         return await Task.Run(() =>
         {
             var prepareStarted = Stopwatch.GetTimestamp();
-            var rows = BatchRows.Prepare(blocks, filter);
+            var rows = BatchRows.Prepare(blocks, filter, traces);
             Interlocked.Add(ref _prepareTicks, Stopwatch.GetTimestamp() - prepareStarted);
             return rows;
         }, ct);
+    }
+
+    private const int TracesUnknown = 0, TracesServed = 1, TracesNotServed = 2;
+    private int _traceSupport = TracesUnknown;
+
+    /// <summary>The batch's traces, or null (stored without call traces) when Indexer:CallTraces is off, the node
+    /// does not serve the trace API (asked once with one block: a batch of "method not found" would read as a node
+    /// without batches), or it has no trace for these blocks (error 10, e.g. a pruned node).</summary>
+    private async Task<IReadOnlyList<IReadOnlyList<BlockTransactionTrace>>?> FetchTracesAsync(ulong[] numbers, CancellationToken ct)
+    {
+        // The traces are a second request per batch: a failed one is asked again here (up to three times) before the
+        // whole batch fails, so a flaky node does not cost twice as many failed batches as without traces.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryFetchTracesAsync(numbers, ct);
+            }
+            catch (StarknetClientException ex) when (attempt < TraceAttempts && !ct.IsCancellationRequested)
+            {
+                metrics.TraceRetries.Add(1);
+                logger.LogWarning("Traces of blocks {From}..{To} failed (attempt {Attempt} of {Attempts}), asking again: {Error}",
+                    numbers[0], numbers[^1], attempt, TraceAttempts, ex.Message);
+            }
+        }
+    }
+
+    private const int TraceAttempts = 3;
+
+    private async Task<IReadOnlyList<IReadOnlyList<BlockTransactionTrace>>?> TryFetchTracesAsync(ulong[] numbers, CancellationToken ct)
+    {
+        if (!Options.CallTraces || Volatile.Read(ref _traceSupport) == TracesNotServed)
+        {
+            return null;
+        }
+        try
+        {
+            if (Volatile.Read(ref _traceSupport) == TracesUnknown)
+            {
+                var first = await rpc.TraceBlockTransactionsAsync(BlockId.Number(numbers[0]), ct);
+                Volatile.Write(ref _traceSupport, TracesServed);
+                logger.LogInformation("The node serves the trace API: per-call traces are stored (ciro.call_traces, ciro.tx_state_diffs)");
+                var rest = numbers.Length > 1 ? await rpc.TraceBlocksAsync(numbers[1..], ct) : [];
+                return [first, .. rest];
+            }
+            return await rpc.TraceBlocksAsync(numbers, ct);
+        }
+        catch (StarknetRpcException ex) when (ex.ErrorCode == StarknetErrorCode.MethodNotFound)
+        {
+            Volatile.Write(ref _traceSupport, TracesNotServed);
+            metrics.BlocksWithoutTraces.Add(numbers.Length);
+            logger.LogWarning("The node does not serve starknet_traceBlockTransactions ({Error}): call traces are not stored, per-call cost stays the per-transaction attribution of ciro.tx_calls", ex.Message);
+            return null;
+        }
+        catch (StarknetRpcException ex) when (ex.ErrorCode == StarknetErrorCode.NoTraceAvailable)
+        {
+            metrics.BlocksWithoutTraces.Add(numbers.Length);
+            logger.LogWarning("No trace for blocks {From}..{To} ({Error}): stored without call traces", numbers[0], numbers[^1], ex.Message);
+            return null;
+        }
     }
 
     private long _rpcTicks;

@@ -23,6 +23,8 @@ public sealed class IndexerMetrics
         Failures = meter.CreateCounter<long>("ciro.indexer.failures", description: "Batches that failed and were retried from the cursor");
         Halts = meter.CreateCounter<long>("ciro.indexer.halts", description: "Halts for an operator: another chain in the database, or a reorg deeper than MaxReorgDepth");
         BrokenBatches = meter.CreateCounter<long>("ciro.indexer.broken_batches", description: "Batches cut short because the chain changed while they were fetched");
+        BlocksWithoutTraces = meter.CreateCounter<long>("ciro.indexer.blocks_without_traces", description: "Blocks stored without call traces although Indexer:CallTraces is on (the node does not serve the trace API, or had no trace for them)");
+        TraceRetries = meter.CreateCounter<long>("ciro.indexer.trace_retries", description: "Trace requests asked again after a failure, before failing their batch");
         BatchDuration = meter.CreateHistogram<double>("ciro.indexer.batch_duration", unit: "ms", description: "Fetch + commit time of one batch");
         CommitLatency = meter.CreateHistogram<double>("ciro.indexer.commit_latency", unit: "ms", description: "Block timestamp to commit, when following the head");
         meter.CreateObservableGauge("ciro.indexer.head_lag_blocks", () => Interlocked.Read(ref _headLagBlocks), unit: "{block}");
@@ -41,6 +43,8 @@ public sealed class IndexerMetrics
     public Counter<long> Failures { get; }
     public Counter<long> Halts { get; }
     public Counter<long> BrokenBatches { get; }
+    public Counter<long> BlocksWithoutTraces { get; }
+    public Counter<long> TraceRetries { get; }
     public Histogram<double> BatchDuration { get; }
     public Histogram<double> CommitLatency { get; }
     public Counter<long> HeadNotifications { get; }

@@ -23,14 +23,26 @@ public sealed class BatchRows : IDisposable
     public required CopyBuffer CallRows { get; init; }
     public required CopyBuffer EventRows { get; init; }
 
+    /// <summary>The traces the rows were built from (null without), kept so a cut batch can be prepared again.</summary>
+    public IReadOnlyList<IReadOnlyList<BlockTransactionTrace>>? Traces { get; init; }
+
+    /// <summary>ciro.call_traces and ciro.tx_state_diffs rows: empty when the batch came without traces.</summary>
+    public required CopyBuffer CallTraceRows { get; init; }
+    public required CopyBuffer StateDiffRows { get; init; }
+    public required CopyBuffer StorageWriteRows { get; init; }
+
     public int TransactionCount => TransactionRows.Rows;
     public int EventCount => EventRows.Rows;
     public int CallCount => CallRows.Rows;
+    public int CallTraceCount => CallTraceRows.Rows;
+    public int StateDiffCount => StateDiffRows.Rows;
 
     public ulong From => Blocks[0].BlockNumber;
     public ulong To => Blocks[^1].BlockNumber;
 
-    public static BatchRows Prepare(IReadOnlyList<BlockWithReceipts> blocks, IndexerRowFilter filter)
+    /// <param name="traces">Each block's starknet_traceBlockTransactions answer, or null when the batch has none.</param>
+    public static BatchRows Prepare(IReadOnlyList<BlockWithReceipts> blocks, IndexerRowFilter filter,
+        IReadOnlyList<IReadOnlyList<BlockTransactionTrace>>? traces = null)
     {
         var times = new DateTime[blocks.Count];
         var eventEstimate = 0;
@@ -47,6 +59,9 @@ public sealed class BatchRows : IDisposable
         var transactionRows = new CopyBuffer(txEstimate * 260 + 64);
         var callRows = new CopyBuffer(txEstimate * 160 + 64);
         var eventRows = new CopyBuffer(eventEstimate * 700 + 64);
+        var callTraceRows = new CopyBuffer(traces is null ? 64 : txEstimate * 5 * 180 + 64);
+        var stateDiffRows = new CopyBuffer(traces is null ? 64 : txEstimate * 110 + 64);
+        var storageWriteRows = new CopyBuffer(traces is null ? 64 : txEstimate * 3 * 90 + 64);
         using var json = new Utf8JsonWriter(eventRows);
         foreach (var block in blocks)
         {
@@ -59,6 +74,12 @@ public sealed class BatchRows : IDisposable
             times[b] = BlockTime(block);
             ulong l1 = 0, l1Data = 0, l2 = 0;
             var eventCount = 0;
+            var blockTraces = traces?[b];
+            if (blockTraces is not null && blockTraces.Count != block.Transactions.Count)
+            {
+                throw new BlockDecodeException(block.BlockNumber,
+                    $"the node traced {blockTraces.Count} transactions, the block has {block.Transactions.Count}");
+            }
             for (var i = 0; i < block.Transactions.Count; i++)
             {
                 var item = block.Transactions[i];
@@ -74,6 +95,16 @@ public sealed class BatchRows : IDisposable
                     for (var c = 0; c < calls.Count; c++)
                     {
                         CallRow(callRows, block.BlockNumber, unixTime, i, c, calls.Count, calls[c], filter);
+                    }
+                    if (blockTraces is not null)
+                    {
+                        var traced = blockTraces[i];
+                        if (traced.TransactionHash != receipt.TransactionHash)
+                        {
+                            throw new BlockDecodeException(block.BlockNumber,
+                                $"trace {i} is of transaction {traced.TransactionHash}, the block's transaction {i} is {receipt.TransactionHash}");
+                        }
+                        TraceRows.Write(callTraceRows, stateDiffRows, storageWriteRows, block.BlockNumber, unixTime, i, item, traced.TraceRoot, filter);
                     }
                 }
                 for (var e = 0; e < receipt.Events.Count; e++)
@@ -91,10 +122,14 @@ public sealed class BatchRows : IDisposable
         transactionRows.Complete();
         callRows.Complete();
         eventRows.Complete();
+        callTraceRows.Complete();
+        stateDiffRows.Complete();
+        storageWriteRows.Complete();
         return new BatchRows
         {
-            Blocks = blocks, Times = times,
+            Blocks = blocks, Times = times, Traces = traces,
             BlockRows = blockRows, TransactionRows = transactionRows, CallRows = callRows, EventRows = eventRows,
+            CallTraceRows = callTraceRows, StateDiffRows = stateDiffRows, StorageWriteRows = storageWriteRows,
         };
     }
 
@@ -137,7 +172,7 @@ public sealed class BatchRows : IDisposable
     private static void TransactionRow(CopyBuffer rows, ulong blockNumber, long unixTime, int index, TransactionWithReceipt item)
     {
         var (transaction, receipt) = (item.Transaction, item.Receipt);
-        rows.StartRow(15);
+        rows.StartRow(17);
         rows.Int8((long)blockNumber);
         rows.TimestampFromUnixSeconds(unixTime);
         rows.Int4(index);
@@ -160,6 +195,20 @@ public sealed class BatchRows : IDisposable
         rows.Text(receipt.ExecutionStatus);
         rows.Text(receipt.RevertReason);
         rows.Int4(receipt.Events.Count);
+        MaxAmount(rows, transaction.ResourceBounds?.L2Gas);
+        MaxAmount(rows, transaction.ResourceBounds?.L1DataGas);
+    }
+
+    /// <summary>A bound's max amount (u64 in the spec); NULL when the transaction has no such bound, or a larger
+    /// value than bigint holds (nothing a sender could pay for).</summary>
+    private static void MaxAmount(CopyBuffer rows, ResourceBounds? bounds)
+    {
+        if (bounds is null || bounds.MaxAmount.High != 0 || bounds.MaxAmount.Low > long.MaxValue)
+        {
+            rows.Null();
+            return;
+        }
+        rows.Int8((long)bounds.MaxAmount.Low);
     }
 
     private static void CallRow(CopyBuffer rows, ulong blockNumber, long unixTime, int txIndex, int callIndex, int callCount,
@@ -213,5 +262,8 @@ public sealed class BatchRows : IDisposable
         TransactionRows.Dispose();
         CallRows.Dispose();
         EventRows.Dispose();
+        CallTraceRows.Dispose();
+        StateDiffRows.Dispose();
+        StorageWriteRows.Dispose();
     }
 }

@@ -27,7 +27,8 @@ public sealed class BlockBatchWriter(NpgsqlDataSource dataSource)
         """;
     private const string TransactionsCopy = """
         copy ciro.transactions (block_number, block_time, tx_index, tx_hash, tx_type, version, sender, fee_amount, fee_unit,
-          l1_gas, l1_data_gas, l2_gas, execution_status, revert_reason, event_count) from stdin (format binary)
+          l1_gas, l1_data_gas, l2_gas, execution_status, revert_reason, event_count, l2_gas_max_amount, l1_data_gas_max_amount)
+        from stdin (format binary)
         """;
     private const string CallsCopy = """
         copy ciro.tx_calls (block_number, block_time, tx_index, call_index, call_count, contract, selector, function_name)
@@ -36,6 +37,20 @@ public sealed class BlockBatchWriter(NpgsqlDataSource dataSource)
     private const string EventsCopy = """
         copy ciro.events (block_number, block_time, tx_index, event_index, tx_hash, contract, selector, name, keys, data, decoded)
         from stdin (format binary)
+        """;
+
+    private const string CallTracesCopy = """
+        copy ciro.call_traces (block_number, block_time, tx_index, call_id, parent_id, depth, phase, contract, caller, class_hash,
+          selector, function_name, entry_point_type, call_type, calldata_len, calldata_small_felts, l1_gas, l2_gas, steps, event_count, event_key_felts,
+          event_data_felts, message_count, reverted, revert_reason) from stdin (format binary)
+        """;
+    private const string StateDiffsCopy = """
+        copy ciro.tx_state_diffs (block_number, block_time, tx_index, tx_hash, storage_keys, storage_contracts, nonce_updates,
+          contracts_touched, class_changes, declared_classes, l1_data_gas, l2_gas) from stdin (format binary)
+        """;
+
+    private const string StorageWritesCopy = """
+        copy ciro.tx_storage_writes (block_number, block_time, tx_index, contract, storage_keys, value_bits) from stdin (format binary)
         """;
 
     /// <summary>Time spent in the COPYs and in cursor + notify + commit, for the backfill's time breakdown.</summary>
@@ -66,6 +81,18 @@ public sealed class BlockBatchWriter(NpgsqlDataSource dataSource)
         if (rows.EventCount > 0)
         {
             await CopyAsync(connection, EventsCopy, rows.EventRows, ct);
+        }
+        if (rows.CallTraceCount > 0)
+        {
+            await CopyAsync(connection, CallTracesCopy, rows.CallTraceRows, ct);
+        }
+        if (rows.StateDiffCount > 0)
+        {
+            await CopyAsync(connection, StateDiffsCopy, rows.StateDiffRows, ct);
+        }
+        if (rows.StorageWriteRows.Rows > 0)
+        {
+            await CopyAsync(connection, StorageWritesCopy, rows.StorageWriteRows, ct);
         }
         var commitStarted = Stopwatch.GetTimestamp();
         CopyTime += Stopwatch.GetElapsedTime(copyStarted, commitStarted);

@@ -9,7 +9,7 @@ namespace Ciro.Indexer.Storage;
 /// transaction with the cursor move and the downstream notification.</summary>
 public sealed class ChainStore(NpgsqlDataSource dataSource)
 {
-    private static readonly string[] DataTables = ["events", "tx_calls", "transactions", "blocks"];
+    private static readonly string[] DataTables = ["call_traces", "tx_state_diffs", "tx_storage_writes", "events", "tx_calls", "transactions", "blocks"];
 
     public async Task<BlockCursor?> GetCursorAsync(string name, CancellationToken ct)
     {

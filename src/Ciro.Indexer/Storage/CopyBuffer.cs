@@ -79,6 +79,15 @@ public sealed class CopyBuffer : IBufferWriter<byte>, IDisposable
         _length += 8;
     }
 
+    public void Bool(bool value)
+    {
+        Ensure(5);
+        var span = _buffer.AsSpan(_length);
+        BinaryPrimitives.WriteInt32BigEndian(span, 1);
+        span[4] = value ? (byte)1 : (byte)0;
+        _length += 5;
+    }
+
     /// <summary>timestamptz of a block: microseconds since 2000-01-01 UTC.</summary>
     public void TimestampFromUnixSeconds(long unixSeconds) => Int8((unixSeconds - PostgresEpochUnixSeconds) * 1_000_000);
 

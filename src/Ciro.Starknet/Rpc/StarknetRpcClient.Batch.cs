@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Ciro.Starknet.Rpc.Json;
 using Microsoft.Extensions.Logging;
 
@@ -7,15 +8,31 @@ namespace Ciro.Starknet.Rpc;
 public sealed partial class StarknetRpcClient
 {
     private const string BlockWithReceiptsMethod = "starknet_getBlockWithReceipts";
+    private const string TraceBlockTransactionsMethod = "starknet_traceBlockTransactions";
 
     /// <summary>Blocks by number, in the order asked, fetched as JSON-RPC batches of at most
     /// <see cref="StarknetRpcClientOptions.MaxBatchSize"/>. Falls back to one call per block when the node
     /// rejects batches. Any block's RPC error (e.g. 24 BLOCK_NOT_FOUND) fails the whole call.</summary>
-    public async Task<IReadOnlyList<BlockWithReceipts>> GetBlocksWithReceiptsAsync(
-        IReadOnlyList<ulong> numbers, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<BlockWithReceipts>> GetBlocksWithReceiptsAsync(
+        IReadOnlyList<ulong> numbers, CancellationToken cancellationToken = default) =>
+        ByBlockAsync(numbers, BlockWithReceiptsMethod, StarknetJsonContext.Default.BlockWithReceipts,
+            (id, ct) => GetBlockWithReceiptsAsync(id, ct), cancellationToken);
+
+    /// <summary>starknet_traceBlockTransactions for each block, in the order asked, batched like
+    /// <see cref="GetBlocksWithReceiptsAsync"/>. Ask a node that may not serve the trace API one block first
+    /// (<see cref="TraceBlockTransactionsAsync"/>): a batch whose every element is "method not found" reads as a
+    /// node without batches.</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<BlockTransactionTrace>>> TraceBlocksAsync(
+        IReadOnlyList<ulong> numbers, CancellationToken cancellationToken = default) =>
+        await ByBlockAsync(numbers, TraceBlockTransactionsMethod, StarknetJsonContext.Default.ListBlockTransactionTrace,
+            (id, ct) => CallAsync(TraceBlockTransactionsMethod, w => RequestWriter.BlockIdParam(w, id),
+                StarknetJsonContext.Default.ListBlockTransactionTrace, ct), cancellationToken).ConfigureAwait(false);
+
+    private async Task<IReadOnlyList<T>> ByBlockAsync<T>(IReadOnlyList<ulong> numbers, string method, JsonTypeInfo<T> typeInfo,
+        Func<BlockId, CancellationToken, Task<T>> single, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(numbers);
-        var blocks = new List<BlockWithReceipts>(numbers.Count);
+        var results = new List<T>(numbers.Count);
         for (var start = 0; start < numbers.Count; start += Math.Max(1, _options.MaxBatchSize))
         {
             var count = Math.Min(Math.Max(1, _options.MaxBatchSize), numbers.Count - start);
@@ -24,16 +41,17 @@ public sealed partial class StarknetRpcClient
             {
                 chunk[i] = numbers[start + i];
             }
-            blocks.AddRange(await GetChunkAsync(chunk, cancellationToken).ConfigureAwait(false));
+            results.AddRange(await GetChunkAsync(chunk, method, typeInfo, single, cancellationToken).ConfigureAwait(false));
         }
-        return blocks;
+        return results;
     }
 
-    private async Task<IReadOnlyList<BlockWithReceipts>> GetChunkAsync(ulong[] numbers, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<T>> GetChunkAsync<T>(ulong[] numbers, string method, JsonTypeInfo<T> typeInfo,
+        Func<BlockId, CancellationToken, Task<T>> single, CancellationToken cancellationToken)
     {
         if (!_batchUnsupported && numbers.Length > 1)
         {
-            var batched = await TryBatchAsync(numbers, cancellationToken).ConfigureAwait(false);
+            var batched = await TryBatchAsync(numbers, method, typeInfo, cancellationToken).ConfigureAwait(false);
             if (batched is not null)
             {
                 return batched;
@@ -41,16 +59,16 @@ public sealed partial class StarknetRpcClient
             _batchUnsupported = true;
             _logger.LogWarning("Starknet node at {Endpoint} rejected a JSON-RPC batch; fetching blocks one by one", Endpoint);
         }
-        var blocks = new BlockWithReceipts[numbers.Length];
+        var results = new T[numbers.Length];
         for (var i = 0; i < numbers.Length; i++)
         {
-            blocks[i] = await GetBlockWithReceiptsAsync(BlockId.Number(numbers[i]), cancellationToken).ConfigureAwait(false);
+            results[i] = await single(BlockId.Number(numbers[i]), cancellationToken).ConfigureAwait(false);
         }
-        return blocks;
+        return results;
     }
 
     /// <summary>Null when the node does not do batches (single object, 4xx, or "invalid request" per element).</summary>
-    private async Task<BlockWithReceipts[]?> TryBatchAsync(ulong[] numbers, CancellationToken cancellationToken)
+    private async Task<T[]?> TryBatchAsync<T>(ulong[] numbers, string method, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         var calls = new (long Id, Action<System.Text.Json.Utf8JsonWriter>? Params)[numbers.Length];
         for (var i = 0; i < numbers.Length; i++)
@@ -58,32 +76,32 @@ public sealed partial class StarknetRpcClient
             var number = numbers[i];
             calls[i] = (Interlocked.Increment(ref _nextId), w => RequestWriter.BlockIdParam(w, BlockId.Number(number)));
         }
-        var body = RequestWriter.Batch(calls, BlockWithReceiptsMethod);
-        return await ExecuteAsync(BlockWithReceiptsMethod, body, numbers.Length, response =>
+        var body = RequestWriter.Batch(calls, method);
+        return await ExecuteAsync(method, body, numbers.Length, response =>
         {
             if (response.StatusCode is < 200 or >= 300)
             {
                 return null;
             }
-            var outcomes = JsonRpcEnvelope.ParseBatch(response.Span, StarknetJsonContext.Default.BlockWithReceipts, BlockWithReceiptsMethod);
+            var outcomes = JsonRpcEnvelope.ParseBatch(response.Span, typeInfo, method);
             if (outcomes is null || IsBatchRejection(outcomes.Values))
             {
                 return null;
             }
-            var blocks = new BlockWithReceipts[numbers.Length];
+            var results = new T[numbers.Length];
             for (var i = 0; i < calls.Length; i++)
             {
                 if (!outcomes.TryGetValue(calls[i].Id, out var outcome))
                 {
-                    throw new StarknetProtocolException(BlockWithReceiptsMethod,
+                    throw new StarknetProtocolException(method,
                         $"batch answer has no element for block {numbers[i]} (id {calls[i].Id})");
                 }
-                blocks[i] = outcome.GetOrThrow(BlockWithReceiptsMethod);
+                results[i] = outcome.GetOrThrow(method);
             }
-            return blocks;
+            return results;
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool IsBatchRejection(IEnumerable<JsonRpcEnvelope.Outcome<BlockWithReceipts>> outcomes) =>
+    private static bool IsBatchRejection<T>(IEnumerable<JsonRpcEnvelope.Outcome<T>> outcomes) =>
         outcomes.All(o => o.Error is { ErrorCode: StarknetErrorCode.InvalidRequest or StarknetErrorCode.MethodNotFound or StarknetErrorCode.ParseError });
 }

@@ -29,6 +29,9 @@ select create_distributed_table('ciro.blocks', 'block_number');
 select create_distributed_table('ciro.transactions', 'block_number', colocate_with => 'ciro.blocks');
 select create_distributed_table('ciro.tx_calls', 'block_number', colocate_with => 'ciro.blocks');
 select create_distributed_table('ciro.events', 'block_number', colocate_with => 'ciro.blocks');
+select create_distributed_table('ciro.call_traces', 'block_number', colocate_with => 'ciro.blocks');
+select create_distributed_table('ciro.tx_state_diffs', 'block_number', colocate_with => 'ciro.blocks');
+select create_distributed_table('ciro.tx_storage_writes', 'block_number', colocate_with => 'ciro.blocks');
 select create_distributed_table('ciro.rollup_blocks', 'block_number', colocate_with => 'ciro.blocks');
 
 select create_distributed_table('ciro.rollup_gas', 'bucket_start');
