@@ -37,6 +37,10 @@ public sealed class ChildProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Each line the process writes (stdout or stderr), as it arrives: for a caller that reads a
+    /// long-running service's log (the soak benchmark counts errors and timings there).</summary>
+    public event Action<string>? Line;
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Waits for the process to end by itself; null when it is still running after <paramref name="timeout"/>.</summary>
@@ -115,6 +119,7 @@ public sealed class ChildProcess : IDisposable
         {
             return;
         }
+        Line?.Invoke(line);
         lock (_output)
         {
             _output.AppendLine(line);

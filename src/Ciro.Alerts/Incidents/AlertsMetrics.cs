@@ -11,6 +11,7 @@ public sealed class AlertsMetrics
         var meter = meterFactory.Create(MeterName);
         Evaluations = meter.CreateCounter<long>("ciro.alerts.evaluations");
         EvaluationErrors = meter.CreateCounter<long>("ciro.alerts.evaluation_errors");
+        EvaluationDuration = meter.CreateHistogram<double>("ciro.alerts.evaluation_duration", "s", "One evaluation of every enabled rule file rule (timer or committed blocks).");
         IncidentsOpened = meter.CreateCounter<long>("ciro.alerts.incidents_opened");
         IncidentsResolved = meter.CreateCounter<long>("ciro.alerts.incidents_resolved");
         IncidentsAcknowledged = meter.CreateCounter<long>("ciro.alerts.incidents_acknowledged");
@@ -26,6 +27,7 @@ public sealed class AlertsMetrics
 
     public Counter<long> Evaluations { get; }
     public Counter<long> EvaluationErrors { get; }
+    public Histogram<double> EvaluationDuration { get; }
     public Counter<long> IncidentsOpened { get; }
     public Counter<long> IncidentsResolved { get; }
     public Counter<long> IncidentsAcknowledged { get; }

@@ -36,10 +36,15 @@ public sealed class LiveRuleEvaluator(
         try
         {
             var at = time.GetUtcNow();
-            foreach (var rule in catalog.Current.Rules.Where(r => r.Enabled))
+            var started = time.GetTimestamp();
+            var rules = catalog.Current.Rules.Where(r => r.Enabled).ToList();
+            foreach (var rule in rules)
             {
                 await EvaluateAsync(rule, at, ct);
             }
+            var elapsed = time.GetElapsedTime(started);
+            metrics.EvaluationDuration.Record(elapsed.TotalSeconds);
+            logger.LogDebug("Evaluated {Rules} rules in {ElapsedMs:F0} ms", rules.Count, elapsed.TotalMilliseconds);
         }
         finally
         {
