@@ -29,21 +29,31 @@ public sealed class UsageKpis(NpgsqlDataSource dataSource)
         var (filter, values) = GasKpis.Filter(request, 3);
         var filterCalls = filter.Replace(" contract", " c.contract").Replace(" selector", " c.selector").Replace(" function_name", " c.function_name");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // New = the caller's first call of the function is at or after the bucket start (or the range start, if later):
+        // ciro.function_callers holds first calls over the rolled-up blocks; blocks newer than the rollup ledger are
+        // read raw (a few blocks while analytics keeps up) and the earlier of the two counts.
         await using var command = new NpgsqlCommand($"""
             with calls as (
               select {bucketSql} as b, c.contract, c.selector, max(c.function_name) as fn, t.sender, count(*) as n, count(distinct (c.block_number, c.tx_index)) as txs
               from ciro.tx_calls c
               join ciro.transactions t on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
               where c.block_time >= $1 and c.block_time < $2 and t.block_time >= $1 and t.block_time < $2 {filterCalls}
-              group by 1, c.contract, c.selector, t.sender)
-            select b, ciro.felt_hex(contract), coalesce(max(fn), ciro.felt_hex(selector)), ciro.felt_hex(selector), sum(n)::bigint, sum(txs)::bigint,
-                   count(sender),
-                   count(sender) filter (where not exists (
-                     select 1 from ciro.tx_calls c2
-                     join ciro.transactions t2 on t2.block_number = c2.block_number and t2.tx_index = c2.tx_index and t2.block_time = c2.block_time
-                     where c2.contract = calls.contract and c2.selector = calls.selector and t2.sender = calls.sender
-                       and c2.block_time < greatest(calls.b, $1) and t2.block_time < greatest(calls.b, $1)))
-            from calls group by b, contract, selector
+              group by 1, c.contract, c.selector, t.sender),
+            unfolded as (
+              select c.contract, c.selector, t.sender, min(c.block_time) as first_seen
+              from ciro.tx_calls c
+              join ciro.transactions t on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
+              where c.block_number > (select coalesce(max(block_number), -1) from ciro.rollup_blocks)
+                and t.block_number > (select coalesce(max(block_number), -1) from ciro.rollup_blocks) and t.sender is not null
+              group by c.contract, c.selector, t.sender)
+            select calls.b, ciro.felt_hex(calls.contract), coalesce(max(calls.fn), ciro.felt_hex(calls.selector)), ciro.felt_hex(calls.selector),
+                   sum(calls.n)::bigint, sum(calls.txs)::bigint,
+                   count(calls.sender),
+                   count(calls.sender) filter (where least(f.first_seen, u.first_seen) >= greatest(calls.b, $1))
+            from calls
+            left join ciro.function_callers f on f.contract = calls.contract and f.selector = calls.selector and f.sender = calls.sender
+            left join unfolded u on u.contract = calls.contract and u.selector = calls.selector and u.sender = calls.sender
+            group by calls.b, calls.contract, calls.selector
             order by 1, 5 desc, 2, 4
             """, connection);
         command.Parameters.AddWithValue(request.From);

@@ -8,7 +8,8 @@ namespace Ciro.Analytics.Rollups;
 /// Brings the rollups in line with the raw tables. The ledger (ciro.rollup_blocks) records which block
 /// (number, hash) each hour row was computed from; an hour is dirty when a block in it is not in the ledger
 /// (new block) or a ledger block is no longer stored under that hash (reorg, reindex). Dirty hours are
-/// recomputed from raw, then their days merged from hours and their weeks from days. The same pass serves
+/// recomputed from raw (and folded into ciro.function_callers), then their days merged from hours and their weeks
+/// from days. The same pass serves
 /// a new-block notification, a reorg, a restart after missed notifications and the first backfill, which
 /// is why there is one code path and no incremental "add this block" arithmetic to get wrong.
 /// </summary>
@@ -115,6 +116,7 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
             {
                 await family.RecomputeHoursAsync(connection, tx, start, end, ct);
             }
+            await FunctionCallers.FoldHoursAsync(connection, tx, start, end, ct);
             foreach (var sql in LedgerSql)
             {
                 await using var ledger = new NpgsqlCommand(sql, connection, tx);

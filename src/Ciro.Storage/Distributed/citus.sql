@@ -38,3 +38,5 @@ select create_distributed_table('ciro.rollup_gas', 'bucket_start');
 select create_distributed_table('ciro.rollup_network', 'bucket_start', colocate_with => 'ciro.rollup_gas');
 select create_distributed_table('ciro.rollup_jobs', 'bucket_start', colocate_with => 'ciro.rollup_gas');
 select create_distributed_table('ciro.rollup_workers', 'bucket_start', colocate_with => 'ciro.rollup_gas');
+-- First call per (contract, function, sender): looked up by its whole key, so by contract.
+select create_distributed_table('ciro.function_callers', 'contract');

@@ -1,0 +1,165 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Ciro.Analytics.Rollups;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Ciro.Analytics.Tests;
+
+/// <summary>
+/// The usage KPI's new/returning callers come from ciro.function_callers (first call per contract, function and
+/// sender, folded with the rollups) plus the blocks newer than the rollup ledger read raw. Its answers must equal the
+/// definition — "new = no call of that function by that sender before the bucket start (or the range start)" — which
+/// this test keeps as the SQL the endpoint used to run (a correlated NOT EXISTS over every earlier call), on a chain
+/// of 6 hours with repeat callers, multicalls and reverted calls: after the rollups, with blocks not yet rolled up,
+/// after a reorg that removes some callers' first calls, and after a reindex of the last hours.
+/// </summary>
+[Collection(AnalyticsCollection.Name)]
+public sealed class UsageCallersTests(AnalyticsFixture fixture)
+{
+    private static readonly string[] Senders = ["0xc1", "0xc2", "0xc3", "0xc4", "0xc5", "0xc6", "0xc7", "0xc8", "0xc9", "0xca", "0xcb", "0xcc"];
+    private static readonly (string Contract, string Function)[] Functions =
+        [(KnownChain.JobManager, "submit_ai_job"), (KnownChain.JobManager, "submit_job_result"), (KnownChain.Token, "transfer")];
+
+    private const string Reference = """
+        with calls as (
+          select {bucket} as b, c.contract, c.selector, max(c.function_name) as fn, t.sender, count(*) as n, count(distinct (c.block_number, c.tx_index)) as txs
+          from ciro.tx_calls c
+          join ciro.transactions t on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
+          where c.block_time >= $1 and c.block_time < $2 and t.block_time >= $1 and t.block_time < $2
+          group by 1, c.contract, c.selector, t.sender)
+        select b, ciro.felt_hex(contract), coalesce(max(fn), ciro.felt_hex(selector)), ciro.felt_hex(selector), sum(n)::bigint, sum(txs)::bigint,
+               count(sender),
+               count(sender) filter (where not exists (
+                 select 1 from ciro.tx_calls c2
+                 join ciro.transactions t2 on t2.block_number = c2.block_number and t2.tx_index = c2.tx_index and t2.block_time = c2.block_time
+                 where c2.contract = calls.contract and c2.selector = calls.selector and t2.sender = calls.sender
+                   and c2.block_time < greatest(calls.b, $1) and t2.block_time < greatest(calls.b, $1)))
+        from calls group by b, contract, selector
+        order by 1, 5 desc, 2, 4
+        """;
+
+    /// <summary>Blocks <paramref name="from"/>..<paramref name="to"/>, 3 minutes apart from T0 − 1 h; each has 1-4
+    /// transactions from a sender drawn from a growing pool (so callers keep appearing), some multicalls, some reverted.</summary>
+    private static List<KnownChain.Block> Chain(int from, int to, int seed, string salt)
+    {
+        var random = new Random(seed);
+        var blocks = new List<KnownChain.Block>();
+        for (var n = from; n <= to; n++)
+        {
+            var pool = Math.Min(Senders.Length, 2 + n / 12);
+            var txs = Enumerable.Range(0, 1 + random.Next(4)).Select(_ =>
+            {
+                var calls = Enumerable.Range(0, random.Next(5) == 0 ? 2 : 1)
+                    .Select(_ => Functions[random.Next(Functions.Length)]).Select(f => new KnownChain.Call(f.Contract, f.Function)).ToArray();
+                return new KnownChain.Tx(Senders[random.Next(pool)], calls, 1000, 100, Reverted: random.Next(10) == 0);
+            }).ToArray();
+            blocks.Add(new KnownChain.Block(n, KnownChain.T0.AddHours(-1).AddMinutes(3 * n), txs, salt));
+        }
+        return blocks;
+    }
+
+    private static readonly (string From, string To)[] Ranges =
+    [
+        ("2026-03-02T09:00:00Z", "2026-03-02T15:00:00Z"),
+        ("2026-03-02T10:30:00Z", "2026-03-02T13:00:00Z"),
+        ("2026-03-02T12:00:00Z", "2026-03-02T15:00:00Z"),
+    ];
+
+    private static async Task<string> ApiAsync(HttpClient http)
+    {
+        var text = new StringBuilder();
+        foreach (var (from, to) in Ranges)
+        {
+            foreach (var bucket in new[] { "hour", "day", "range" })
+            {
+                // Without a bucket the endpoint answers one row per function over the whole range.
+                var url = $"/api/kpi/usage?from={from}&to={to}&pageSize=1000" + (bucket == "range" ? "" : $"&bucket={bucket}");
+                var response = await http.GetAsync(url);
+                Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+                foreach (var r in page.GetProperty("items").EnumerateArray())
+                {
+                    text.AppendLine($"{from} {bucket} {r.GetProperty("bucketStart").GetDateTimeOffset():O} {r.GetProperty("contract").GetString()} {r.GetProperty("function").GetString()} " +
+                        $"calls {r.GetProperty("calls")} txs {r.GetProperty("transactions")} unique {r.GetProperty("uniqueCallers")} new {r.GetProperty("newCallers")} returning {r.GetProperty("returningCallers")}");
+                }
+            }
+        }
+        return text.ToString();
+    }
+
+    private static async Task<string> ReferenceAsync(NpgsqlDataSource db)
+    {
+        var text = new StringBuilder();
+        foreach (var (from, to) in Ranges)
+        {
+            foreach (var bucket in new[] { "hour", "day", "range" })
+            {
+                var sql = Reference.Replace("{bucket}", bucket == "range" ? "$1::timestamptz" : $"date_trunc('{bucket}', c.block_time, 'UTC')");
+                await using var command = db.CreateCommand(sql);
+                command.Parameters.AddWithValue(DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture));
+                command.Parameters.AddWithValue(DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    var (unique, fresh) = (reader.GetInt64(6), reader.GetInt64(7));
+                    text.AppendLine($"{from} {bucket} {reader.GetFieldValue<DateTimeOffset>(0):O} {reader.GetString(1)} {reader.GetString(2)} " +
+                        $"calls {reader.GetInt64(4)} txs {reader.GetInt64(5)} unique {unique} new {fresh} returning {unique - fresh}");
+                }
+            }
+        }
+        return text.ToString();
+    }
+
+    [Fact]
+    public async Task New_and_returning_callers_equal_the_definition_after_rollups_unrolled_blocks_a_reorg_and_a_reindex()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0"));
+        using var http = app.CreateClient();
+        var reconciler = app.Services.GetRequiredService<RollupReconciler>();
+        var chain = Chain(0, 119, seed: 5, salt: "a"); // 6 hours
+
+        // Rolled up: everything comes from ciro.function_callers.
+        await KnownChain.InsertAsync(db, chain.Take(100));
+        await reconciler.ReconcileAsync(null, default);
+        var expected = await ReferenceAsync(db);
+        Assert.Contains("new 0 returning", expected); // the chain has buckets where every caller returns…
+        Assert.Matches(@"new [1-9]\d* returning [1-9]", expected); // …and buckets mixing both
+        Assert.Equal(expected, await ApiAsync(http));
+
+        // Blocks the rollups have not reached yet: read raw.
+        await KnownChain.InsertAsync(db, chain.Skip(100));
+        Assert.Equal(await ReferenceAsync(db), await ApiAsync(http));
+        await reconciler.ReconcileAsync(null, default);
+        Assert.Equal(await ReferenceAsync(db), await ApiAsync(http));
+
+        // A reorg of the last 30 blocks (1.5 h) onto another branch with other callers: first calls move or vanish.
+        await KnownChain.RevertAboveAsync(db, 89);
+        await KnownChain.InsertAsync(db, Chain(90, 119, seed: 6, salt: "b"));
+        await reconciler.ReconcileAsync(89, default);
+        var afterReorg = await ReferenceAsync(db);
+        Assert.NotEqual(expected, afterReorg);
+        Assert.Equal(afterReorg, await ApiAsync(http));
+
+        // A reindex from block 60 that brings back fewer blocks: hours emptied at the end.
+        await KnownChain.RevertAboveAsync(db, 59);
+        await KnownChain.InsertAsync(db, Chain(60, 79, seed: 7, salt: "c"));
+        await reconciler.ReconcileAsync(59, default);
+        Assert.Equal(await ReferenceAsync(db), await ApiAsync(http));
+
+        // The table equals one built from scratch over the final chain.
+        await using var clean = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(clean, chain.Take(60).Concat(Chain(60, 79, seed: 7, salt: "c")));
+        await new RollupReconciler(clean, app.Services.GetRequiredService<Notifications.AnalyticsMetrics>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<RollupReconciler>.Instance).ReconcileAsync(null, default);
+        Assert.Equal(await CallersAsync(clean), await CallersAsync(db));
+    }
+
+    private static async Task<string> CallersAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand("select string_agg(t::text, E'\\n' order by t::text) from ciro.function_callers t");
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}
