@@ -1,6 +1,5 @@
 import { useCallback, useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { FilterBar } from '@/components/filters/filter-bar';
 import { DashboardLayout } from '@/components/layouts/dashboard-layout';
 import { paths } from '@/config/paths';
 import { AlertFilterBar, IncidentsCard, IncidentStatsCard } from '@/features/alerts/components/alerts-view';
@@ -10,6 +9,7 @@ import { parseAlertFilters, writeAlertFilters, type AlertFilters } from '@/featu
 import { LiveStatusPill } from '@/features/live/components/live-status-pill';
 import { useKpiFilters } from '@/hooks/use-kpi-filters';
 import { apiRange } from '@/lib/kpi-filters';
+import { ViewShell } from '../view-shell';
 
 const INCIDENTS_SHOWN = 200;
 
@@ -30,8 +30,7 @@ export function AlertsRoute() {
   const { from, to } = apiRange(range);
   const suffix = params.toString() ? `?${params.toString()}` : '';
   return (
-    <DashboardLayout status={<LiveStatusPill />}>
-      <FilterBar key={JSON.stringify(range)} filters={range} onChange={setRange} fields={[]} />
+    <ViewShell filters={range} onFilter={setRange}>
       <AlertFilterBar key={filters.rule ?? ''} filters={filters} onChange={setFilters} />
       <IncidentStatsCard range={{ from, to }} />
       <IncidentsCard
@@ -39,7 +38,7 @@ export function AlertsRoute() {
         incidentHref={(id) => `${paths.incident.getHref(id)}${suffix}`}
       />
       <SilencesCard />
-    </DashboardLayout>
+    </ViewShell>
   );
 }
 

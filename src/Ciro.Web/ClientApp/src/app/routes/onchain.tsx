@@ -1,10 +1,8 @@
-import { FilterBar } from '@/components/filters/filter-bar';
-import { DashboardLayout } from '@/components/layouts/dashboard-layout';
-import { LiveStatusPill } from '@/features/live/components/live-status-pill';
 import type { OnchainRange } from '@/features/onchain/api/get-onchain';
 import { OnchainCallsCard, OnchainJobsCard, OnchainWorkersCard } from '@/features/onchain/components/onchain-view';
 import { useKpiFilters } from '@/hooks/use-kpi-filters';
 import { apiRange } from '@/lib/kpi-filters';
+import { ViewShell } from '../view-shell';
 
 /** The performance monitor's own events (sampled on-chain) beside the same figures counted off-chain. */
 export function OnchainRoute() {
@@ -12,11 +10,10 @@ export function OnchainRoute() {
   const { from, to } = apiRange(filters);
   const range: OnchainRange = to ? { from, to } : { from };
   return (
-    <DashboardLayout status={<LiveStatusPill />}>
-      <FilterBar key={JSON.stringify(filters)} filters={filters} onChange={setFilters} fields={['function', 'worker']} />
+    <ViewShell filters={filters} onFilter={setFilters} fields={['function', 'worker']}>
       <OnchainCallsCard range={range} fn={filters.function} />
       <OnchainJobsCard range={range} />
       <OnchainWorkersCard range={range} worker={filters.worker} />
-    </DashboardLayout>
+    </ViewShell>
   );
 }

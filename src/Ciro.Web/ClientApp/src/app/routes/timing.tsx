@@ -1,10 +1,8 @@
 import { useSearchParams } from 'react-router';
-import { FilterBar } from '@/components/filters/filter-bar';
-import { DashboardLayout } from '@/components/layouts/dashboard-layout';
-import { LiveStatusPill } from '@/features/live/components/live-status-pill';
 import { InclusionCard, JobStagesCard } from '@/features/timing/components/timing-view';
 import { useKpiFilters } from '@/hooks/use-kpi-filters';
 import { kpiQuery } from '@/lib/kpi-query';
+import { ViewShell } from '../view-shell';
 
 export function TimingRoute() {
   const [filters, setFilters] = useKpiFilters();
@@ -13,8 +11,7 @@ export function TimingRoute() {
   // Stage durations and block intervals are chain-wide: the API has no contract or worker cut of them.
   const query = kpiQuery({ ...filters, contract: undefined, function: undefined, worker: undefined, metric: undefined });
   return (
-    <DashboardLayout status={<LiveStatusPill />}>
-      <FilterBar key={JSON.stringify(filters)} filters={filters} onChange={setFilters} fields={[]} />
+    <ViewShell filters={filters} onFilter={setFilters}>
       <JobStagesCard
         query={query}
         stage={stage}
@@ -27,6 +24,6 @@ export function TimingRoute() {
         }
       />
       <InclusionCard query={query} />
-    </DashboardLayout>
+    </ViewShell>
   );
 }

@@ -1,12 +1,10 @@
 import { useParams, useSearchParams } from 'react-router';
-import { FilterBar } from '@/components/filters/filter-bar';
-import { DashboardLayout } from '@/components/layouts/dashboard-layout';
 import { paths } from '@/config/paths';
-import { LiveStatusPill } from '@/features/live/components/live-status-pill';
 import { WorkerDetail } from '@/features/workers/components/worker-detail';
 import { WorkerLeaderboard } from '@/features/workers/components/worker-leaderboard';
 import { useKpiFilters } from '@/hooks/use-kpi-filters';
 import { kpiQuery } from '@/lib/kpi-query';
+import { ViewShell } from '../view-shell';
 
 /** Worker figures are per worker over the range; contract and metric do not apply. */
 function useWorkerQuery() {
@@ -31,10 +29,9 @@ export function WorkersRoute() {
   const { filters, setFilters, query } = useWorkerQuery();
   const suffix = useRangeSuffix();
   return (
-    <DashboardLayout status={<LiveStatusPill />}>
-      <FilterBar key={JSON.stringify(filters)} filters={filters} onChange={setFilters} fields={[]} />
+    <ViewShell filters={filters} onFilter={setFilters}>
       <WorkerLeaderboard query={query} workerHref={(worker) => `${paths.worker.getHref(worker)}${suffix}`} />
-    </DashboardLayout>
+    </ViewShell>
   );
 }
 
@@ -42,9 +39,8 @@ export function WorkerRoute() {
   const { address = '' } = useParams();
   const { filters, setFilters, query } = useWorkerQuery();
   return (
-    <DashboardLayout status={<LiveStatusPill />}>
-      <FilterBar key={JSON.stringify(filters)} filters={filters} onChange={setFilters} fields={[]} />
+    <ViewShell filters={filters} onFilter={setFilters}>
       <WorkerDetail worker={address.toLowerCase()} query={query} />
-    </DashboardLayout>
+    </ViewShell>
   );
 }

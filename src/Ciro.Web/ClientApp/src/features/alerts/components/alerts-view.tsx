@@ -2,13 +2,11 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { DataTable } from '@/components/ui/data-table';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorCard } from '@/components/ui/error-card';
 import { ExportButtons } from '@/components/ui/export-buttons';
 import { KpiCard } from '@/components/ui/kpi-card';
 import { SegmentedControl } from '@/components/ui/segmented-control';
+import { QueryCard } from '@/components/ui/query-card';
 import type { AlertIncident } from '@/types/alerts';
 import { formatAge, formatUtcDateTime } from '@/utils/format';
 import type { ExportColumn } from '@/utils/table-export';
@@ -22,14 +20,9 @@ type Range = { from?: string; to?: string };
 /** MTTA and MTTR over the incidents that started in the range, with the counts they are taken over. */
 export function IncidentStatsCard({ range }: { range: Range }) {
   const result = useIncidentStats(range);
-  const stats = result.data;
   return (
-    <Card title="Response" subtitle="incidents that started in the range" data-testid="alerts-stats">
-      {result.isError && !stats ? (
-        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-      ) : !stats ? (
-        <p className="loading">Loading…</p>
-      ) : (
+    <QueryCard title="Response" subtitle="incidents that started in the range" data-testid="alerts-stats" query={result}>
+      {(stats) => (
         <div className="kpis">
           <KpiCard label="Incidents" value={stats.incidents.toLocaleString('en-US')} hint={`${stats.open} open`} valueTestId="stat-incidents" />
           <KpiCard
@@ -46,7 +39,7 @@ export function IncidentStatsCard({ range }: { range: Range }) {
           />
         </div>
       )}
-    </Card>
+    </QueryCard>
   );
 }
 
@@ -142,19 +135,16 @@ export function IncidentsCard({ query, incidentHref }: IncidentsCardProps) {
     }),
   ];
   return (
-    <Card
+    <QueryCard
       title="Incidents"
       subtitle={result.data ? `${rows.length} ${query.state === 'all' ? '' : `${query.state} `}incident${rows.length === 1 ? '' : 's'}${rows.length === query.limit ? ` (first ${query.limit})` : ''}` : undefined}
       actions={<ExportButtons view="incidents" rows={rows} columns={INCIDENT_COLUMNS} from={query.from} to={query.to} />}
       data-testid="alerts-incidents"
+      query={result}
+      isEmpty={() => rows.length === 0}
+      empty="No incidents match these filters"
     >
-      {result.isError && !result.data ? (
-        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-      ) : result.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : rows.length === 0 ? (
-        <EmptyState>No incidents match these filters</EmptyState>
-      ) : (
+      {() => (
         <DataTable
           rows={rows}
           columns={columns}
@@ -164,6 +154,6 @@ export function IncidentsCard({ query, incidentHref }: IncidentsCardProps) {
           data-testid="incidents-table"
         />
       )}
-    </Card>
+    </QueryCard>
   );
 }

@@ -1,7 +1,8 @@
 import { Fragment, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { ErrorCard } from '@/components/ui/error-card';
+import { QueryCard } from '@/components/ui/query-card';
+import { TableHead } from '@/components/ui/table-head';
 import { hasRole, useCurrentUser } from '@/lib/session';
 import type { AlertIncident, TimelineEntry } from '@/types/alerts';
 import { formatUtcDateTime } from '@/utils/format';
@@ -13,18 +14,14 @@ export function IncidentDetail({ id }: { id: string }) {
   const incident = useIncident(id);
   return (
     <>
-      <Card title="Incident" subtitle={incident.data?.summary} data-testid="incident-detail">
-        {incident.isError && !incident.data ? (
-          <ErrorCard error={incident.error} onRetry={() => void incident.refetch()} />
-        ) : !incident.data ? (
-          <p className="loading">Loading…</p>
-        ) : (
+      <QueryCard title="Incident" subtitle={incident.data?.summary} data-testid="incident-detail" query={incident}>
+        {(shown) => (
           <>
-            <IncidentFacts incident={incident.data} />
-            <IncidentActions incident={incident.data} />
+            <IncidentFacts incident={shown} />
+            <IncidentActions incident={shown} />
           </>
         )}
-      </Card>
+      </QueryCard>
       <TimelineCard id={id} />
     </>
   );
@@ -111,22 +108,11 @@ function TimelineCard({ id }: { id: string }) {
   const timeline = useIncidentTimeline(id);
   const entries = timeline.data ?? [];
   return (
-    <Card title="Timeline" subtitle="every transition and delivery attempt, oldest first" data-testid="incident-timeline">
-      {timeline.isError && !timeline.data ? (
-        <ErrorCard error={timeline.error} onRetry={() => void timeline.refetch()} />
-      ) : timeline.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : (
+    <QueryCard title="Timeline" subtitle="every transition and delivery attempt, oldest first" data-testid="incident-timeline" query={timeline}>
+      {() => (
         <table className="table">
           <caption className="visually-hidden">Incident timeline</caption>
-          <thead>
-            <tr>
-              <th scope="col">When (UTC)</th>
-              <th scope="col">What</th>
-              <th scope="col">Who</th>
-              <th scope="col">Comment</th>
-            </tr>
-          </thead>
+          <TableHead columns={['When (UTC)', 'What', 'Who', 'Comment']} />
           <tbody>
             {entries.map((entry, i) => (
               <tr key={`${entry.at}-${i}`} data-testid="timeline-entry" data-kind={entry.kind}>
@@ -139,6 +125,6 @@ function TimelineCard({ id }: { id: string }) {
           </tbody>
         </table>
       )}
-    </Card>
+    </QueryCard>
   );
 }

@@ -3,6 +3,7 @@ import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorCard } from '@/components/ui/error-card';
+import { TableHead } from '@/components/ui/table-head';
 import { hasRole, useCurrentUser } from '@/lib/session';
 import type { Silence } from '@/types/alerts';
 import { formatUtcDateTime } from '@/utils/format';
@@ -51,15 +52,7 @@ export function SilencesCard() {
       ) : (
         <table className="table" data-testid="silences-table">
           <caption className="visually-hidden">Silences</caption>
-          <thead>
-            <tr>
-              {['Matchers', 'State', 'Starts (UTC)', 'Ends (UTC)', 'Author', 'Comment', ''].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['Matchers', 'State', 'Starts (UTC)', 'Ends (UTC)', 'Author', 'Comment', '']} />
           <tbody>
             {rows.map((silence) => {
               const state = stateOf(silence, now);

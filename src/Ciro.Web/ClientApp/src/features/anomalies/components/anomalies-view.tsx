@@ -1,9 +1,10 @@
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorCard } from '@/components/ui/error-card';
 import { ExportButtons } from '@/components/ui/export-buttons';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
+import { QueryCard } from '@/components/ui/query-card';
+import { TableHead } from '@/components/ui/table-head';
 import type { AnomalyRow, KpiQuery } from '@/types/kpi';
 import { formatDecimal } from '@/utils/format-kpi';
 import type { ExportColumn } from '@/utils/table-export';
@@ -47,19 +48,16 @@ export function AnomaliesView({ query, metric }: { query: KpiQuery; metric: stri
   }));
   return (
     <>
-      <Card
+      <QueryCard
         title={`${ANOMALY_METRICS.find((m) => m.value === metric)?.label ?? metric}: value and expected band`}
         subtitle={result.data ? `${rows.length} hours, ${scored.length} scored (the rest warm the baseline up)` : undefined}
         actions={<ExportButtons view={`anomalies-${metric}`} rows={rows} columns={COLUMNS} from={result.data?.from} to={result.data?.to} />}
         data-testid="anomaly-series"
+        query={result}
+        isEmpty={() => rows.length === 0}
+        empty="No hours in this range"
       >
-        {result.isError && !result.data ? (
-          <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-        ) : result.isPending ? (
-          <p className="loading">Loading…</p>
-        ) : rows.length === 0 ? (
-          <EmptyState>No hours in this range</EmptyState>
-        ) : (
+        {() => (
           <>
             <div className="chart" style={{ height: 280 }} data-testid="anomaly-chart">
               <ResponsiveContainer width="100%" height="100%">
@@ -83,7 +81,7 @@ export function AnomaliesView({ query, metric }: { query: KpiQuery; metric: stri
             />
           </>
         )}
-      </Card>
+      </QueryCard>
       <Card title="Episodes" subtitle={`consecutive hours scoring ≥ ${EPISODE_THRESHOLD}, explained by their peak hour`} data-testid="anomaly-episodes">
         {!result.data ? (
           <p className="loading">Loading…</p>
@@ -94,15 +92,7 @@ export function AnomaliesView({ query, metric }: { query: KpiQuery; metric: stri
         ) : (
           <table className="table">
             <caption className="visually-hidden">Anomaly episodes</caption>
-            <thead>
-              <tr>
-                {['From (UTC)', 'To (UTC)', 'Hours', 'Peak score', 'Explanation', 'Driver'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['From (UTC)', 'To (UTC)', 'Hours', 'Peak score', 'Explanation', 'Driver']} />
             <tbody>
               {found.map((e) => (
                 <tr key={e.from} data-testid="anomaly-episode">
@@ -124,15 +114,7 @@ export function AnomaliesView({ query, metric }: { query: KpiQuery; metric: stri
         ) : (
           <table className="table" data-testid="anomaly-table">
             <caption className="visually-hidden">Anomaly scores per hour</caption>
-            <thead>
-              <tr>
-                {['Hour (UTC)', 'Value', 'Expected', 'Band', 'Score', 'Explanation'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['Hour (UTC)', 'Value', 'Expected', 'Band', 'Score', 'Explanation']} />
             <tbody>
               {[...rows].reverse().map((r) => (
                 <tr key={r.hour}>

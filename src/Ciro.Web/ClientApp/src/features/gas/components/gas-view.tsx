@@ -3,10 +3,10 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { DataTable } from '@/components/ui/data-table';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorCard } from '@/components/ui/error-card';
 import { ExportButtons } from '@/components/ui/export-buttons';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
+import { QueryCard } from '@/components/ui/query-card';
+import { TableHead } from '@/components/ui/table-head';
 import { env } from '@/config/env';
 import type { KpiFilters } from '@/lib/kpi-filters';
 import type { GasRow, GasTxRow, KpiQuery } from '@/types/kpi';
@@ -105,19 +105,16 @@ export function GasView({ filters, query, onFilter }: GasViewProps) {
 
   return (
     <>
-      <Card
+      <QueryCard
         title="Gas by contract → function"
         subtitle={`${GAS_METRICS.find((m) => m.value === metric)?.label ?? metric} share over the range · ${gas.data?.bucket ?? ''} buckets`}
         actions={<ExportButtons view="gas" rows={functions} columns={FUNCTION_COLUMNS} from={gas.data?.from} to={gas.data?.to} />}
         data-testid="gas-functions"
+        query={gas}
+        isEmpty={() => functions.length === 0}
+        empty="No contract calls in this range"
       >
-        {gas.isError && !gas.data ? (
-          <ErrorCard error={gas.error} onRetry={() => void gas.refetch()} />
-        ) : gas.isPending ? (
-          <p className="loading">Loading…</p>
-        ) : functions.length === 0 ? (
-          <EmptyState>No contract calls in this range</EmptyState>
-        ) : (
+        {() => (
           <>
             <DataTable
               rows={functions}
@@ -131,7 +128,7 @@ export function GasView({ filters, query, onFilter }: GasViewProps) {
             </ul>
           </>
         )}
-      </Card>
+      </QueryCard>
       {drilled && <FunctionDetail filters={filters} rows={rows} query={query} onFilter={onFilter} metric={metric} />}
     </>
   );
@@ -181,15 +178,7 @@ function FunctionDetail({ filters, rows, query, metric, onFilter }: FunctionDeta
         </div>
         <table className="table" data-testid="gas-bucket-table">
           <caption className="visually-hidden">Per bucket and call shape</caption>
-          <thead>
-            <tr>
-              {['Bucket (UTC)', 'Shape', 'Tx', 'L2 gas', 'L1 data gas', 'Fee (FRI)', 'p50', 'p95', 'Share of bucket'].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['Bucket (UTC)', 'Shape', 'Tx', 'L2 gas', 'L1 data gas', 'Fee (FRI)', 'p50', 'p95', 'Share of bucket']} />
           <tbody>
             {sorted.map((r) => (
               <tr key={`${r.bucketStart}/${r.callShape}`}>
@@ -238,33 +227,22 @@ function Transactions({ query }: { query: KpiQuery }) {
   const data = txs.data;
   const pages = data ? Math.max(1, Math.ceil(data.totalCount / TX_PAGE_SIZE)) : 1;
   return (
-    <Card
+    <QueryCard
       title="Transactions"
       subtitle={data ? `${data.totalCount} transactions, newest first` : undefined}
       actions={<ExportButtons view="gas-transactions" rows={data?.items ?? []} columns={TX_COLUMNS} from={data?.from} to={data?.to} />}
       data-testid="gas-transactions"
+      query={txs}
+      isEmpty={(answer) => answer.items.length === 0}
+      empty="No transactions"
     >
-      {txs.isError && !data ? (
-        <ErrorCard error={txs.error} onRetry={() => void txs.refetch()} />
-      ) : !data ? (
-        <p className="loading">Loading…</p>
-      ) : data.items.length === 0 ? (
-        <EmptyState>No transactions</EmptyState>
-      ) : (
+      {(answer) => (
         <>
           <table className="table">
             <caption className="visually-hidden">Transactions of the function</caption>
-            <thead>
-              <tr>
-                {['Block', 'Time (UTC)', 'Transaction', 'Shape', 'Status', 'L2 gas', 'L1 data gas', 'Fee'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['Block', 'Time (UTC)', 'Transaction', 'Shape', 'Status', 'L2 gas', 'L1 data gas', 'Fee']} />
             <tbody>
-              {data.items.map((tx) => (
+              {answer.items.map((tx) => (
                 <tr key={`${tx.txHash}/${tx.function}`} data-testid="gas-tx">
                   <td>{tx.blockNumber}</td>
                   <td className="mono">{tx.blockTime.slice(0, 19).replace('T', ' ')}</td>
@@ -297,6 +275,6 @@ function Transactions({ query }: { query: KpiQuery }) {
           </nav>
         </>
       )}
-    </Card>
+    </QueryCard>
   );
 }

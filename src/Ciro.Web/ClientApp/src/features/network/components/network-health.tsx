@@ -1,9 +1,8 @@
-import { Card } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorCard } from '@/components/ui/error-card';
 import { ExportButtons } from '@/components/ui/export-buttons';
 import { KpiCard } from '@/components/ui/kpi-card';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
+import { QueryCard } from '@/components/ui/query-card';
+import { TableHead } from '@/components/ui/table-head';
 import type { KpiQuery, NetworkRow } from '@/types/kpi';
 import { formatAmount, formatDecimal, formatGas, formatPercent, formatSeconds } from '@/utils/format-kpi';
 import type { ExportColumn } from '@/utils/table-export';
@@ -37,19 +36,17 @@ export function NetworkHealth({ query, refetchInterval }: NetworkHealthProps) {
   const bucketLabel = newest ? `${page?.bucket} from ${newest.bucketStart.slice(0, 16).replace('T', ' ')} UTC` : undefined;
 
   return (
-    <Card
+    <QueryCard
       title="Network health"
       subtitle={bucketLabel ? `tiles: newest ${bucketLabel}` : undefined}
       actions={<ExportButtons view="network" rows={rows} columns={NETWORK_COLUMNS} from={page?.from} to={page?.to} />}
       data-testid="network-health"
+      query={result}
+      isEmpty={() => !newest}
+      empty="No blocks in this range"
     >
-      {result.isError && !page ? (
-        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-      ) : result.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : !newest ? (
-        <EmptyState>No blocks in this range</EmptyState>
-      ) : (
+      {() =>
+        newest && (
         <>
           <div className="kpis">
             <KpiCard label="TPS" value={formatDecimal(newest.tps, 3)} valueTestId="net-tps" hint={`${newest.transactions} tx in ${newest.blocks} blocks`} />
@@ -89,18 +86,7 @@ export function NetworkHealth({ query, refetchInterval }: NetworkHealthProps) {
           />
           <table className="table" data-testid="network-table">
             <caption className="visually-hidden">Network health per bucket</caption>
-            <thead>
-              <tr>
-                <th scope="col">Bucket (UTC)</th>
-                <th scope="col">Blocks</th>
-                <th scope="col">Tx</th>
-                <th scope="col">TPS</th>
-                <th scope="col">Block time</th>
-                <th scope="col">Fullness</th>
-                <th scope="col">L2 gas</th>
-                <th scope="col">Reverted</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Bucket (UTC)', 'Blocks', 'Tx', 'TPS', 'Block time', 'Fullness', 'L2 gas', 'Reverted']} />
             <tbody>
               {[...rows].reverse().map((r) => (
                 <tr key={r.bucketStart}>
@@ -118,6 +104,6 @@ export function NetworkHealth({ query, refetchInterval }: NetworkHealthProps) {
           </table>
         </>
       )}
-    </Card>
+    </QueryCard>
   );
 }

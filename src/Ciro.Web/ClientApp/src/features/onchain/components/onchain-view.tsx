@@ -1,7 +1,6 @@
-import { Card } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorCard } from '@/components/ui/error-card';
 import { ExportButtons } from '@/components/ui/export-buttons';
+import { QueryCard } from '@/components/ui/query-card';
+import { TableHead } from '@/components/ui/table-head';
 import type { CallRow, Estimate, OnchainWorkerRow } from '@/types/kpi';
 import { formatDecimal, formatGas, formatPercent, formatSeconds } from '@/utils/format-kpi';
 import { shortHash } from '@/utils/format';
@@ -56,30 +55,19 @@ export function OnchainCallsCard({ range, fn }: { range: OnchainRange; fn: strin
   const rows = (result.data?.totals ?? []).filter((r) => !fn || r.function === fn);
   const sum = sumCalls(rows);
   return (
-    <Card
+    <QueryCard
       title="Calls per function"
       subtitle="CallSampled and JobSampled events × the rate each carries, vs every indexed transaction"
       actions={<ExportButtons view="onchain-calls" rows={rows} columns={CALL_COLUMNS} from={result.data?.from} to={result.data?.to} />}
       data-testid="onchain-calls"
+      query={result}
+      isEmpty={() => rows.length === 0}
+      empty="No instrumented calls in this range"
     >
-      {result.isError && !result.data ? (
-        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-      ) : result.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : rows.length === 0 ? (
-        <EmptyState>No instrumented calls in this range</EmptyState>
-      ) : (
+      {() => (
         <table className="table" data-testid="onchain-calls-table">
           <caption className="visually-hidden">Calls per instrumented function</caption>
-          <thead>
-            <tr>
-              {CALL_HEADERS.map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={CALL_HEADERS} />
           <tbody>
             {rows.map((r) => (
               <tr key={`${r.contract}-${r.function}`} data-testid="onchain-call" data-function={r.function}>
@@ -110,21 +98,16 @@ export function OnchainCallsCard({ range, fn }: { range: OnchainRange; fn: strin
           </tfoot>
         </table>
       )}
-    </Card>
+    </QueryCard>
   );
 }
 
 /** Assignment-to-completion time: the mean of the sampled JobSampled durations with its interval vs the mean over every job. */
 export function OnchainJobsCard({ range }: { range: OnchainRange }) {
   const result = useOnchainJobs(range);
-  const report = result.data;
   return (
-    <Card title="Job stage timing" subtitle="assignment → completion, sampled vs every job" data-testid="onchain-jobs">
-      {result.isError && !report ? (
-        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-      ) : !report ? (
-        <p className="loading">Loading…</p>
-      ) : (
+    <QueryCard title="Job stage timing" subtitle="assignment → completion, sampled vs every job" data-testid="onchain-jobs" query={result}>
+      {(report) => (
         <dl className="facts">
           <dt>Stage</dt>
           <dd>{report.stage}</dd>
@@ -144,7 +127,7 @@ export function OnchainJobsCard({ range }: { range: OnchainRange }) {
           </dd>
         </dl>
       )}
-    </Card>
+    </QueryCard>
   );
 }
 
@@ -166,30 +149,19 @@ export function OnchainWorkersCard({ range, worker }: { range: OnchainRange; wor
   const result = useOnchainWorkers(range);
   const rows = (result.data?.workers ?? []).filter((r) => !worker || r.worker.toLowerCase() === worker);
   return (
-    <Card
+    <QueryCard
       title="Workers"
       subtitle="estimate (95% interval) vs counted"
       actions={<ExportButtons view="onchain-workers" rows={rows} columns={WORKER_COLUMNS} from={result.data?.from} to={result.data?.to} />}
       data-testid="onchain-workers"
+      query={result}
+      isEmpty={() => rows.length === 0}
+      empty="No worker samples in this range"
     >
-      {result.isError && !result.data ? (
-        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-      ) : result.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : rows.length === 0 ? (
-        <EmptyState>No worker samples in this range</EmptyState>
-      ) : (
+      {() => (
         <table className="table" data-testid="onchain-workers-table">
           <caption className="visually-hidden">Worker estimates</caption>
-          <thead>
-            <tr>
-              {['Worker', 'Assigned (est.)', 'Assigned', 'Completed (est.)', 'Completed', 'Failed (est.)', 'Failed'].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['Worker', 'Assigned (est.)', 'Assigned', 'Completed (est.)', 'Completed', 'Failed (est.)', 'Failed']} />
           <tbody>
             {rows.map((r) => (
               <tr key={r.worker}>
@@ -207,6 +179,6 @@ export function OnchainWorkersCard({ range, worker }: { range: OnchainRange; wor
           </tbody>
         </table>
       )}
-    </Card>
+    </QueryCard>
   );
 }

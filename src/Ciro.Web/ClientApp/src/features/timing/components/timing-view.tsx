@@ -1,9 +1,8 @@
-import { Card } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorCard } from '@/components/ui/error-card';
 import { ExportButtons } from '@/components/ui/export-buttons';
+import { QueryCard } from '@/components/ui/query-card';
 import { SegmentedControl } from '@/components/ui/segmented-control';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
+import { TableHead } from '@/components/ui/table-head';
 import type { InclusionRow, JobStageRow, KpiQuery } from '@/types/kpi';
 import { formatSeconds } from '@/utils/format-kpi';
 import type { ExportColumn } from '@/utils/table-export';
@@ -45,15 +44,7 @@ function PercentileTable<Row extends { bucketStart: string; meanSeconds?: number
   return (
     <table className="table" data-testid={testId}>
       <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          {['Bucket (UTC)', 'Count', 'Mean', 'p50', 'p95', 'p99'].map((h) => (
-            <th key={h} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <TableHead columns={['Bucket (UTC)', 'Count', 'Mean', 'p50', 'p95', 'p99']} />
       <tbody>
         {[...rows].reverse().map((r) => (
           <tr key={r.bucketStart}>
@@ -74,19 +65,16 @@ export function InclusionCard({ query }: { query: KpiQuery }) {
   const result = useInclusionIntervals(query);
   const rows = result.data?.items ?? [];
   return (
-    <Card
+    <QueryCard
       title="Block inclusion intervals"
       subtitle="time between consecutive blocks, per bucket"
       actions={<ExportButtons view="inclusion" rows={rows} columns={INCLUSION_COLUMNS} from={result.data?.from} to={result.data?.to} />}
+      query={result}
+      isEmpty={(page) => page.items.length === 0}
+      empty="No blocks in this range"
       data-testid="timing-inclusion"
     >
-      {result.isError && !result.data ? (
-        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-      ) : result.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : rows.length === 0 ? (
-        <EmptyState>No blocks in this range</EmptyState>
-      ) : (
+      {() => (
         <>
           <TimeSeriesChart
             data={rows.map((r) => ({ t: r.bucketStart, mean: r.meanSeconds, p50: r.p50Seconds, p95: r.p95Seconds, p99: r.p99Seconds }))}
@@ -100,7 +88,7 @@ export function InclusionCard({ query }: { query: KpiQuery }) {
           <PercentileTable rows={rows} count={(r) => r.intervals} caption="Inclusion intervals per bucket" testId="inclusion-table" />
         </>
       )}
-    </Card>
+    </QueryCard>
   );
 }
 
@@ -119,19 +107,16 @@ export function JobStagesCard({ query, stage, onStage }: JobStagesCardProps) {
   const shown = stages.includes(stage) ? stage : (stages[0] ?? stage);
   const rows = all.filter((r) => r.stage === shown);
   return (
-    <Card
+    <QueryCard
       title="Job lifecycle"
       subtitle="CIRO job stage durations (events joined on job_id), per bucket"
       actions={<ExportButtons view={`job-stages-${shown}`} rows={rows} columns={STAGE_COLUMNS} from={result.data?.from} to={result.data?.to} />}
+      query={result}
+      isEmpty={() => rows.length === 0}
+      empty="No completed job stages in this range"
       data-testid="timing-jobs"
     >
-      {result.isError && !result.data ? (
-        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-      ) : result.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : rows.length === 0 ? (
-        <EmptyState>No completed job stages in this range</EmptyState>
-      ) : (
+      {(page) => (
         <>
           <SegmentedControl
             label="Stage"
@@ -152,10 +137,10 @@ export function JobStagesCard({ query, stage, onStage }: JobStagesCardProps) {
           />
           <PercentileTable rows={rows} count={(r) => r.count} caption={`${shown} per bucket`} testId="stages-table" />
           <ul className="notes">
-            {result.data?.notes.map((note) => <li key={note}>{note}</li>)}
+            {page.notes.map((note) => <li key={note}>{note}</li>)}
           </ul>
         </>
       )}
-    </Card>
+    </QueryCard>
   );
 }

@@ -1,8 +1,7 @@
-import { Card } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorCard } from '@/components/ui/error-card';
 import { ExportButtons } from '@/components/ui/export-buttons';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
+import { QueryCard } from '@/components/ui/query-card';
+import { TableHead } from '@/components/ui/table-head';
 import type { KpiQuery, UsageRow } from '@/types/kpi';
 import { shortHash } from '@/utils/format';
 import type { ExportColumn } from '@/utils/table-export';
@@ -28,31 +27,20 @@ export function CallersCard({ query }: { query: KpiQuery }) {
   const usage = useContractUsage({ ...query, pageSize: 1000 });
   const rows = usage.data?.items ?? [];
   return (
-    <Card
+    <QueryCard
       title="Callers per function"
       subtitle="unique, new (first call ever in this range) and returning callers over the whole range"
       actions={<ExportButtons view="usage" rows={rows} columns={USAGE_COLUMNS} from={usage.data?.from} to={usage.data?.to} />}
       data-testid="usage-callers"
+      query={usage}
+      isEmpty={() => rows.length === 0}
+      empty="No calls in this range"
     >
-      {usage.isError && !usage.data ? (
-        <ErrorCard error={usage.error} onRetry={() => void usage.refetch()} />
-      ) : usage.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : rows.length === 0 ? (
-        <EmptyState>No calls in this range</EmptyState>
-      ) : (
+      {() => (
         <>
           <table className="table" data-testid="usage-table">
             <caption className="visually-hidden">Callers per function</caption>
-            <thead>
-              <tr>
-                {['Contract', 'Function', 'Calls', 'Transactions', 'Unique callers', 'New', 'Returning'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['Contract', 'Function', 'Calls', 'Transactions', 'Unique callers', 'New', 'Returning']} />
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.contract}/${r.selector}`} data-testid={`usage-row-${r.function}`}>
@@ -74,7 +62,7 @@ export function CallersCard({ query }: { query: KpiQuery }) {
           </ul>
         </>
       )}
-    </Card>
+    </QueryCard>
   );
 }
 
@@ -83,18 +71,15 @@ export function CallsOverTimeCard({ query }: { query: KpiQuery }) {
   const { functions, points } = callsPerFunction(gas.data?.items ?? []);
   const shown = functions.slice(0, CHART_FUNCTIONS);
   return (
-    <Card
+    <QueryCard
       title="Transactions per function over time"
       subtitle={`${gas.data?.bucket ?? ''} buckets · the ${shown.length} busiest functions`}
       data-testid="usage-over-time"
+      query={gas}
+      isEmpty={() => points.length === 0}
+      empty="No calls in this range"
     >
-      {gas.isError && !gas.data ? (
-        <ErrorCard error={gas.error} onRetry={() => void gas.refetch()} />
-      ) : gas.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : points.length === 0 ? (
-        <EmptyState>No calls in this range</EmptyState>
-      ) : (
+      {() => (
         <TimeSeriesChart
           data={points}
           series={shown.map((f, i) => ({ key: f, label: f, color: PALETTE[i % PALETTE.length]! }))}
@@ -102,7 +87,7 @@ export function CallsOverTimeCard({ query }: { query: KpiQuery }) {
           data-testid="usage-chart"
         />
       )}
-    </Card>
+    </QueryCard>
   );
 }
 
@@ -112,14 +97,8 @@ export function HeatmapCard({ query }: { query: KpiQuery }) {
   const cells = hourWeekdayHeatmap(rows);
   const max = Math.max(0, ...cells.flat());
   return (
-    <Card title="Busiest hours" subtitle="all chain transactions per UTC hour × weekday, summed over the range" data-testid="usage-heatmap">
-      {hourly.isError && !hourly.data ? (
-        <ErrorCard error={hourly.error} onRetry={() => void hourly.refetch()} />
-      ) : hourly.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : max === 0 ? (
-        <EmptyState>No transactions in this range</EmptyState>
-      ) : (
+    <QueryCard title="Busiest hours" subtitle="all chain transactions per UTC hour × weekday, summed over the range" data-testid="usage-heatmap" query={hourly} isEmpty={() => max === 0} empty="No transactions in this range">
+      {() => (
         <div className="heatmap" role="table" aria-label="Transactions by weekday and hour">
           <span />
           {Array.from({ length: 24 }, (_, h) => (
@@ -144,6 +123,6 @@ export function HeatmapCard({ query }: { query: KpiQuery }) {
           ))}
         </div>
       )}
-    </Card>
+    </QueryCard>
   );
 }

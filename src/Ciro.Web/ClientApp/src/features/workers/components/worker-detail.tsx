@@ -1,9 +1,8 @@
-import { Card } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorCard } from '@/components/ui/error-card';
 import { ExportButtons } from '@/components/ui/export-buttons';
 import { KpiCard } from '@/components/ui/kpi-card';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
+import { QueryCard } from '@/components/ui/query-card';
+import { TableHead } from '@/components/ui/table-head';
 import type { JobRow, KpiQuery, WorkerRow } from '@/types/kpi';
 import { shortHash } from '@/utils/format';
 import { formatPercent, formatSeconds, sumAmounts } from '@/utils/format-kpi';
@@ -50,14 +49,9 @@ export function WorkerDetail({ worker, query }: { worker: string; query: KpiQuer
 
   return (
     <>
-      <Card title={<span className="mono">Worker {shortHash(worker, 10)}</span>} subtitle={worker} data-testid="worker-detail">
-        {board.isError && !board.data ? (
-          <ErrorCard error={board.error} onRetry={() => void board.refetch()} />
-        ) : board.isPending ? (
-          <p className="loading">Loading…</p>
-        ) : !me ? (
-          <EmptyState>This worker did nothing in this range</EmptyState>
-        ) : (
+      <QueryCard title={<span className="mono">Worker {shortHash(worker, 10)}</span>} subtitle={worker} data-testid="worker-detail" query={board} isEmpty={() => !me} empty="This worker did nothing in this range">
+        {() =>
+          me && (
           <div className="kpis">
             <KpiCard label="Rank" value={me.rank ?? 'unranked'} valueTestId="worker-rank" hint={`of ${everyone.filter((r) => r.ranked).length} ranked workers`} />
             <KpiCard label="Success rate" value={formatPercent(me.successRate)} valueTestId="worker-success" hint={`${me.completed} completed, ${me.failed} failed`} />
@@ -71,20 +65,17 @@ export function WorkerDetail({ worker, query }: { worker: string; query: KpiQuer
             <KpiCard label="Paid" value={tokens(me.paid)} valueTestId="worker-paid" hint={`${me.assigned} jobs assigned`} />
           </div>
         )}
-      </Card>
-      <Card
+      </QueryCard>
+      <QueryCard
         title="History"
         subtitle={history.data ? `${history.data.bucket} buckets · paid in range ${tokens(sumAmounts(rows.map((r) => r.paid)))}` : undefined}
         actions={<ExportButtons view="worker-history" rows={rows} columns={HISTORY_COLUMNS} from={history.data?.from} to={history.data?.to} />}
         data-testid="worker-history"
+        query={history}
+        isEmpty={() => rows.length === 0}
+        empty="No activity in this range"
       >
-        {history.isError && !history.data ? (
-          <ErrorCard error={history.error} onRetry={() => void history.refetch()} />
-        ) : history.isPending ? (
-          <p className="loading">Loading…</p>
-        ) : rows.length === 0 ? (
-          <EmptyState>No activity in this range</EmptyState>
-        ) : (
+        {() => (
           <div className="grid-2">
             <TimeSeriesChart
               data={rows.map((r) => ({ t: r.bucketStart, completed: r.completed, failed: r.failed, assigned: r.assigned }))}
@@ -106,33 +97,22 @@ export function WorkerDetail({ worker, query }: { worker: string; query: KpiQuer
             />
           </div>
         )}
-      </Card>
-      <Card
+      </QueryCard>
+      <QueryCard
         title="Jobs"
         subtitle={jobs.data ? `${jobs.data.totalCount} jobs, newest 50` : undefined}
         actions={<ExportButtons view="worker-jobs" rows={jobs.data?.items ?? []} columns={JOB_COLUMNS} from={jobs.data?.from} to={jobs.data?.to} />}
         data-testid="worker-jobs"
+        query={jobs}
+        isEmpty={(answer) => answer.items.length === 0}
+        empty="No jobs in this range"
       >
-        {jobs.isError && !jobs.data ? (
-          <ErrorCard error={jobs.error} onRetry={() => void jobs.refetch()} />
-        ) : !jobs.data ? (
-          <p className="loading">Loading…</p>
-        ) : jobs.data.items.length === 0 ? (
-          <EmptyState>No jobs in this range</EmptyState>
-        ) : (
+        {(answer) => (
           <table className="table">
             <caption className="visually-hidden">Jobs of the worker</caption>
-            <thead>
-              <tr>
-                {['Job', 'Client', 'Payment', 'Submitted', 'Assigned', 'Completed', 'Paid', 'Submitted → completed'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['Job', 'Client', 'Payment', 'Submitted', 'Assigned', 'Completed', 'Paid', 'Submitted → completed']} />
             <tbody>
-              {jobs.data.items.map((job) => (
+              {answer.items.map((job) => (
                 <tr key={job.jobId}>
                   <td>{job.jobId}</td>
                   <td className="mono">{job.client ? shortHash(job.client) : '—'}</td>
@@ -147,7 +127,7 @@ export function WorkerDetail({ worker, query }: { worker: string; query: KpiQuer
             </tbody>
           </table>
         )}
-      </Card>
+      </QueryCard>
     </>
   );
 }

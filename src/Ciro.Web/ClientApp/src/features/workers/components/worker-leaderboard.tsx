@@ -1,10 +1,8 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { Link } from 'react-router';
-import { Card } from '@/components/ui/card';
 import { DataTable } from '@/components/ui/data-table';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorCard } from '@/components/ui/error-card';
 import { ExportButtons } from '@/components/ui/export-buttons';
+import { QueryCard } from '@/components/ui/query-card';
 import type { KpiQuery, LeaderboardRow } from '@/types/kpi';
 import { formatUnits, shortHash } from '@/utils/format';
 import { formatPercent, formatSeconds } from '@/utils/format-kpi';
@@ -60,19 +58,16 @@ export function WorkerLeaderboard({ query, workerHref }: WorkerLeaderboardProps)
     column.accessor('stake', { header: 'Stake', cell: (c) => tokens(c.getValue()), sortingFn: (a, b) => compareAmounts(a.original.stake, b.original.stake) }),
   ];
   return (
-    <Card
+    <QueryCard
       title="Worker leaderboard"
       subtitle={result.data ? `${result.data.totalCount} workers · click a header to sort` : undefined}
       actions={<ExportButtons view="workers" rows={rows} columns={EXPORT_COLUMNS} from={result.data?.from} to={result.data?.to} />}
       data-testid="worker-leaderboard"
+      query={result}
+      isEmpty={() => rows.length === 0}
+      empty="No worker activity in this range"
     >
-      {result.isError && !result.data ? (
-        <ErrorCard error={result.error} onRetry={() => void result.refetch()} />
-      ) : result.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : rows.length === 0 ? (
-        <EmptyState>No worker activity in this range</EmptyState>
-      ) : (
+      {() => (
         <>
           <DataTable rows={rows} columns={columns} pageSize={10} caption="Worker leaderboard" data-testid="leaderboard-table" rowTestId={(r) => `worker-${r.worker}`} />
           <ul className="notes">
@@ -80,6 +75,6 @@ export function WorkerLeaderboard({ query, workerHref }: WorkerLeaderboardProps)
           </ul>
         </>
       )}
-    </Card>
+    </QueryCard>
   );
 }
