@@ -41,7 +41,10 @@ var analytics = builder.AddProject<Projects.Ciro_Analytics>("analytics")
     .WithCiroDefaults()
     .WithReference(db).WaitFor(db)
     .WithReference(cache).WaitFor(cache)
-    .WaitFor(indexer)
+    // Started, not healthy: a halted indexer (another chain, a reorg too deep) is unhealthy from its first check,
+    // and the dashboard banner and the pipeline-stalled incident must still come up to say so. Analytics waits for
+    // the indexer's migrations itself (its schema check).
+    .WaitForStart(indexer)
     .WithEnvironment("Ciro__Auth__BootstrapAdminKey", adminKey)
     .WithEnvironment("Ciro__Auth__ServiceKeys__services__Key", viewerKey)
     .WithEnvironment("Ciro__Auth__ServiceKeys__services__Role", "viewer")
