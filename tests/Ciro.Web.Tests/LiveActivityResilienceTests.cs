@@ -19,7 +19,8 @@ namespace Ciro.Web.Tests;
 /// <summary>
 /// The web host against a real Redis and a real (in-test Kestrel) analytics API that stops answering: the
 /// HTTP resilience handler gives up with its TimeoutRejectedException, which used to escape the live-activity
-/// loop and stop the host. Now the host keeps serving, /health says which loop is down and why, and after
+/// loop and stop the host. Now the host keeps serving, /health answers at once (it does not call analytics) that
+/// it is Degraded, which loop and why, and after
 /// analytics answers again (and the backoff has passed on the fake clock) it is healthy and pushes again.
 /// </summary>
 public sealed class LiveActivityResilienceTests : IAsyncLifetime
@@ -55,7 +56,7 @@ public sealed class LiveActivityResilienceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Analytics_timing_out_marks_the_loop_down_without_stopping_the_host_and_it_recovers()
+    public async Task Analytics_timing_out_degrades_health_without_stopping_the_host_and_it_recovers()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-02T12:00:00Z"));
         await using var web = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -74,18 +75,31 @@ public sealed class LiveActivityResilienceTests : IAsyncLifetime
         _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
         var block = new BlocksCommitted(7, 7, DateTimeOffset.Parse("2026-03-02T12:00:00Z"));
         await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(MessageChannels.Blocks.Redis), MessageSerializer.Serialize(block));
-        var loops = await PumpUntilAsync(clock, web, HealthStatus.Unhealthy);
-        Assert.Contains($"{LiveActivityPublisher.LoopName} is down: ", loops.Description);
+        var loops = await PumpUntilAsync(clock, web, HealthStatus.Degraded);
+        Assert.Contains($"{LiveActivityPublisher.LoopName} is degraded (a service it calls is failing): ", loops.Description);
         Assert.Contains("TimeoutRejectedException", loops.Description);
         Assert.False(lifetime.ApplicationStopping.IsCancellationRequested, "the web host is stopping");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health")).StatusCode);
+        // Analytics still hangs: /health answers anyway, Degraded (200), not Unhealthy (503).
+        using var degraded = await http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, degraded.StatusCode);
+        Assert.Equal("Degraded", await degraded.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/alive")).StatusCode);
-
-        // Analytics answers again: after the backoff the refresh is retried (no new block needed) and succeeds.
+        // A minute more of hanging analytics (the loop retries and times out again on the fake clock): Degraded
+        // every second, never Unhealthy.
+        var checks = web.Services.GetRequiredService<HealthCheckService>();
         var before = Volatile.Read(ref _requests);
+        for (var second = 0; second < 60; second++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+            Assert.Equal(HealthStatus.Degraded, (await checks.CheckHealthAsync()).Status);
+        }
+
+        Assert.True(Volatile.Read(ref _requests) > before, "the refresh was not retried while analytics hung");
+
+        // Analytics answers again: the retried refresh (no new block needed) succeeds.
         _answer.TrySetResult();
         await PumpUntilAsync(clock, web, HealthStatus.Healthy);
-        Assert.True(Volatile.Read(ref _requests) > before, "the refresh was not retried");
         Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
     }

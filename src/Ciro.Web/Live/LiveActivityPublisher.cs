@@ -27,7 +27,12 @@ public sealed class LiveActivityPublisher(
     private bool _subscribed;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        BackgroundLoop.RunAsync(LoopName, RefreshOnceAsync, health, time, logger, stoppingToken);
+        BackgroundLoop.RunAsync(LoopName, RefreshOnceAsync, health, time, logger, stoppingToken, IsAnalyticsFailure);
+
+    /// <summary>Analytics slow (the resilience handler's timeout), failing or refusing: the dashboard still serves
+    /// and pushes blocks, with an older jobs chart, so /health says Degraded rather than Unhealthy.</summary>
+    private static bool IsAnalyticsFailure(Exception ex) =>
+        ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException;
 
     private async Task RefreshOnceAsync(CancellationToken stoppingToken)
     {
