@@ -77,6 +77,11 @@ public sealed class SimulatorOptions
     /// v3 bounds without l1_data_gas, events without indices). The chain is the same; only its rendering differs.</summary>
     public RpcShape RpcShape { get; set; } = RpcShape.Current;
 
+    /// <summary>Fault injection that does not pass: these blocks are served undecodable on every request (each
+    /// event's data ends with "0xnot-a-felt", as a broken or hostile node might send), so an indexer must store them
+    /// raw and skip them rather than retry for ever. The chain and its ground truth (/admin) are unchanged.</summary>
+    public List<long> UndecodableBlocks { get; set; } = [];
+
     /// <summary>The /admin API (ground truth, scenarios, reorgs, faults, pre-generation): it changes the chain, so it is
     /// off unless enabled (tests and the dev AppHost turn it on).</summary>
     public SimulatorAdminOptions Admin { get; set; } = new();
@@ -149,6 +154,7 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         Check(o.MonitorSampleFloor is >= 1 and <= 1_000_000, $"MonitorSampleFloor must be in [1, 1000000], got {o.MonitorSampleFloor}");
         Check(o.MonitorSampleRate >= 0 && o.MonitorSampleFloor >= 1 && o.MonitorSampleRate % o.MonitorSampleFloor == 0,
             $"MonitorSampleRate must be 0 (off) or a multiple of MonitorSampleFloor ({o.MonitorSampleFloor}), got {o.MonitorSampleRate}");
+        Check(o.UndecodableBlocks.All(n => n >= 0), $"UndecodableBlocks must be block numbers >= 0, got [{string.Join(", ", o.UndecodableBlocks)}]");
         Check(Enum.IsDefined(o.RpcShape), $"RpcShape must be current or v0_7, got '{o.RpcShape}'");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -15,6 +15,8 @@ public sealed class ChainJsonWriter(FeltTable felts, SimulatorOptions options)
     /// <summary>v0.7.1: what nodes served in early 2024 (see <see cref="RpcShape.V0_7"/>).</summary>
     private readonly bool _v07 = options.RpcShape == RpcShape.V0_7;
 
+    private readonly HashSet<long> _undecodable = [.. options.UndecodableBlocks];
+
     public string SpecVersion => _v07 ? "0.7.1" : "0.10.3";
 
     public static string Status(ChainView view, SimBlock block, bool pending) =>
@@ -256,6 +258,18 @@ public sealed class ChainJsonWriter(FeltTable felts, SimulatorOptions options)
     {
         Code(w, "from_address"u8, e.From);
         Codes(w, "keys"u8, b.Keys(e));
+        if (_undecodable.Contains(b.Number))
+        {
+            // Simulator:UndecodableBlocks: the real data, then an item no felt parser accepts.
+            w.WriteStartArray("data"u8);
+            foreach (var c in b.Data(e))
+            {
+                CodeValue(w, c);
+            }
+            w.WriteStringValue("0xnot-a-felt"u8);
+            w.WriteEndArray();
+            return;
+        }
         Codes(w, "data"u8, b.Data(e));
     }
 

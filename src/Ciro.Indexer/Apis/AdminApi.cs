@@ -17,6 +17,10 @@ public static class AdminApi
         var api = app.MapGroup("admin").WithTags("Admin").RequireRole(Roles.Operator);
         api.MapGet("/cursor", GetCursor).WithName("GetCursor").WithSummary("The last committed block");
         api.MapGet("/status", GetStatus).WithName("GetIndexerStatus").WithSummary("Indexing, starting, or halted with the reason and since when");
+        api.MapGet("/undecodable-blocks", ListUndecodableBlocks).WithName("ListUndecodableBlocks")
+            .WithSummary("Blocks that did not decode, stored raw and skipped, newest first (limit 1-1000, default 100)");
+        api.MapGet("/undecodable-blocks/{number}", GetUndecodableBlock).WithName("GetUndecodableBlock")
+            .WithSummary("The node's answer for a skipped block, as it was sent");
         api.MapPost("/reindex", Reindex).WithName("Reindex").WithSummary("Delete everything from a block on and index it again");
         return app;
     }
@@ -32,6 +36,27 @@ public static class AdminApi
         TypedResults.Ok(readiness.Halted is { } halt
             ? new IndexerStatusView(IndexerStatusView.Halted, halt.Reason, halt.Since)
             : new IndexerStatusView(readiness.IsIndexing ? IndexerStatusView.Indexing : IndexerStatusView.Starting, null, null));
+
+    public static async Task<Results<Ok<IReadOnlyList<UndecodableBlock>>, BadRequest<ProblemDetails>>> ListUndecodableBlocks(
+        UndecodableBlockStore store, CancellationToken ct, int limit = 100)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return TypedResults.BadRequest(FieldProblem.Invalid("limit", limit, "must be between 1 and 1000"));
+        }
+        return TypedResults.Ok(await store.ListAsync(limit, ct));
+    }
+
+    public static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>>> GetUndecodableBlock(
+        ulong number, UndecodableBlockStore store, CancellationToken ct) =>
+        await store.GetRawAsync(number, ct) is { } raw
+            ? TypedResults.File(raw, "application/json")
+            : TypedResults.NotFound(new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = "Not an undecodable block",
+                Detail = $"Block {number} was not skipped as undecodable (GET /admin/undecodable-blocks lists those that were).",
+            });
 
     /// <summary>Only the replica holding the writer lease takes a reindex (a standby refuses rather than keeping it
     /// for whenever it leads), and only from a block that is indexed: above the cursor there is nothing to delete,

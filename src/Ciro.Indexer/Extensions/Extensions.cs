@@ -42,6 +42,8 @@ public static class Extensions
         builder.Services.AddSingleton<IndexerMetrics>();
         builder.Services.AddSingleton<WriterLease>();
         builder.Services.AddSingleton<ChainIdentityGuard>();
+        builder.Services.AddSingleton<UndecodableBlockStore>();
+        builder.Services.AddSingleton<UndecodableBlocks>();
         builder.Services.AddTransient<ChainSynchronizer>();
     }
 

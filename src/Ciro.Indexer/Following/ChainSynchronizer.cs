@@ -18,6 +18,7 @@ public sealed class ChainSynchronizer(
     BlockBatchWriter writer,
     IndexerRowFilter filter,
     ChainIdentityGuard identityGuard,
+    UndecodableBlocks undecodable,
     IndexerMetrics metrics,
     IOptions<IndexerOptions> options,
     ILogger<ChainSynchronizer> logger)
@@ -43,7 +44,7 @@ public sealed class ChainSynchronizer(
         var last = Math.Min(target, next + (ulong)_batchLimit - 1);
 
         var started = Stopwatch.GetTimestamp();
-        var fetch = TakeAhead(next, last) ?? FetchAsync(next, last, ct);
+        var (fetchTo, fetch) = TakeAhead(next, last) is { } ahead ? (ahead.To, ahead.Task) : (last, FetchAsync(next, last, ct));
         BatchRows rows;
         try
         {
@@ -54,8 +55,17 @@ public sealed class ChainSynchronizer(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // One bad block answer fails the whole batch; smaller batches get through a flaky node.
-            _batchLimit = Math.Max(1, _batchLimit / 2);
+            // One bad block answer fails the whole batch; smaller batches get through a flaky node. When the
+            // failure names its block, the next batch ends just before it, and then that block is asked for alone.
+            _batchLimit = ex is BlockDecodeException named && named.From == named.To && named.From >= next
+                ? (int)Math.Max(1, Math.Min((ulong)_batchLimit, named.From - next))
+                : Math.Max(1, _batchLimit / 2);
+            if (fetchTo == next && IsDecodeFailure(ex)
+                && await undecodable.TrySkipAsync(Options.CursorName, cursor, next, cursor is null ? _chainId : null, ex, ct) is { } skipped)
+            {
+                DropAhead();
+                return (skipped.Number, true);
+            }
             throw;
         }
         var blocks = rows.Blocks;
@@ -134,12 +144,18 @@ public sealed class ChainSynchronizer(
     private (ulong From, ulong To, Task<BatchRows> Task)? _ahead;
     private int _batchLimit = options.Value.BatchSize;
 
-    private Task<BatchRows>? TakeAhead(ulong from, ulong to)
+    /// <summary>What fails when a block's answer does not fit what the indexer reads (rather than the node or the
+    /// database failing): the parse, the shape check, a decoder.</summary>
+    private static bool IsDecodeFailure(Exception ex) =>
+        ex is BlockDecodeException or System.Text.Json.JsonException or FormatException or OverflowException or ArgumentException
+            or NullReferenceException or IndexOutOfRangeException or InvalidCastException;
+
+    private (ulong From, ulong To, Task<BatchRows> Task)? TakeAhead(ulong from, ulong to)
     {
         if (_ahead is { } ahead && ahead.From == from && ahead.To <= to)
         {
             _ahead = null;
-            return ahead.Task;
+            return ahead;
         }
         DropAhead();
         return null;

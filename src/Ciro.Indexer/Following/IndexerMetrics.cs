@@ -22,6 +22,7 @@ public sealed class IndexerMetrics
         ReorgDepth = meter.CreateHistogram<int>("ciro.indexer.reorg_depth", unit: "{block}");
         Failures = meter.CreateCounter<long>("ciro.indexer.failures", description: "Batches that failed and were retried from the cursor");
         Halts = meter.CreateCounter<long>("ciro.indexer.halts", description: "Halts for an operator: another chain in the database, or a reorg deeper than MaxReorgDepth");
+        UndecodableBlocks = meter.CreateCounter<long>("ciro.indexer.undecodable_blocks", description: "Blocks that did not decode, stored raw in ciro.undecodable_blocks and skipped");
         BrokenBatches = meter.CreateCounter<long>("ciro.indexer.broken_batches", description: "Batches cut short because the chain changed while they were fetched");
         BlocksWithoutTraces = meter.CreateCounter<long>("ciro.indexer.blocks_without_traces", description: "Blocks stored without call traces although Indexer:CallTraces is on (the node does not serve the trace API, or had no trace for them)");
         TraceRetries = meter.CreateCounter<long>("ciro.indexer.trace_retries", description: "Trace requests asked again after a failure, before failing their batch");
@@ -45,6 +46,7 @@ public sealed class IndexerMetrics
     public Counter<long> BrokenBatches { get; }
     public Counter<long> BlocksWithoutTraces { get; }
     public Counter<long> TraceRetries { get; }
+    public Counter<long> UndecodableBlocks { get; }
     public Histogram<double> BatchDuration { get; }
     public Histogram<double> CommitLatency { get; }
     public Counter<long> HeadNotifications { get; }

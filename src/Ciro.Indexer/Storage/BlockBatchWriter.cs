@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ciro.Messages;
+using Ciro.Starknet;
 using Ciro.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -102,23 +103,27 @@ public sealed class BlockBatchWriter(NpgsqlDataSource dataSource)
             await ChainStore.RecordIdentityAsync(connection, tx, identity, ct);
         }
         var last = rows.Blocks[^1];
-        await using (var cursor = new NpgsqlCommand("""
-            insert into ciro.block_cursor (name, block_number, block_hash, writer) values ($1, $2, $3, $4)
-            on conflict (name) do update set block_number = excluded.block_number, block_hash = excluded.block_hash,
-              writer = excluded.writer, updated_at = now()
-            """, connection, tx))
-        {
-            cursor.Parameters.AddWithValue(cursorName);
-            cursor.Parameters.AddWithValue((long)last.BlockNumber);
-            cursor.Parameters.AddWithValue(last.BlockHash!.Value.ToBytes());
-            cursor.Parameters.AddWithValue(WriterIdentity);
-            await cursor.ExecuteNonQueryAsync(ct);
-        }
+        await MoveCursorAsync(connection, tx, cursorName, last.BlockNumber, last.BlockHash!.Value, ct);
         // One small message per batch, serialised once: ~1 µs measured, against milliseconds for the commit.
         await connection.NotifyAsync(tx, new BlocksCommitted((long)rows.From, (long)rows.To, rows.Times[^1]), ct);
         await tx.CommitAsync(ct);
         CommitTime += Stopwatch.GetElapsedTime(commitStarted);
         return new BatchStats { Blocks = rows.Blocks.Count, Transactions = rows.TransactionCount, Events = rows.EventCount, Calls = rows.CallCount };
+    }
+
+    /// <summary>The cursor upsert (with this writer's host/pid), inside the caller's transaction.</summary>
+    public static async Task MoveCursorAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string cursorName, ulong blockNumber, Felt blockHash, CancellationToken ct)
+    {
+        await using var cursor = new NpgsqlCommand("""
+            insert into ciro.block_cursor (name, block_number, block_hash, writer) values ($1, $2, $3, $4)
+            on conflict (name) do update set block_number = excluded.block_number, block_hash = excluded.block_hash,
+              writer = excluded.writer, updated_at = now()
+            """, connection, tx);
+        cursor.Parameters.AddWithValue(cursorName);
+        cursor.Parameters.AddWithValue((long)blockNumber);
+        cursor.Parameters.AddWithValue(blockHash.ToBytes());
+        cursor.Parameters.AddWithValue(WriterIdentity);
+        await cursor.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, string command, CopyBuffer rows, CancellationToken ct)

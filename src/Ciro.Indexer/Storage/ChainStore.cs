@@ -9,7 +9,11 @@ namespace Ciro.Indexer.Storage;
 /// transaction with the cursor move and the downstream notification.</summary>
 public sealed class ChainStore(NpgsqlDataSource dataSource)
 {
-    private static readonly string[] DataTables = ["call_traces", "tx_state_diffs", "tx_storage_writes", "events", "tx_calls", "transactions", "blocks"];
+    private static readonly string[] DataTables = ["call_traces", "tx_state_diffs", "tx_storage_writes", "events", "tx_calls", "transactions", "blocks", "undecodable_blocks"];
+
+    /// <summary>Every block the cursor has passed, decoded or kept raw (<see cref="UndecodableBlockStore"/>): the
+    /// chain a reorg walks back along.</summary>
+    private const string LinkedBlocks = "(select block_number, block_hash from ciro.blocks union all select block_number, block_hash from ciro.undecodable_blocks)";
 
     public async Task<BlockCursor?> GetCursorAsync(string name, CancellationToken ct)
     {
@@ -23,7 +27,7 @@ public sealed class ChainStore(NpgsqlDataSource dataSource)
 
     public async Task<Felt?> GetStoredHashAsync(ulong blockNumber, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("select block_hash from ciro.blocks where block_number = $1");
+        await using var command = dataSource.CreateCommand($"select block_hash from {LinkedBlocks} b where block_number = $1");
         command.Parameters.AddWithValue((long)blockNumber);
         var value = await command.ExecuteScalarAsync(ct);
         return value is byte[] bytes ? Felt.FromBytes(bytes) : null;
@@ -101,9 +105,9 @@ public sealed class ChainStore(NpgsqlDataSource dataSource)
         }
         else
         {
-            await using var move = new NpgsqlCommand("""
+            await using var move = new NpgsqlCommand($"""
                 update ciro.block_cursor set block_number = b.block_number, block_hash = b.block_hash, updated_at = now()
-                from ciro.blocks b where ciro.block_cursor.name = $1 and b.block_number = $2
+                from {LinkedBlocks} b where ciro.block_cursor.name = $1 and b.block_number = $2
                 """, connection, tx);
             move.Parameters.AddWithValue(cursorName);
             move.Parameters.AddWithValue(above);
@@ -117,7 +121,7 @@ public sealed class ChainStore(NpgsqlDataSource dataSource)
         }
         // No block left: the next block indexed records the identity again (possibly another chain's, which is
         // what a reindex from the start is for).
-        await using (var forget = new NpgsqlCommand("delete from ciro.chain_identity where not exists (select from ciro.blocks)", connection, tx))
+        await using (var forget = new NpgsqlCommand("delete from ciro.chain_identity where not exists (select from ciro.blocks) and not exists (select from ciro.undecodable_blocks)", connection, tx))
         {
             await forget.ExecuteNonQueryAsync(ct);
         }

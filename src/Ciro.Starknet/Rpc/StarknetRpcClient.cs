@@ -72,6 +72,12 @@ public sealed partial class StarknetRpcClient
         CallAsync("starknet_getBlockWithReceipts", w => RequestWriter.BlockIdParam(w, blockId),
             StarknetJsonContext.Default.BlockWithReceipts, cancellationToken);
 
+    /// <summary>starknet_getBlockWithReceipts's result as the node sent it, undecoded: what an indexer keeps of a block
+    /// that does not decode (and reads its header from leniently).</summary>
+    public Task<JsonElement> GetBlockWithReceiptsRawAsync(BlockId blockId, CancellationToken cancellationToken = default) =>
+        CallAsync("starknet_getBlockWithReceipts", w => RequestWriter.BlockIdParam(w, blockId),
+            StarknetJsonContext.Default.JsonElement, cancellationToken);
+
     public Task<TransactionReceipt> GetTransactionReceiptAsync(Felt transactionHash, CancellationToken cancellationToken = default) =>
         CallAsync("starknet_getTransactionReceipt", w => w.WriteString("transaction_hash"u8, transactionHash.ToString()),
             StarknetJsonContext.Default.TransactionReceipt, cancellationToken);

@@ -19,6 +19,7 @@ select create_reference_table('ciro.reorgs');
 select create_reference_table('ciro.api_keys');
 select create_reference_table('ciro.chain_identity');
 select create_reference_table('ciro.indexer_status');
+select create_reference_table('ciro.undecodable_blocks');
 select create_reference_table('alerts.incidents');
 select create_reference_table('alerts.deliveries');
 select create_reference_table('alerts.notifications');

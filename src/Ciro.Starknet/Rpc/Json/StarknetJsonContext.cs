@@ -26,4 +26,5 @@ namespace Ciro.Starknet.Rpc.Json;
 [JsonSerializable(typeof(Felt))]
 [JsonSerializable(typeof(ulong))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 public sealed partial class StarknetJsonContext : JsonSerializerContext;
