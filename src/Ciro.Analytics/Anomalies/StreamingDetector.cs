@@ -111,6 +111,7 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
     private double _startSum, _startSquares, _startMin = double.MaxValue, _logOffset;
     private Predictor? _level, _daily, _weekly, _chosen;
     private double _spread;
+    private double _typical;
     private double _short;
     // Calibration: the 99th percentiles and remembered records of the point and short-term deviations, and
     // the envelope (highest and lowest transformed values remembered).
@@ -203,8 +204,23 @@ public sealed class StreamingDetector(string series, DetectorOptions? options = 
         var shortZ = Math.Abs(_short) / Math.Sqrt(_o.ShortAlpha / (2 - _o.ShortAlpha));
         // The short-term mean square of the deviation that no baseline explains (a smooth pattern the recent level
         // follows is not more variance, even where a seasonal profile is coarser than the sampling).
-        var unexplained = Math.Min(Math.Abs(z), Math.Abs((y - _level!.Predict(ticks)) / Math.Max(1.2533 * _level.Error, floor)));
+        // It is measured against the typical deviation of about a week (not against the baselines' errors, which
+        // follow a day of data and would absorb a variance change before the short-term mean square shows it).
+        // The deviation no baseline explains: the smallest of the ready baselines' (a switch between baselines is
+        // not a change of variance).
+        var deviation = Math.Min(Math.Abs(y - expected), Math.Abs(y - _level!.Predict(ticks)));
+        if (_daily is { } day && day.Ready(ticks))
+        {
+            deviation = Math.Min(deviation, Math.Abs(y - day.Predict(ticks)));
+        }
+        if (_weekly is { } week && week.Ready(ticks))
+        {
+            deviation = Math.Min(deviation, Math.Abs(y - week.Predict(ticks)));
+        }
+        var typical = Math.Max(1.2533 * _typical, floor);
+        var unexplained = deviation / typical;
         _variance += _o.VarianceAlpha * (Math.Min(unexplained * unexplained, 16) - _variance);
+        _typical += Math.Max(1 / Math.Clamp(7 * (double)Day / _interval, 168, 10000), 1.0 / (_n - _warmUpStart + 1)) * (Math.Min(deviation, 4 * typical) - _typical);
 
         var warming = _n <= _warmUpEnd;
         double score = 0;
