@@ -34,6 +34,9 @@ public sealed class AnalyticsOptions : IValidatableObject
     /// cancelled by the server and answered 503, so one heavy request cannot hold database time indefinitely.</summary>
     public int StatementTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>How often the gas recommendations are evaluated (src/Ciro.Analytics/Recommendations), in minutes.</summary>
+    public int RecommendationIntervalMinutes { get; set; } = 60;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         (string Key, long Value, long Min, long Max)[] ranges =
@@ -46,6 +49,7 @@ public sealed class AnalyticsOptions : IValidatableObject
             (nameof(LeaderboardMinSamples), LeaderboardMinSamples, 1, 1_000_000),
             (nameof(CacheSeconds), CacheSeconds, 0, 86_400),
             (nameof(StatementTimeoutSeconds), StatementTimeoutSeconds, 1, 3600),
+            (nameof(RecommendationIntervalMinutes), RecommendationIntervalMinutes, 1, 10_080),
         ];
         foreach (var (key, value, min, max) in ranges.Where(r => r.Value < r.Min || r.Value > r.Max))
         {

@@ -2,6 +2,7 @@ using Ciro.Analytics.Anomalies;
 using Ciro.Analytics.Apis;
 using Ciro.Analytics.Extensions;
 using Ciro.Analytics.Onchain;
+using Ciro.Analytics.Recommendations;
 
 // Offline backtesting runs the same detector as the service without starting the web host.
 if (args is ["detect", ..])
@@ -30,6 +31,7 @@ app.MapPipelineApi();
 app.MapKpiApi();
 app.MapOnchainApi();
 app.MapAnomalyApi();
+app.MapRecommendationApi();
 app.MapAdminApi();
 
 app.Run();

@@ -54,5 +54,8 @@ public static class Extensions
         builder.Services.AddSingleton<RollupReconciler>();
         builder.Services.AddSingleton<AnalyticsMetrics>();
         builder.Services.AddHostedService<ChainNotificationRelay>();
+        builder.Services.AddSingleton<Recommendations.RecommendationRules>();
+        builder.Services.AddSingleton<Recommendations.RecommendationEngine>();
+        builder.Services.AddHostedService<Recommendations.RecommendationScheduler>();
     }
 }

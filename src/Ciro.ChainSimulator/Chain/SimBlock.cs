@@ -38,6 +38,7 @@ public struct SimCall
     public int FirstEvent;
     public int EventCount;
     public int StorageWrites;
+    public bool SmallValues;      // the written slots hold small values (FunctionProfile.SmallValueWrites)
 }
 
 /// <summary>One emitted event: keys then data, contiguous in the block's felt pool.</summary>

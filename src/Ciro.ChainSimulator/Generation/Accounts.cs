@@ -25,6 +25,18 @@ public sealed class Accounts
     public SimAccount[] Fillers { get; }
     public int SlotCount { get; }
 
+    /// <summary>The optimisation scenario's senders (GasLab.cs): the lab ledger's client, the control ledger's
+    /// client, and a worker that sends one heartbeat per transaction.</summary>
+    public SimAccount LabSender { get; }
+    public SimAccount ControlSender { get; }
+    public SimAccount LabWorker { get; }
+
+    /// <summary>The optimisation scenario's two ledgers: same functions, the lab one with the seeded inefficiencies.</summary>
+    public static readonly Felt LabLedgerAddress = FeltHash.Of(0x1AB1ED6E7, 1);
+    public static readonly Felt ControlLedgerAddress = FeltHash.Of(0x1AB1ED6E7, 2);
+    public ulong LabLedger { get; }
+    public ulong ControlLedger { get; }
+
     public ulong JobManager { get; }
     public ulong CdcPool { get; }
     public ulong FeeToken { get; }
@@ -52,6 +64,9 @@ public sealed class Accounts
             return new SimWorker(i, account, workerId, felts.Encode(workerId), gpu.Model, gpu.Memory);
         }).ToArray();
         Fillers = Enumerable.Range(0, FillerCount).Select(i => Make(4, i)).ToArray();
+        LabSender = Make(5, 0);
+        ControlSender = Make(5, 1);
+        LabWorker = Make(5, 2);
         SlotCount = slot;
 
         JobManager = felts.Encode(options.JobManager);
@@ -59,6 +74,8 @@ public sealed class Accounts
         FeeToken = felts.Encode(options.FeeToken);
         MetricsRegistry = felts.Encode(options.MetricsRegistry);
         Sequencer = felts.Encode(SequencerAddress);
+        LabLedger = felts.Encode(LabLedgerAddress);
+        ControlLedger = felts.Encode(ControlLedgerAddress);
     }
 
     public ulong ContractCode(TargetContract contract) => contract switch
@@ -66,6 +83,8 @@ public sealed class Accounts
         TargetContract.JobManager => JobManager,
         TargetContract.CdcPool => CdcPool,
         TargetContract.MetricsRegistry => MetricsRegistry,
+        TargetContract.LabLedger => LabLedger,
+        TargetContract.ControlLedger => ControlLedger,
         _ => FeeToken,
     };
 }

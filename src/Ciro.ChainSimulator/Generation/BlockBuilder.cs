@@ -66,12 +66,12 @@ public sealed class BlockBuilder
 
     /// <summary>Starts the trace record of the next call: gas, writes and events from here until the next call (or
     /// the fee transfer) are the call's, hooks included (they run inside the called contract).</summary>
-    private void OpenCall()
+    private void OpenCall(FunctionProfile profile)
     {
         CloseCall();
         _callGasStart = _l2Gas;
         _callWritesStart = _writes;
-        _simCalls.Add(new SimCall { FirstEvent = _events.Count });
+        _simCalls.Add(new SimCall { FirstEvent = _events.Count, SmallValues = profile.SmallValueWrites });
     }
 
     private void CloseCall()
@@ -98,7 +98,7 @@ public sealed class BlockBuilder
             _firstFunction = (byte)function;
         }
         _callCount++;
-        OpenCall();
+        OpenCall(profile);
         _calls.Add(_accounts.ContractCode(to ?? profile.Contract));
         _calls.Add(_functionSelectorCodes[(int)function]);
         _calls.Add((ulong)args.Length);
@@ -120,7 +120,7 @@ public sealed class BlockBuilder
             _firstFunction = (byte)function;
         }
         _callCount++;
-        OpenCall();
+        OpenCall(profile);
         _calls.Add(_accounts.ContractCode(to ?? profile.Contract));
         _calls.Add(_functionSelectorCodes[(int)function]);
         _calls.Add((ulong)args.Length);

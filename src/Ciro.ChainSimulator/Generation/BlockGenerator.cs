@@ -75,6 +75,11 @@ public sealed class BlockGenerator(SimulatorOptions options, FeltTable felts, Ac
         {
             FillToPeak(state, txs, builder, scenario, ref rng);
         }
+        if (scenario.LabHeartbeats > 0)
+        {
+            new GasLab(builder, accounts).Block(state, number, scenario.LabHeartbeats);
+            txs.Effects["optimisation.blocks"] = 1;
+        }
         while (scenario.TargetEventsPerBlock > 0 && builder.EventCount + 2 <= scenario.TargetEventsPerBlock)
         {
             txs.FillerTransfer(state, ref rng, 0);

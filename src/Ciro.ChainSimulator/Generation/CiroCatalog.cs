@@ -35,9 +35,13 @@ public enum EventKind : byte
     RoleGranted,
     Paused,
     Unpaused,
+    // The optimisation scenario's ledgers (GasLab.cs): no CIRO layout, no ABI.
+    ResultRecorded,
+    StatsUpdated,
+    Heartbeat,
 }
 
-public enum TargetContract : byte { JobManager, CdcPool, FeeToken, MetricsRegistry }
+public enum TargetContract : byte { JobManager, CdcPool, FeeToken, MetricsRegistry, LabLedger, ControlLedger }
 
 /// <summary>The contract functions simulated transactions call. Values index <see cref="CiroCatalog.Functions"/>.</summary>
 public enum CiroFunction : byte
@@ -65,13 +69,20 @@ public enum CiroFunction : byte
     PushWorkerSample,
     Pause,
     Unpause,
+    LabRecordResult,
+    LabUpdateStats,
+    ControlRecordResult,
+    ControlUpdateStats,
+    Heartbeat,
 }
 
 /// <summary>
 /// Gas profile of one function. L2 gas is what execution costs (storage writes dominate: SNIP-40 prices one at
 /// 60,000), storage writes drive L1 data gas and the state diff. Values are plausible, not measured on chain.
 /// </summary>
-public sealed record FunctionProfile(CiroFunction Function, string Name, TargetContract Contract, ulong BaseL2Gas, int StorageWrites)
+/// <param name="SmallValueWrites">The slots it writes hold small values (32-bit counters, an unpacked struct), not hashes.</param>
+public sealed record FunctionProfile(CiroFunction Function, string Name, TargetContract Contract, ulong BaseL2Gas, int StorageWrites,
+    bool SmallValueWrites = false)
 {
     public Felt Selector { get; } = Ciro.Starknet.Selector.FromName(Name);
 }
@@ -116,6 +127,14 @@ public static class CiroCatalog
         new(CiroFunction.PushWorkerSample, "push_worker_sample", TargetContract.MetricsRegistry, 800_000, 1),
         new(CiroFunction.Pause, "pause", TargetContract.MetricsRegistry, 500_000, 1),
         new(CiroFunction.Unpause, "unpause", TargetContract.MetricsRegistry, 500_000, 1),
+        // The optimisation scenario (GasLab.cs): the lab ledger's functions cost what their inefficiency costs on top of
+        // the control ledger's: two event fields keyed instead of data (2 × 5,120), four 32-bit counters in four slots
+        // instead of one (3 × 60,000).
+        new(CiroFunction.LabRecordResult, "record_result", TargetContract.LabLedger, 700_000, 1),
+        new(CiroFunction.LabUpdateStats, "update_stats", TargetContract.LabLedger, 640_000, 4, SmallValueWrites: true),
+        new(CiroFunction.ControlRecordResult, "record_result", TargetContract.ControlLedger, 689_760, 1),
+        new(CiroFunction.ControlUpdateStats, "update_stats", TargetContract.ControlLedger, 460_000, 1),
+        new(CiroFunction.Heartbeat, "heartbeat", TargetContract.ControlLedger, 300_000, 1),
     ];
 
     public static readonly string[] EventNames = Enum.GetNames<EventKind>();

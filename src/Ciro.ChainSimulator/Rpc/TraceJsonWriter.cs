@@ -186,7 +186,7 @@ public sealed class TraceJsonWriter(FeltTable felts, Accounts accounts, ChainJso
     private void StateDiff(Utf8JsonWriter w, SimBlock b, in SimTx tx, Felt sender)
     {
         var calldata = b.Calldata(tx);
-        var writes = new List<(ulong Contract, Felt Key)>();
+        var writes = new List<(ulong Contract, Felt Key, bool Small)>();
         var position = 1;
         for (var c = 0; c < tx.CallCount; c++)
         {
@@ -195,10 +195,10 @@ public sealed class TraceJsonWriter(FeltTable felts, Accounts accounts, ChainJso
             position += 3 + (int)calldata[position + 2];
             for (var k = 0; k < call.StorageWrites; k++)
             {
-                writes.Add((to, StorageKey(tx.Hash, c, k)));
+                writes.Add((to, StorageKey(tx.Hash, c, k), call.SmallValues));
             }
         }
-        writes.Add((accounts.FeeToken, FeltHash.Of((ulong)sender.Low, (ulong)(sender.Low >> 64), (ulong)sender.High, 0xBA1)));
+        writes.Add((accounts.FeeToken, FeltHash.Of((ulong)sender.Low, (ulong)(sender.Low >> 64), (ulong)sender.High, 0xBA1), false));
 
         w.WriteStartObject("state_diff"u8);
         w.WriteStartArray("storage_diffs"u8);
@@ -207,11 +207,13 @@ public sealed class TraceJsonWriter(FeltTable felts, Accounts accounts, ChainJso
             w.WriteStartObject();
             Code(w, "address"u8, group.Key);
             w.WriteStartArray("storage_entries"u8);
-            foreach (var (_, key) in group)
+            foreach (var (_, key, small) in group)
             {
+                var value = FeltHash.Of((ulong)key.Low, (ulong)tx.Hash.Low, 0x5A1);
                 w.WriteStartObject();
                 json.Felt(w, "key"u8, key);
-                json.Felt(w, "value"u8, FeltHash.Of((ulong)key.Low, (ulong)tx.Hash.Low, 0x5A1));
+                // A small value is a 32-bit counter (exactly 32 bits long); the others are hash-like, ~250 bits.
+                json.Felt(w, "value"u8, small ? new Felt(0, (value.Low & 0x7FFF_FFFF) | 0x8000_0000) : value);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -18,8 +18,9 @@ public sealed record ChainScenario
     public const string Monitor = "monitor";
     public const string Peak = "peak";
     public const string PeakBurst = "peak-burst";
+    public const string Optimisation = "optimisation";
 
-    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge, Monitor, Peak, PeakBurst];
+    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge, Monitor, Peak, PeakBurst, Optimisation];
 
     public string Name { get; init; } = Steady;
 
@@ -69,6 +70,10 @@ public sealed record ChainScenario
 
     /// <summary>peak: full blocks before the chain returns to steady; null keeps it full until the scenario changes.</summary>
     public int? FullBlocks { get; init; }
+
+    /// <summary>optimisation: the lab worker's single-call heartbeat transactions per block (0: the scenario is off).
+    /// The lab and control ledgers' transactions come with it (Generation/GasLab.cs).</summary>
+    public int LabHeartbeats { get; init; }
 
     /// <summary>The first block generated under this scenario (set by ChainStore when it switches).</summary>
     public long StartBlock { get; init; }

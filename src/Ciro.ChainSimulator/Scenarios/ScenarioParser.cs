@@ -69,6 +69,7 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
             }),
             ChainScenario.Peak => Chain(name, p, Peak(reader, idleBlocks: 0)),
             ChainScenario.PeakBurst => Chain(name, p, Peak(reader, idleBlocks: Blocks(reader.Number("idleMinutes", 1, 0.01, 1440)))),
+            ChainScenario.Optimisation => Chain(name, p, new ChainScenario { LabHeartbeats = (int)reader.Number("heartbeats", 4, 1, 50) }),
             RpcFaults => Faults(reader, p),
             Reorg => new(null, null, (int)reader.Number("depth", 3, 1, 1024)),
             _ => null,

@@ -20,6 +20,8 @@ select create_reference_table('ciro.api_keys');
 select create_reference_table('ciro.chain_identity');
 select create_reference_table('ciro.indexer_status');
 select create_reference_table('ciro.undecodable_blocks');
+select create_reference_table('ciro.recommendations');
+select create_reference_table('ciro.recommendation_runs');
 select create_reference_table('alerts.incidents');
 select create_reference_table('alerts.deliveries');
 select create_reference_table('alerts.notifications');

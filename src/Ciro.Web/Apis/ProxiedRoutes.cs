@@ -39,6 +39,11 @@ public static class ProxiedRoutes
         new("GET", "/api/kpi/onchain/calls", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/kpi/onchain/workers", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/kpi/onchain/jobs", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/recommendations", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/recommendations/{id}", Backend.Analytics, Roles.Viewer),
+        new("POST", "/api/recommendations/{id}/accept", Backend.Analytics, Roles.Operator),
+        new("POST", "/api/recommendations/{id}/dismiss", Backend.Analytics, Roles.Operator),
+        new("POST", "/api/recommendations/evaluate", Backend.Analytics, Roles.Operator),
 
         // Ciro.Alerts: viewers read incidents and silences; operators act on them.
         new("GET", "/api/alerts/incidents", Backend.Alerts, Roles.Viewer),

@@ -290,6 +290,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recommendations (optionally by status and rule), newest saving first, with what the last evaluation could not look at */
+        get: operations["ListRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One recommendation: target, evidence, weekly saving and its formula, lifecycle */
+        get: operations["GetRecommendation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept: the next evaluations verify the saving (or report a regression) */
+        post: operations["AcceptRecommendation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss with a reason; it stays dismissed when found again */
+        post: operations["DismissRecommendation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run every rule now over [from, to) (default: the week before the newest block) */
+        post: operations["EvaluateRecommendations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/keys": {
         parameters: {
             query?: never;
@@ -639,6 +724,7 @@ export interface components {
             /** Format: int64 */
             failed: number;
         };
+        JsonElement: unknown;
         LastEvent: {
             name: string;
             /** Format: int64 */
@@ -670,6 +756,11 @@ export interface components {
             paid: string;
             stake: string;
             ranked: boolean;
+        };
+        /** @description A rule the evaluation could not run, or ran without some evidence, and why. */
+        NotEvaluated: {
+            rule: string;
+            reason: string;
         };
         PipelineStatus: {
             /** @description "indexing", "halted" (see Reason), or "unknown" (the indexer never reported). */
@@ -712,6 +803,67 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** @description A stored recommendation as the API returns it. */
+        Recommendation: {
+            /** Format: int64 */
+            id: number;
+            key: string;
+            rule: string;
+            target: components["schemas"]["RecommendationTarget"];
+            title: string;
+            evidence: components["schemas"]["JsonElement"];
+            samples: string[];
+            /** Format: int64 */
+            weeklyL2Gas: number;
+            /** Format: int64 */
+            weeklyL1DataGas: number;
+            /** Format: double */
+            weeklyFeeFri: number;
+            formula: string;
+            confidence: string;
+            status: string;
+            statusReason: null | string;
+            statusBy: null | string;
+            /** Format: date-time */
+            statusAt: null | string;
+            /** Format: date-time */
+            windowFrom: string;
+            /** Format: date-time */
+            windowTo: string;
+            /** Format: date-time */
+            firstSeen: string;
+            /** Format: date-time */
+            lastSeen: string;
+            firing: boolean;
+        };
+        RecommendationList: {
+            items: components["schemas"]["Recommendation"][];
+            lastRun: null | components["schemas"]["RecommendationRun"];
+        };
+        RecommendationRun: {
+            /** Format: date-time */
+            ranAt: string;
+            /** Format: date-time */
+            windowFrom: string;
+            /** Format: date-time */
+            windowTo: string;
+            /** Format: int32 */
+            findings: number;
+            notEvaluated: components["schemas"]["NotEvaluated"][];
+        };
+        /**
+         * @description What a recommendation is about: a contract (and function or event), or a caller. Its string RecommendationTarget.Key
+         *         names the rule and target only, never a measured value, so the same finding found again is the same row.
+         */
+        RecommendationTarget: {
+            kind: string;
+            contract?: null | string;
+            selector?: null | string;
+            function?: null | string;
+            event?: null | string;
+            caller?: null | string;
+            key?: null | string;
+        };
         RollupStatus: {
             /** Format: int64 */
             ledgerBlocks: number;
@@ -721,6 +873,10 @@ export interface components {
             headBlock: null | number;
             /** Format: int64 */
             hoursRecomputed: number;
+        };
+        /** @description Body of accept and dismiss: dismissing needs the reason. */
+        StatusChange: {
+            reason: null | string;
         };
         /** @description One page of a table answer, with the range and bucket actually used and notes on definitions. */
         TablePageOfAnomalyRow: {
@@ -1758,6 +1914,216 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TablePageOfAnomalyRow"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListRecommendations: {
+        parameters: {
+            query?: {
+                status?: string;
+                rule?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetRecommendation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendation"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AcceptRecommendation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["StatusChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendation"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DismissRecommendation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["StatusChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendation"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EvaluateRecommendations: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationRun"];
                 };
             };
             /** @description Bad Request */

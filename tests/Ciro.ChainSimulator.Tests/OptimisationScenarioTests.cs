@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ciro.ChainSimulator.Tests.Infrastructure;
+using Ciro.Starknet;
+
+namespace Ciro.ChainSimulator.Tests;
+
+/// <summary>The optimisation scenario's seeded inefficiencies, as the trace API shows them: the numbers the
+/// recommendation rules are tested against (Ciro.Analytics.Tests/RecommendationTests) come from here.</summary>
+public sealed class OptimisationScenarioTests
+{
+    [Fact]
+    public async Task Lab_control_and_heartbeat_transactions_carry_the_seeded_differences()
+    {
+        await using var sim = new SimulatorFactory(seed: 31, pregenerate: 3);
+        await sim.AdminAsync("/admin/scenario", new { name = "optimisation", parameters = new { heartbeats = 3 } });
+        await sim.AdvanceAsync(2);
+        var traces = await sim.ResultAsync("starknet_traceBlockTransactions", new[] { new { block_number = await sim.HeadAsync() } });
+        var calls = traces.EnumerateArray()
+            .SelectMany(t => t.GetProperty("trace_root").GetProperty("execute_invocation").TryGetProperty("calls", out var c) ? c.EnumerateArray() : [])
+            .ToList();
+        JsonElement Call(string function, int keys) => calls.Single(c =>
+            c.GetProperty("entry_point_selector").GetString() == Selector.FromName(function).ToString()
+            && (keys < 0 || c.GetProperty("events")[0].GetProperty("keys").GetArrayLength() == keys));
+
+        // record_result: the lab's event keys score and proof (5 keys), the control's has them as data (3 keys, 2 data); 2 × 5,120 L2 gas apart.
+        var labRecord = Call("record_result", 5);
+        var controlRecord = Call("record_result", 3);
+        Assert.Equal(2, controlRecord.GetProperty("events")[0].GetProperty("data").GetArrayLength());
+        Assert.Equal(2 * 5_120UL, Gas(labRecord) - Gas(controlRecord));
+        // update_stats: 12 calldata felts against 3, 3 × 60,000 L2 gas apart.
+        var updates = calls.Where(c => c.GetProperty("entry_point_selector").GetString() == Selector.FromName("update_stats").ToString()).ToList();
+        var labUpdate = updates.Single(c => c.GetProperty("contract_address").GetString() == labRecord.GetProperty("contract_address").GetString());
+        var controlUpdate = updates.Single(c => c.GetProperty("contract_address").GetString() != labUpdate.GetProperty("contract_address").GetString());
+        Assert.Equal((12, 3), (labUpdate.GetProperty("calldata").GetArrayLength(), controlUpdate.GetProperty("calldata").GetArrayLength()));
+        Assert.Equal(3 * 60_000UL, Gas(labUpdate) - Gas(controlUpdate));
+
+        // The lab ledger's state diff: five slots, four of them 32-bit counters; the control ledger's two, none small.
+        var diffs = traces.EnumerateArray().SelectMany(t => t.GetProperty("trace_root").GetProperty("state_diff").GetProperty("storage_diffs").EnumerateArray()).ToList();
+        var lab = diffs.Single(d => d.GetProperty("address").GetString() == labRecord.GetProperty("contract_address").GetString());
+        Assert.Equal(5, lab.GetProperty("storage_entries").GetArrayLength());
+        Assert.Equal(4, lab.GetProperty("storage_entries").EnumerateArray().Count(e => Small(e)));
+        var control = diffs.Single(d => d.GetProperty("address").GetString() == controlRecord.GetProperty("contract_address").GetString()
+            && d.GetProperty("storage_entries").GetArrayLength() == 2);
+        Assert.DoesNotContain(control.GetProperty("storage_entries").EnumerateArray(), e => Small(e));
+
+        // Three heartbeats, one call each, from one sender.
+        var heartbeats = traces.EnumerateArray().Where(t => t.GetProperty("trace_root").GetProperty("execute_invocation").GetProperty("calls").EnumerateArray()
+            .Any(c => c.GetProperty("entry_point_selector").GetString() == Selector.FromName("heartbeat").ToString())).ToList();
+        Assert.Equal(3, heartbeats.Count);
+        Assert.All(heartbeats, t => Assert.Equal(1, t.GetProperty("trace_root").GetProperty("execute_invocation").GetProperty("calls").GetArrayLength()));
+        Assert.Single(heartbeats.Select(t => t.GetProperty("trace_root").GetProperty("validate_invocation").GetProperty("contract_address").GetString()).Distinct());
+        Assert.Equal(2, (await sim.AdminAsync("/admin/state")).GetProperty("effects").GetProperty("optimisation.blocks").GetInt64());
+
+        var bad = await sim.Http.PostAsJsonAsync("/admin/scenario", new { name = "optimisation", parameters = new { heartbeats = 0 } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("parameters.heartbeats", await bad.Content.ReadAsStringAsync());
+    }
+
+    private static bool Small(JsonElement entry) => Felt.Parse(entry.GetProperty("value").GetString()!).CompareTo(new Felt(0, 1UL << 32)) < 0;
+
+    private static ulong Gas(JsonElement call) => call.GetProperty("execution_resources").GetProperty("l2_gas").GetUInt64();
+}
