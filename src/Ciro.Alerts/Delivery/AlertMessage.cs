@@ -11,7 +11,7 @@ public sealed record AlertMessage(
     DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt,
     IReadOnlyDictionary<string, string>? Labels = null, string? Observed = null, string? Expected = null,
     DateTimeOffset? Since = null, string? DashboardUrl = null, int Sequence = 0, string? Actor = null, string? Comment = null,
-    int EscalationStep = 0)
+    int EscalationStep = 0, string? GroupKey = null, IReadOnlyList<GroupMember>? Firing = null, IReadOnlyList<GroupMember>? Resolved = null)
 {
     public static AlertMessage From(Incident incident, IncidentTransition transition, int sequence = 0, string? actor = null, string? comment = null,
         int escalationStep = 0) => new(
@@ -24,6 +24,7 @@ public sealed record AlertMessage(
         IncidentTransition.Acknowledged => "acknowledged",
         IncidentTransition.Resolved => "resolved",
         IncidentTransition.Escalated => "escalated",
+        IncidentTransition.Grouped => "grouped",
         _ => "retriggered",
     };
 
@@ -37,20 +38,19 @@ public sealed record AlertMessage(
         IncidentTransition.Escalated => $"[{Severity.ToUpperInvariant()}] ESCALATED (step {EscalationStep + 1}) {Rule}",
         IncidentTransition.Retriggered => $"[{Severity.ToUpperInvariant()}] RE-TRIGGERED (acknowledgement timed out) {Rule}",
         IncidentTransition.Acknowledged => $"[ACKNOWLEDGED] {Rule}",
+        IncidentTransition.Grouped when Firing is { Count: > 0 } firing => $"[{Severity.ToUpperInvariant()}] FIRING:{firing.Count} {Rule}",
         _ => $"[RESOLVED] {Rule}",
     };
 
     /// <summary>Where, from the labels that name a place in the system first (contract, function, worker), then the
     /// others by name: <c>contract=0x04…, function=transfer, pool=a</c>.</summary>
-    public string Where
+    public string Where => WhereOf(Labels ?? new Dictionary<string, string>());
+
+    public static string WhereOf(IReadOnlyDictionary<string, string> labels)
     {
-        get
-        {
-            var labels = Labels ?? new Dictionary<string, string>();
-            string[] places = ["contract", "function", "worker"];
-            return string.Join(", ", places.Where(labels.ContainsKey).Select(p => $"{p}={labels[p]}")
-                .Concat(labels.Where(l => !places.Contains(l.Key)).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
-        }
+        string[] places = ["contract", "function", "worker"];
+        return string.Join(", ", places.Where(labels.ContainsKey).Select(p => $"{p}={labels[p]}")
+            .Concat(labels.Where(l => !places.Contains(l.Key)).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
     }
 
     /// <summary>The facts every chat channel shows (Discord fields, Telegram lines), in this order, each only when known.</summary>
@@ -60,6 +60,18 @@ public sealed record AlertMessage(
         if (Where.Length > 0)
         {
             facts.Add(new AlertFact("Where", Where));
+        }
+        if (Transition == IncidentTransition.Grouped)
+        {
+            if (Firing is { Count: > 0 } firing)
+            {
+                facts.Add(new AlertFact("Firing", string.Join("\n", firing.Select(m => m.Line))));
+            }
+            if (Resolved is { Count: > 0 } ended)
+            {
+                facts.Add(new AlertFact("Resolved", string.Join("\n", ended.Select(m => m.Line))));
+            }
+            return facts;
         }
         if (!string.IsNullOrEmpty(Observed))
         {
@@ -89,6 +101,22 @@ public sealed record AlertMessage(
         {
             var text = new StringBuilder();
             text.AppendLine(Title).AppendLine();
+            if (Transition == IncidentTransition.Grouped)
+            {
+                text.AppendLine($"Group:     {Where}");
+                foreach (var (heading, members) in new[] { ("Firing", Firing), ("Resolved", Resolved) })
+                {
+                    if (members is { Count: > 0 })
+                    {
+                        text.AppendLine().AppendLine($"{heading}:");
+                        foreach (var member in members)
+                        {
+                            text.AppendLine($"  {member.Line}");
+                        }
+                    }
+                }
+                return text.ToString().TrimEnd();
+            }
             text.AppendLine($"What:      {Summary}");
             if (Where.Length > 0)
             {
@@ -126,6 +154,13 @@ public sealed record AlertMessage(
 /// <paramref name="Channel"/>. <paramref name="IdempotencyKey"/> is the same on every attempt, for receivers that
 /// deduplicate; <paramref name="Attempt"/> counts from 1.</summary>
 public sealed record Notification(long Id, string IdempotencyKey, string Channel, string Recipient, AlertMessage Message, int Attempt);
+
+/// <summary>One incident of a group's notification, as it was at the flush.</summary>
+public sealed record GroupMember(Guid IncidentId, string Rule, string Severity, string Summary, string Where, DateTimeOffset Since, DateTimeOffset? ResolvedAt)
+{
+    /// <summary><c>[critical] gas-spike: L2 gas 9x baseline (contract=0xabc, function=transfer) since 2026-11-30 09:00:00Z</c>.</summary>
+    public string Line => $"[{Severity}] {Rule}: {Summary}{(Where.Length > 0 ? $" ({Where})" : "")} since {Since:u}{(ResolvedAt is { } r ? $", resolved {r:u}" : "")}";
+}
 
 /// <summary>One named fact of a message (Where, Observed, Expected, Since, Resolved, By).</summary>
 public sealed record AlertFact(string Name, string Value);

@@ -228,7 +228,7 @@ public sealed class NotificationDispatcher(
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """, connection, transaction);
         command.Parameters.AddWithValue(n.Id);
-        command.Parameters.AddWithValue(n.Message.IncidentId);
+        command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Uuid, NotificationOutbox.IncidentOf(n.Message));
         command.Parameters.AddWithValue(n.Message.TransitionName);
         command.Parameters.AddWithValue(n.Channel);
         command.Parameters.AddWithValue(n.Recipient);

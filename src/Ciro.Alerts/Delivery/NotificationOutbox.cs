@@ -34,17 +34,18 @@ public sealed class NotificationOutbox(
         foreach (var target in targets.Distinct())
         {
             await using var command = new NpgsqlCommand("""
-                insert into alerts.notifications (dedup_key, incident_id, kind, channel, recipient, message, created_at, due_at, expires_at)
-                values ($1, $2, $3, $4, $5, $6, $7, $7, $8) on conflict (dedup_key) do nothing
+                insert into alerts.notifications (dedup_key, incident_id, kind, channel, recipient, message, created_at, due_at, expires_at, group_key)
+                values ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) on conflict (dedup_key) do nothing
                 """, connection, transaction);
             command.Parameters.AddWithValue(DedupKey(message, target.Channel, target.Recipient));
-            command.Parameters.AddWithValue(message.IncidentId);
+            command.Parameters.AddWithValue(NpgsqlDbType.Uuid, IncidentOf(message));
             command.Parameters.AddWithValue(message.TransitionName);
             command.Parameters.AddWithValue(target.Channel);
             command.Parameters.AddWithValue(target.Recipient);
             command.Parameters.AddWithValue(NpgsqlDbType.Jsonb, payload);
             command.Parameters.AddWithValue(now);
             command.Parameters.AddWithValue(now + options.Value.Expiry);
+            command.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)message.GroupKey ?? DBNull.Value);
             added += await command.ExecuteNonQueryAsync(ct);
         }
         return added;
@@ -54,11 +55,15 @@ public sealed class NotificationOutbox(
     /// its next poll.</summary>
     public void Committed() => signal.Notify();
 
-    /// <summary>Identity of a notification: incident, transition (its sequence number and kind), channel, recipient.
+    /// <summary>Identity of a notification: incident (or group), transition (its sequence number, or the group's flush number, and kind), channel, recipient.
     /// Never a measured value, so re-evaluating the same breach with a different reading cannot make a second
     /// notification, while a later escalation step or a re-trigger is a new one.</summary>
-    public static string DedupKey(AlertMessage message, string channel, string recipient) =>
-        $"{message.IncidentId:N}:{message.Sequence}:{message.TransitionName}:{channel}:{recipient}";
+    public static string DedupKey(AlertMessage message, string channel, string recipient) => message.GroupKey is { } group
+        ? $"group:{group}:{message.Sequence}:{message.TransitionName}:{channel}:{recipient}"
+        : $"{message.IncidentId:N}:{message.Sequence}:{message.TransitionName}:{channel}:{recipient}";
+
+    /// <summary>The incident a notification (and its delivery audit) belongs to: none for a group's notification.</summary>
+    internal static object IncidentOf(AlertMessage message) => message.GroupKey is null ? message.IncidentId : DBNull.Value;
 }
 
 /// <summary>Wakes idle dispatcher workers of this process when notifications commit (other replicas find them by polling).</summary>

@@ -58,6 +58,7 @@ public static class Extensions
             .BindConfiguration(IncidentOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<AlertGroups>();
         builder.Services.AddSingleton<IncidentStore>();
         builder.Services.AddSingleton<SilenceStore>();
         // The same keys, roles and optional JWT as Ciro.Analytics, but never anonymous: incidents and silences are

@@ -23,6 +23,7 @@ public sealed class AlertsMetrics
         DeliveryRetries = meter.CreateCounter<long>("ciro.alerts.delivery_retries");
         NotificationsExpired = meter.CreateCounter<long>("ciro.alerts.notifications_expired");
         DispatcherErrors = meter.CreateCounter<long>("ciro.alerts.dispatcher_errors");
+        GroupNotifications = meter.CreateCounter<long>("ciro.alerts.group_notifications");
     }
 
     public Counter<long> Evaluations { get; }
@@ -43,4 +44,7 @@ public sealed class AlertsMetrics
 
     /// <summary>Claims or audit writes that failed (database away): the claim rolled back and will be retried.</summary>
     public Counter<long> DispatcherErrors { get; }
+
+    /// <summary>Notifications of groups, by why the flush sent one (first, new incidents, some or all resolved, repeat).</summary>
+    public Counter<long> GroupNotifications { get; }
 }

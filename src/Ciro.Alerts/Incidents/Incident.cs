@@ -35,6 +35,9 @@ public enum IncidentTransition
     Resolved,
     Escalated,
     Retriggered,
+
+    /// <summary>A group's notification: its firing and newly resolved incidents (<see cref="NotificationGrouping"/>).</summary>
+    Grouped,
 }
 
 /// <summary>One line of an incident's timeline: a transition (who, comment) or a delivery attempt (channel, target, error).</summary>

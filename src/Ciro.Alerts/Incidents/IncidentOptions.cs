@@ -26,11 +26,18 @@ public sealed class IncidentOptions : IValidatableObject
     /// most this much.</summary>
     public TimeSpan EscalationSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Grouping of the notices of incidents no policy takes (the sweep above also flushes due groups).</summary>
+    public NotificationGrouping Grouping { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (EscalationSweepInterval < TimeSpan.FromMilliseconds(100))
         {
             yield return new ValidationResult($"{SectionName}:EscalationSweepInterval = '{EscalationSweepInterval}' must be at least 100 ms.", [nameof(EscalationSweepInterval)]);
+        }
+        foreach (var problem in Grouping.Validate($"{SectionName}:Grouping"))
+        {
+            yield return problem;
         }
         foreach (var (policy, p) in EscalationPolicies.Select((x, i) => (x, i)))
         {

@@ -32,6 +32,7 @@ public sealed record IncidentFilter(string? State, string? Severity, string? Rul
 public sealed class IncidentStore(
     NpgsqlDataSource dataSource,
     NotificationOutbox outbox,
+    AlertGroups groups,
     IOptionsMonitor<IncidentOptions> options,
     TimeProvider time,
     AlertsMetrics metrics,
@@ -367,8 +368,12 @@ public sealed class IncidentStore(
         var message = AlertMessage.From(incident, transition, sequence, transition == IncidentTransition.Firing ? null : actor, comment);
         if (policy is null)
         {
-            await outbox.EnqueueAsync(connection, tx, message, ct);
             await ExecuteAsync(connection, tx, "update alerts.incidents set escalation_policy = null, next_escalation_at = null where id = $1", ct, incident.Id);
+            // With grouping on, the group's next flush announces it together with its group's other incidents.
+            if (!await groups.JoinAsync(connection, tx, incident, now, ct))
+            {
+                await outbox.EnqueueAsync(connection, tx, message, ct);
+            }
             return incident with { EscalationPolicy = null, NextEscalationAt = null };
         }
         await outbox.EnqueueAsync(connection, tx, message, [.. Targets(policy.Steps[0])], ct);
@@ -412,7 +417,11 @@ public sealed class IncidentStore(
         var policy = options.CurrentValue.Policy(incident.EscalationPolicy);
         if (policy is null)
         {
-            await outbox.EnqueueAsync(connection, tx, message, ct);
+            // A grouped incident's resolution is announced by its group's next flush.
+            if (transition != IncidentTransition.Resolved || !await AlertGroups.IsGroupedAsync(connection, tx, incident.Id, ct))
+            {
+                await outbox.EnqueueAsync(connection, tx, message, ct);
+            }
             return;
         }
         var round = await RoundAsync(connection, tx, incident.Id, ct);

@@ -64,7 +64,7 @@ public sealed class DiscordNotifier(IOptions<DiscordOptions> options) : IAlertNo
             .Take(DiscordLimits.Fields)
             .ToList();
         var title = DiscordLimits.Cut(alert.Title, DiscordLimits.Title);
-        var footer = DiscordLimits.Cut($"incident {alert.IncidentId} · {notification.IdempotencyKey}", DiscordLimits.Footer);
+        var footer = DiscordLimits.Cut($"{(alert.GroupKey is { } group ? $"group {group}" : $"incident {alert.IncidentId}")} · {notification.IdempotencyKey}", DiscordLimits.Footer);
         // The description gets what the other parts of the embed leave of the 6,000 characters of one message.
         var used = title.Length + footer.Length + fields.Sum(f => f.Name.Length + f.Value.Length);
         var description = DiscordLimits.Cut(alert.Summary, Math.Min(DiscordLimits.Description, DiscordLimits.EmbedTotal - used));

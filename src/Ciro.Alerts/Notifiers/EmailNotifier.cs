@@ -26,7 +26,14 @@ public sealed class EmailNotifier(SmtpEndpoint endpoint, IOptions<AlertsOptions>
         email.Subject = alert.Title;
         // The same Message-Id on every attempt: a relay or mailbox that saw the first copy can drop a retried one.
         email.MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(notification.IdempotencyKey)))[..32]}@ciro-alerts";
-        email.Headers.Add("X-Ciro-Incident", alert.IncidentId.ToString());
+        if (alert.GroupKey is { } group)
+        {
+            email.Headers.Add("X-Ciro-Group", group);
+        }
+        else
+        {
+            email.Headers.Add("X-Ciro-Incident", alert.IncidentId.ToString());
+        }
         email.Headers.Add("X-Ciro-Idempotency-Key", notification.IdempotencyKey);
         email.Body = new TextPart("plain") { Text = alert.Text };
 

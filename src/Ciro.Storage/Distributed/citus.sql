@@ -27,6 +27,7 @@ select create_reference_table('alerts.deliveries');
 select create_reference_table('alerts.notifications');
 select create_reference_table('alerts.incident_events');
 select create_reference_table('alerts.silences');
+select create_reference_table('alerts.alert_groups');
 
 select create_distributed_table('ciro.blocks', 'block_number');
 select create_distributed_table('ciro.transactions', 'block_number', colocate_with => 'ciro.blocks');
