@@ -13,7 +13,8 @@ namespace Ciro.Alerts.Delivery;
 /// outcome, the audit row of the attempt and the next due time commit together. A crash mid-attempt rolls the claim
 /// back and the notification is tried again (at least once: the receiver may see a retried copy, carrying the same
 /// idempotency key). A failure is retried with exponential backoff and jitter until the notification expires, then
-/// it is marked failed. Before an attempt, <see cref="ChannelGuards"/> may hold the notification back (rate limits, an
+/// it is marked failed; a permanent refusal (<see cref="ReceiverRejectedException"/>: 400/401/403/404… from Discord,
+/// Telegram or a webhook) is failed after that one attempt and sent to the channel's fallback. Before an attempt, <see cref="ChannelGuards"/> may hold the notification back (rate limits, an
 /// open circuit breaker): its due time moves to when it may go, without counting an attempt; while a channel's breaker
 /// is open its notifications are also enqueued once to the channel's fallback. Due times, backoff, expiry, limits and
 /// breakers come from <see cref="TimeProvider"/>, so tests run hours of outage on a fake clock; only the attempt
@@ -116,12 +117,18 @@ public sealed class NotificationDispatcher(
             return true;
         }
 
-        var (error, retryAfter) = await AttemptAsync(notification, ct);
+        var (error, retryAfter, rejected) = await AttemptAsync(notification, ct);
         var after = time.GetUtcNow();
         var fallback = false;
         if (error is null)
         {
             guards.Succeeded(notification.Channel);
+        }
+        else if (rejected)
+        {
+            // The receiver answers; it refuses this request for good. The channel's breaker is not the place for that
+            // (its other recipients may be fine), the fallback is.
+            fallback = await FallBackAsync(connection, transaction, notification, ct);
         }
         else
         {
@@ -142,6 +149,13 @@ public sealed class NotificationDispatcher(
             await FinishAsync(connection, transaction, notification, "delivered", notification.Attempt, null, after, ct);
             logger.LogInformation("Notification {NotificationId} ({Transition} of incident {IncidentId}) delivered by {Channel} to {Recipient} on attempt {Attempt}",
                 notification.Id, notification.Message.TransitionName, notification.Message.IncidentId, notification.Channel, notification.Recipient, notification.Attempt);
+        }
+        else if (rejected)
+        {
+            await FinishAsync(connection, transaction, notification, "failed", notification.Attempt, error, after, ct);
+            metrics.NotificationsRejected.Add(1, new KeyValuePair<string, object?>("channel", notification.Channel));
+            logger.LogError("Notification {NotificationId} to {Channel}/{Recipient} refused for good on attempt {Attempt}, not retried{Fallback}: {Error}",
+                notification.Id, notification.Channel, notification.Recipient, notification.Attempt, fallback ? " (sent to the fallback channel)" : "", error);
         }
         else
         {
@@ -190,12 +204,12 @@ public sealed class NotificationDispatcher(
     }
 
     /// <summary>Error null when delivered, else why not (a message without secrets: notifiers never put URLs or
-    /// tokens in exceptions they throw); RetryAfter when the receiver said when to come back.</summary>
-    private async Task<(string? Error, TimeSpan? RetryAfter)> AttemptAsync(Notification notification, CancellationToken ct)
+    /// tokens in exceptions they throw); RetryAfter when the receiver said when to come back; Rejected when it refused for good.</summary>
+    private async Task<(string? Error, TimeSpan? RetryAfter, bool Rejected)> AttemptAsync(Notification notification, CancellationToken ct)
     {
         if (!_channels.TryGetValue(notification.Channel, out var notifier))
         {
-            return ($"no channel '{notification.Channel}' is configured in this replica", null);
+            return ($"no channel '{notification.Channel}' is configured in this replica", null, false);
         }
         // The budget of one attempt is real time spent talking to the receiver, so it runs on the system timer and not
         // on the service clock: a jump of that clock (a test's fake clock moving minutes ahead while a send is in
@@ -205,19 +219,23 @@ public sealed class NotificationDispatcher(
         try
         {
             await notifier.DeliverAsync(notification, linked.Token);
-            return (null, null);
+            return (null, null, false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            return ($"timed out after {options.Value.AttemptTimeout}", null);
+            return ($"timed out after {options.Value.AttemptTimeout}", null, false);
         }
         catch (ReceiverThrottledException ex)
         {
-            return ($"{nameof(ReceiverThrottledException)}: {ex.Message}", ex.RetryAfter);
+            return ($"{nameof(ReceiverThrottledException)}: {ex.Message}", ex.RetryAfter, false);
+        }
+        catch (ReceiverRejectedException ex)
+        {
+            return ($"{nameof(ReceiverRejectedException)}: {ex.Message}", null, true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return ($"{ex.GetType().Name}: {ex.Message}", null);
+            return ($"{ex.GetType().Name}: {ex.Message}", null, false);
         }
     }
 

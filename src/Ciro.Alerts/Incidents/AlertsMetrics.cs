@@ -22,6 +22,7 @@ public sealed class AlertsMetrics
         Deliveries = meter.CreateCounter<long>("ciro.alerts.deliveries");
         DeliveryRetries = meter.CreateCounter<long>("ciro.alerts.delivery_retries");
         NotificationsExpired = meter.CreateCounter<long>("ciro.alerts.notifications_expired");
+        NotificationsRejected = meter.CreateCounter<long>("ciro.alerts.notifications_rejected");
         DispatcherErrors = meter.CreateCounter<long>("ciro.alerts.dispatcher_errors");
         GroupNotifications = meter.CreateCounter<long>("ciro.alerts.group_notifications");
     }
@@ -41,6 +42,9 @@ public sealed class AlertsMetrics
 
     /// <summary>Notifications given up at their expiry (each also audited in alerts.deliveries and marked failed).</summary>
     public Counter<long> NotificationsExpired { get; }
+
+    /// <summary>Notifications failed at once because the receiver refused them for good (<see cref="Notifiers.ReceiverRejectedException"/>).</summary>
+    public Counter<long> NotificationsRejected { get; }
 
     /// <summary>Claims or audit writes that failed (database away): the claim rolled back and will be retried.</summary>
     public Counter<long> DispatcherErrors { get; }

@@ -48,6 +48,11 @@ public sealed class DiscordNotifier(IOptions<DiscordOptions> options) : IAlertNo
             var retryAfter = await RetryAfterAsync(response, cancellationToken);
             throw new ReceiverThrottledException($"discord '{webhook.Name}' answered 429, retry after {retryAfter.TotalSeconds:0.###} s", retryAfter);
         }
+        if (ReceiverRejectedException.IsPermanent((int)response.StatusCode))
+        {
+            // A deleted webhook (404), a bad token (401), a payload Discord refuses (400).
+            throw new ReceiverRejectedException($"discord '{webhook.Name}' answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
         if (!response.IsSuccessStatusCode)
         {
             // Status only: the URL holds the webhook token.

@@ -52,6 +52,11 @@ public sealed class TelegramNotifier : IAlertNotifier, IDisposable
             var retryAfter = TimeSpan.FromSeconds(ex.Parameters?.RetryAfter ?? 1);
             throw new ReceiverThrottledException($"telegram chat {notification.Recipient} answered 429, retry after {retryAfter.TotalSeconds:0.###} s", retryAfter);
         }
+        catch (ApiRequestException ex) when (ReceiverRejectedException.IsPermanent(ex.ErrorCode))
+        {
+            // "chat not found" (400), a revoked token (401), a bot blocked or kicked from the chat (403).
+            throw new ReceiverRejectedException($"telegram chat {notification.Recipient} answered {ex.ErrorCode}: {ex.Message}");
+        }
         catch (ApiRequestException ex)
         {
             // Telegram's description ("Bad Request: chat not found") never holds the token.

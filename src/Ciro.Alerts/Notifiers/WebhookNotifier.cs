@@ -40,6 +40,10 @@ public sealed class WebhookNotifier(IOptions<WebhookOptions> options) : IAlertNo
         request.Headers.Add("X-Ciro-Signature", Sign(body, endpoint.Secret));
         request.Headers.Add("X-Ciro-Idempotency-Key", notification.IdempotencyKey);
         using var response = await _http.SendAsync(request, cancellationToken);
+        if (ReceiverRejectedException.IsPermanent((int)response.StatusCode))
+        {
+            throw new ReceiverRejectedException($"webhook '{endpoint.Name}' answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
         if (!response.IsSuccessStatusCode)
         {
             // Status only: the URL may hold a token and must not reach the audit trail or the logs.
