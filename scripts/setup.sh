@@ -9,12 +9,14 @@ cd "$root"
 log() { printf '[setup] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: PostgreSQL server, Redis, Chromium (UI tests). TimescaleDB is not in Debian: plain
+# Debian packages: PostgreSQL server, Redis, Chromium (UI tests, report PDFs), poppler-utils. TimescaleDB is not in Debian: plain
 # PostgreSQL is the tested path.
 missing=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# pdftotext/pdftoppm: the report tests read the PDFs Chromium prints.
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   as_root apt-get update -qq

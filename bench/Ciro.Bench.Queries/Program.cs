@@ -12,16 +12,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 // bench/run queries [--events N]: everything on 127.0.0.1, a throwaway PostgreSQL, stops by itself.
+// bench/run report [--events N]: the same year, then the weekly report of its last whole week (queries + Chromium PDF).
 var events = 50_000_000L;
+var report = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--events" && i + 1 < args.Length && long.TryParse(args[++i], out var n) && n >= 10_000)
     {
         events = n;
     }
+    else if (args[i] == "--report")
+    {
+        report = true;
+    }
     else
     {
-        Console.Error.WriteLine("usage: bench/run queries [--events N (>= 10000)]");
+        Console.Error.WriteLine("usage: bench/run queries|report [--events N (>= 10000)]");
         return 2;
     }
 }
@@ -43,6 +49,10 @@ var hours = await reconciler.ReconcileAsync(null, default);
 Console.WriteLine($"backfilled {hours:N0} rollup hours (+ days, weeks) in {watch.Elapsed.TotalSeconds:F0} s");
 
 var options = Microsoft.Extensions.Options.Options.Create(new AnalyticsOptions());
+if (report)
+{
+    return await ReportBench.RunAsync(db, reconciler, options, head, generated);
+}
 var gas = new GasKpis(db);
 var workers = new WorkerKpis(db, options);
 var end = head.AddSeconds(1);

@@ -32,6 +32,7 @@ app.MapKpiApi();
 app.MapOnchainApi();
 app.MapAnomalyApi();
 app.MapRecommendationApi();
+app.MapReportsApi();
 app.MapAdminApi();
 
 app.Run();

@@ -120,10 +120,10 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
     [Fact]
     public void A_malformed_mail_connection_string_is_refused_without_echoing_its_password()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Notifiers.SmtpEndpoint.Parse("smtp://user:hunter2@relay"));
+        var error = Assert.Throws<InvalidOperationException>(() => Ciro.Mail.SmtpEndpoint.Parse("smtp://user:hunter2@relay"));
         Assert.Contains("ConnectionStrings:mail", error.Message);
         Assert.DoesNotContain("hunter2", error.Message);
-        var endpoint = Notifiers.SmtpEndpoint.Parse("smtps://api%40key:p%40ss%3Aw%2Frd@relay.example:587");
+        var endpoint = Ciro.Mail.SmtpEndpoint.Parse("smtps://api%40key:p%40ss%3Aw%2Frd@relay.example:587");
         Assert.Equal(("relay.example", 587, true, "api@key", "p@ss:w/rd"),
             (endpoint.Host, endpoint.Port, endpoint.UseTls, endpoint.Credentials!.UserName, endpoint.Credentials.Password));
     }

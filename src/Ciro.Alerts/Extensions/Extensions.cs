@@ -3,6 +3,7 @@ using Ciro.Alerts.Incidents;
 using Ciro.Alerts.Notifiers;
 using Ciro.Alerts.Rules;
 using Ciro.Auth;
+using Ciro.Mail;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 

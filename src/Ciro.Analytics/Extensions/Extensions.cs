@@ -57,5 +57,6 @@ public static class Extensions
         builder.Services.AddSingleton<Recommendations.RecommendationRules>();
         builder.Services.AddSingleton<Recommendations.RecommendationEngine>();
         builder.Services.AddHostedService<Recommendations.RecommendationScheduler>();
+        builder.AddReports();
     }
 }

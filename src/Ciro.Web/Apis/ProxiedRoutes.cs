@@ -44,6 +44,11 @@ public static class ProxiedRoutes
         new("POST", "/api/recommendations/{id}/accept", Backend.Analytics, Roles.Operator),
         new("POST", "/api/recommendations/{id}/dismiss", Backend.Analytics, Roles.Operator),
         new("POST", "/api/recommendations/evaluate", Backend.Analytics, Roles.Operator),
+        // The report archive: viewers list and download; operators generate a week on demand.
+        new("GET", "/api/reports", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/reports/{id}", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/reports/{id}/{format}", Backend.Analytics, Roles.Viewer),
+        new("POST", "/api/reports/weekly", Backend.Analytics, Roles.Operator),
 
         // Ciro.Alerts: viewers read incidents and silences; operators act on them.
         new("GET", "/api/alerts/incidents", Backend.Alerts, Roles.Viewer),

@@ -1,0 +1,56 @@
+using Ciro.Analytics.Reports;
+using Quartz;
+
+namespace Ciro.Analytics.Extensions;
+
+public static class ReportsExtensions
+{
+    /// <summary>The weekly report: its pieces, and (when <see cref="ReportOptions.Enabled"/>) a Quartz scheduler whose
+    /// jobs, triggers and misfires live in PostgreSQL (reports.qrtz_*), clustered so that several analytics replicas
+    /// run each report once.</summary>
+    public static void AddReports(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IncidentSummary>();
+        builder.Services.AddSingleton<WeeklyReportBuilder>();
+        builder.Services.AddSingleton<PdfRenderer>();
+        builder.Services.AddSingleton<ReportArchive>();
+        builder.Services.AddSingleton<ReportMailer>();
+        builder.Services.AddSingleton<ReportMetrics>();
+        builder.Services.AddSingleton<WeeklyReportService>();
+
+        var options = builder.Configuration.GetSection(ReportOptions.SectionName).Get<ReportOptions>() ?? new ReportOptions();
+        if (!options.Enabled)
+        {
+            return;
+        }
+        var database = builder.Configuration.GetConnectionString("ciro")
+            ?? throw new InvalidOperationException("ConnectionStrings:ciro is not set; the report scheduler keeps its jobs in that database.");
+        // Quartz reads the container's TimeProvider: fire times, misfires and the reported period follow one clock.
+        builder.Services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(s =>
+            {
+                // Alerts runs its own (in-memory) scheduler in its own process; this name keys the rows in reports.qrtz_*.
+                s.InstanceName = "ciro-reports";
+                s.GenerateInstanceId = true;
+            });
+            q.UsePersistentStore(store =>
+            {
+                store.ConfigureStore(s =>
+                {
+                    s.TablePrefix = "reports.qrtz_";
+                    s.MisfireThreshold = options.MisfireThreshold;
+                });
+                store.UseClustering(c => c.Enabled = true);
+                store.UseSystemTextJsonSerializer(_ => { });
+                store.UsePostgres(database);
+            });
+        });
+        // Before the Quartz hosted service: the trigger is stored (or kept) before the scheduler starts.
+        builder.Services.AddHostedService<ReportSchedule>();
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+    }
+}

@@ -1,0 +1,126 @@
+using Ciro.Analytics.Queries;
+using Ciro.Analytics.Rollups;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ciro.Analytics.Reports;
+
+/// <summary>Gathers a week's report from the analytics queries the API serves (network, gas, job stages, leaderboard
+/// over the weekly rollups), the alerts tables, and the optimisation modules' tables when they exist. Every figure is
+/// the same number the dashboard shows for that week.</summary>
+public sealed class WeeklyReportBuilder(
+    NpgsqlDataSource dataSource, NetworkKpis network, GasKpis gas, JobKpis jobs, WorkerKpis workers, IncidentSummary incidents,
+    RollupReconciler rollups, IOptions<ReportOptions> options, TimeProvider clock)
+{
+    /// <summary>A consumer's calls or gas per call moving by more than this is called out in WhatChanged.</summary>
+    private const double NotableChange = 0.10;
+
+    public async Task<WeeklyReport> BuildAsync(ReportPeriod period, CancellationToken ct)
+    {
+        // The relay keeps rollups current as blocks commit; a report right after a restart or a backfill must not
+        // read hours it has not folded yet, so both weeks are reconciled first (a no-op when they are current).
+        if (await FirstBlockAtOrAfterAsync(period.Previous.Start, ct) is { } firstBlock)
+        {
+            await rollups.ReconcileAsync(firstBlock, ct);
+        }
+
+        var kpis = await KpisAsync(period, ct);
+        var consumers = await GasConsumersAsync(period, ct);
+        var incidentSection = await incidents.GetAsync(period, ct);
+        var board = await workers.GetLeaderboardAsync(Week(period, pageSize: options.Value.TopRows), ct);
+        var leaderboard = board.Items.Select(r => new LeaderboardEntry(r.Rank, r.Worker, r.Assigned, r.Completed, r.Failed, r.SuccessRate,
+            r.CompletionP50Seconds, r.Paid)).ToList();
+        return new WeeklyReport(period, clock.GetUtcNow(), kpis, consumers, incidentSection,
+            NotAvailable("Recommendations", "the recommendations module's tables are not in this database yet"),
+            NotAvailable("Experiments", "the experiments module's tables are not in this database yet"),
+            leaderboard);
+    }
+
+    private static OptionalSection NotAvailable(string section, string why) =>
+        new(false, $"{section}: not available yet — {why}.", [], []);
+
+    private async Task<List<KpiChange>> KpisAsync(ReportPeriod period, CancellationToken ct)
+    {
+        var (now, before) = (await WeekFiguresAsync(period, ct), await WeekFiguresAsync(period.Previous, ct));
+        return
+        [
+            Change("Transactions", "tx", now.Network?.Transactions, before.Network?.Transactions),
+            Change("Reverted share", "%", now.Network?.RevertedShare * 100, before.Network?.RevertedShare * 100),
+            Change("Blocks", "blocks", now.Network?.Blocks, before.Network?.Blocks),
+            Change("Events", "events", now.Network?.Events, before.Network?.Events),
+            Change("L2 gas used", "gas", now.Network?.L2Gas, before.Network?.L2Gas),
+            Change("Mean block time", "s", now.Network?.BlockTimeMeanSeconds, before.Network?.BlockTimeMeanSeconds),
+            Change("Jobs completed", "jobs", now.JobsCompleted, before.JobsCompleted),
+            Change("Jobs failed", "jobs", now.JobsFailed, before.JobsFailed),
+            Change("Assigned to completed, mean", "s", now.AssignedToCompletedMeanSeconds, before.AssignedToCompletedMeanSeconds),
+            Change("Active workers", "workers", now.ActiveWorkers, before.ActiveWorkers),
+        ];
+    }
+
+    private sealed record WeekFigures(NetworkRow? Network, long JobsCompleted, long JobsFailed, double? AssignedToCompletedMeanSeconds, long ActiveWorkers);
+
+    private async Task<WeekFigures> WeekFiguresAsync(ReportPeriod period, CancellationToken ct)
+    {
+        var request = Week(period);
+        var networkRow = (await network.GetAsync(request, ct)).Items.SingleOrDefault();
+        var stage = (await jobs.GetStagesAsync(request, ct)).Items.SingleOrDefault(s => s.Stage == "assigned_to_completed");
+        var board = (await workers.GetLeaderboardAsync(request, ct)).Items;
+        return new WeekFigures(networkRow, board.Sum(w => w.Completed), board.Sum(w => w.Failed), stage?.MeanSeconds, board.Count);
+    }
+
+    private static KpiChange Change(string name, string unit, double? thisWeek, double? previousWeek) =>
+        new(name, unit, thisWeek, previousWeek, Relative(thisWeek, previousWeek));
+
+    private static double? Relative(double? now, double? before) =>
+        now is { } n && before is { } b && b != 0 ? Math.Round((n - b) / b, 6) : null;
+
+    private async Task<List<GasConsumer>> GasConsumersAsync(ReportPeriod period, CancellationToken ct)
+    {
+        var all = Week(period, pageSize: int.MaxValue, metric: "l2_gas");
+        var thisWeek = (await gas.GetAsync(all, ct)).Items;
+        var previous = (await gas.GetAsync(Week(period.Previous, pageSize: int.MaxValue, metric: "l2_gas"), ct)).Items
+            .ToDictionary(r => (r.Contract, r.Selector, r.CallShape));
+        var top = thisWeek.OrderByDescending(r => r.L2Gas).ThenBy(r => r.Contract).ThenBy(r => r.Selector).ThenBy(r => r.CallShape)
+            .Take(options.Value.TopRows).ToList();
+        return top.Select((r, i) =>
+        {
+            var before = previous.GetValueOrDefault((r.Contract, r.Selector, r.CallShape));
+            double? perCall = r.TxCount > 0 ? (double)r.L2Gas / r.TxCount : null;
+            double? perCallBefore = before is { TxCount: > 0 } ? (double)before.L2Gas / before.TxCount : null;
+            return new GasConsumer(i + 1, r.Contract, r.Function, r.CallShape, r.TxCount, r.L2Gas, r.L1DataGas, r.ShareOfTotal,
+                before?.TxCount ?? 0, before?.L2Gas ?? 0, Relative(r.L2Gas, before?.L2Gas), perCall is { } p ? Math.Round(p, 2) : null,
+                perCallBefore is { } pb ? Math.Round(pb, 2) : null, WhatChanged(r, before, perCall, perCallBefore));
+        }).ToList();
+    }
+
+    private static string WhatChanged(GasRow now, GasRow? before, double? perCall, double? perCallBefore)
+    {
+        if (before is null || before.TxCount == 0)
+        {
+            return "new this week";
+        }
+        var parts = new List<string>();
+        if (Relative(now.TxCount, before.TxCount) is { } calls && Math.Abs(calls) > NotableChange)
+        {
+            parts.Add($"calls {Percent(calls)}");
+        }
+        if (Relative(perCall, perCallBefore) is { } gasPerCall && Math.Abs(gasPerCall) > NotableChange)
+        {
+            parts.Add($"gas per call {Percent(gasPerCall)}");
+        }
+        return parts.Count == 0 ? "steady" : string.Join(", ", parts);
+    }
+
+    public static string Percent(double change) =>
+        (change >= 0 ? "+" : "") + (change * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+    private static KpiRequest Week(ReportPeriod period, int pageSize = 1000, string? metric = null) =>
+        new(period.Start, period.End, Buckets.Week, null, null, null, null, metric, 1, pageSize, false);
+
+    private async Task<long?> FirstBlockAtOrAfterAsync(DateTimeOffset time, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("select min(block_number) from ciro.blocks where block_time >= $1");
+        command.Parameters.AddWithValue(time);
+        return await command.ExecuteScalarAsync(ct) is long block ? block : null;
+    }
+}
