@@ -47,7 +47,7 @@ public sealed partial class DistributionPlanTests(PostgresFixture postgres) : IC
         var tables = new List<string>();
         await using (var command = dataSource.CreateCommand("""
             select n.nspname || '.' || c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname in ('ciro', 'alerts') and c.relkind in ('r', 'p') and not c.relispartition
+            where n.nspname in ('ciro', 'alerts', 'reports') and c.relkind in ('r', 'p') and not c.relispartition
             """))
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -67,7 +67,7 @@ public sealed partial class DistributionPlanTests(PostgresFixture postgres) : IC
             join pg_class i on i.oid = x.indexrelid
             join pg_class t on t.oid = x.indrelid
             join pg_namespace n on n.oid = t.relnamespace
-            where x.indisunique and n.nspname in ('ciro', 'alerts') and not t.relispartition
+            where x.indisunique and n.nspname in ('ciro', 'alerts', 'reports') and not t.relispartition
             """))
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -102,7 +102,7 @@ public sealed partial class DistributionPlanTests(PostgresFixture postgres) : IC
             from pg_constraint k
             join pg_class c on c.oid = k.conrelid join pg_namespace cn on cn.oid = c.relnamespace
             join pg_class f on f.oid = k.confrelid join pg_namespace fn on fn.oid = f.relnamespace
-            where k.contype = 'f' and cn.nspname in ('ciro', 'alerts')
+            where k.contype = 'f' and cn.nspname in ('ciro', 'alerts', 'reports')
             """))
         await using (var reader = await command.ExecuteReaderAsync())
         {
