@@ -250,9 +250,22 @@ public sealed class WeeklyReportTests(AnalyticsFixture fixture)
         Assert.Contains("Ciro:Reports:Schedule = 'every monday' is not a Quartz cron expression", error.ToString());
     }
 
+    /// <summary>The stored trigger's next fire (the scheduler starts in the background once the schema is current).</summary>
     private static async Task<DateTimeOffset?> NextFireAsync(NpgsqlDataSource db)
     {
-        await using var command = db.CreateCommand("select next_fire_time from reports.qrtz_triggers where trigger_name = 'weekly-report-schedule'");
-        return await command.ExecuteScalarAsync() is long ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            await using var command = db.CreateCommand("select next_fire_time from reports.qrtz_triggers where trigger_name = 'weekly-report-schedule'");
+            if (await command.ExecuteScalarAsync() is long ticks)
+            {
+                return new DateTimeOffset(ticks, TimeSpan.Zero);
+            }
+            if (watch.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                return null;
+            }
+            await Task.Delay(200);
+        }
     }
 }

@@ -49,8 +49,7 @@ public static class ReportsExtensions
                 store.UsePostgres(database);
             });
         });
-        // Before the Quartz hosted service: the trigger is stored (or kept) before the scheduler starts.
+        // Not Quartz's hosted service: the scheduler starts once the schema is current (ReportSchedule).
         builder.Services.AddHostedService<ReportSchedule>();
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 }
