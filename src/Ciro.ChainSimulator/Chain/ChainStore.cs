@@ -44,7 +44,7 @@ public sealed class ChainStore
         _generator = generator;
         Accounts = accounts;
         Scenario = ChainScenario.Default;
-        var genesisState = ChainState.Initial(accounts, (uint)options.MonitorSampleRate);
+        var genesisState = ChainState.Initial(accounts, (uint)options.MonitorSampleRate, options.Seed);
         Append(_generator.Generate(genesisState, 0, 0, null, Scenario), genesisState, keepState: true);
         RebuildPending();
     }

@@ -1,3 +1,4 @@
+using Ciro.ChainSimulator.Generation;
 using Ciro.Starknet;
 
 namespace Ciro.ChainSimulator.Chain;
@@ -83,6 +84,8 @@ public sealed class SimBlock
     public required ulong L2GasUsed { get; init; }
     /// <summary>Scenario effects this block carries (e.g. "gas-spike.spikedCalls": 3), null when none.</summary>
     public IReadOnlyDictionary<string, int>? Effects { get; init; }
+    /// <summary>Contracts deployed or whose class was replaced in this block (the state update's class part).</summary>
+    public ClassChange[] ClassChanges { get; init; } = [];
 
     public ReadOnlySpan<ulong> Keys(in SimEvent e) => Felts.AsSpan(e.Start, e.KeyCount);
     public ReadOnlySpan<ulong> Data(in SimEvent e) => Felts.AsSpan(e.Start + e.KeyCount, e.DataCount);

@@ -47,6 +47,7 @@ public sealed class Accounts
 
     public Accounts(SimulatorOptions options, FeltTable felts)
     {
+        _options = options;
         var slot = 0;
         SimAccount Make(ulong kind, int index)
         {
@@ -77,6 +78,16 @@ public sealed class Accounts
         LabLedger = felts.Encode(LabLedgerAddress);
         ControlLedger = felts.Encode(ControlLedgerAddress);
     }
+
+    public Felt Address(TargetContract contract) => contract switch
+    {
+        TargetContract.JobManager => _options.JobManager,
+        TargetContract.CdcPool => _options.CdcPool,
+        TargetContract.MetricsRegistry => _options.MetricsRegistry,
+        _ => _options.FeeToken,
+    };
+
+    private readonly SimulatorOptions _options;
 
     public ulong ContractCode(TargetContract contract) => contract switch
     {

@@ -281,6 +281,12 @@ public sealed class BlockBuilder
         return FeltHash.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_hashInput));
     }
 
+    private readonly List<ClassChange> _classChanges = [];
+
+    public void AddClassChange(ClassChange change) => _classChanges.Add(change);
+
+    public ClassChange[] TakeClassChanges() => _classChanges.ToArray();
+
     public SimTx[] TakeTransactions() => _txs.ToArray();
     public SimEvent[] TakeEvents() => _events.ToArray();
     public ulong[] TakeFelts() => _pool.ToArray();

@@ -37,15 +37,20 @@ public sealed class BlockGenerator(SimulatorOptions options, FeltTable felts, Ac
 
         var builder = new BlockBuilder(felts, accounts, _chainId);
         var monitor = new InstrumentedContracts(builder, accounts, state, new PerformanceMonitor(builder, (uint)options.MonitorSampleFloor), number, timestamp);
-        var txs = new CiroTransactions(builder, accounts, scenario) { Monitor = monitor };
+        var txs = new CiroTransactions(builder, accounts, scenario) { Monitor = monitor, Chain = state };
         if (number == 0)
         {
+            txs.DeployContracts(state);
             Genesis(state, txs, ref rng);
             monitor.WireRegistry();
         }
         else
         {
             MonitorAdmin(state, monitor, number, timestamp, scenario);
+            if (scenario.UpgradeTo is { } upgrade && state.ClassOf(upgrade.Contract).Hash != upgrade.Hash)
+            {
+                txs.UpgradeClass(state, upgrade);
+            }
             if (phase == PeakPhase.Idle)
             {
                 // peak-burst's quiet start: nobody transacts (the keeper's hourly flush above still runs).

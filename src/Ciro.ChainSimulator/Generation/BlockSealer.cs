@@ -93,6 +93,7 @@ public static class BlockSealer
             WorkerCountAfter = state.RegisteredWorkers,
             L2GasUsed = builder.L2GasUsed,
             Effects = effects,
+            ClassChanges = builder.TakeClassChanges(),
         };
     }
 }

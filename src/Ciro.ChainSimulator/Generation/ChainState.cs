@@ -57,6 +57,11 @@ public sealed class ChainState
     public MonitorStorage CdcPoolMonitor = new();
     public bool RegistryPaused;
 
+    /// <summary>The class each contract runs now (deployed at genesis, replaced by the upgrade scenario).</summary>
+    public SimClass[] Classes = [];
+
+    public SimClass ClassOf(TargetContract contract) => Classes[(int)contract];
+
     /// <summary>Prices in FRI; WEI prices follow from the FRI-per-WEI rate.</summary>
     public ulong L1GasFri = 22_087_000_000_000;
     public ulong L1DataGasFri = 500_000;
@@ -67,12 +72,13 @@ public sealed class ChainState
     /// <summary>Starknet 0.14's fee-market floor for L2 gas (the price of quiet Sepolia blocks).</summary>
     public const ulong MinL2GasFri = 3_000_000_000;
 
-    public static ChainState Initial(Accounts accounts, uint sampleRate) => new()
+    public static ChainState Initial(Accounts accounts, uint sampleRate, ulong seed = 42) => new()
     {
         Workers = new WorkerState[accounts.Workers.Length],
         Nonces = new ulong[accounts.SlotCount],
         JobManagerMonitor = new MonitorStorage { SampleRate = sampleRate },
         CdcPoolMonitor = new MonitorStorage { SampleRate = sampleRate },
+        Classes = Enum.GetValues<TargetContract>().Select(c => ContractClasses.Initial(c, seed)).ToArray(),
     };
 
     public ChainState Clone() => new()
@@ -88,6 +94,7 @@ public sealed class ChainState
         JobManagerMonitor = JobManagerMonitor.Clone(),
         CdcPoolMonitor = CdcPoolMonitor.Clone(),
         RegistryPaused = RegistryPaused,
+        Classes = (SimClass[])Classes.Clone(),
         L1GasFri = L1GasFri,
         L1DataGasFri = L1DataGasFri,
         L2GasFri = L2GasFri,

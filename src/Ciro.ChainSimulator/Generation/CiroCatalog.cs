@@ -74,6 +74,7 @@ public enum CiroFunction : byte
     ControlRecordResult,
     ControlUpdateStats,
     Heartbeat,
+    Upgrade,
 }
 
 /// <summary>
@@ -135,6 +136,8 @@ public static class CiroCatalog
         new(CiroFunction.ControlRecordResult, "record_result", TargetContract.ControlLedger, 689_760, 1),
         new(CiroFunction.ControlUpdateStats, "update_stats", TargetContract.ControlLedger, 460_000, 1),
         new(CiroFunction.Heartbeat, "heartbeat", TargetContract.ControlLedger, 300_000, 1),
+        // OpenZeppelin's IUpgradeable.upgrade(new_class_hash) (replace_class); the caller names the target.
+        new(CiroFunction.Upgrade, "upgrade", TargetContract.JobManager, 800_000, 1),
     ];
 
     public static readonly string[] EventNames = Enum.GetNames<EventKind>();

@@ -17,16 +17,43 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
     /// <summary>The monitor lines of the instrumented contracts (set by the generator for each block).</summary>
     public required InstrumentedContracts Monitor { get; init; }
 
+    /// <summary>The chain state the block starts from: the classes the contracts run decide their functions' gas.</summary>
+    public required ChainState Chain { get; init; }
+
     private void Count(string effect, int n = 1) => Effects[effect] = Effects.GetValueOrDefault(effect) + n;
 
     private double GasFactor(CiroFunction f)
     {
+        var classFactor = Chain.ClassOf(CiroCatalog.Profile(f).Contract).FactorFor(f);
         if (scenario.SpikeFunction == f)
         {
             Count("gas-spike.spikedCalls");
-            return scenario.SpikeFactor;
+            return scenario.SpikeFactor * classFactor;
         }
-        return 1;
+        return classFactor;
+    }
+
+    /// <summary>The admin replaces a contract's class (IUpgradeable.upgrade → replace_class): no event, the block's
+    /// state update lists it in replaced_classes. Base gas without jitter, so it draws nothing from the random stream
+    /// and the business transactions of the block are the same as without the upgrade.</summary>
+    public void UpgradeClass(ChainState s, SimClass to)
+    {
+        b.Begin(a.Coordinator);
+        b.CallAtBaseGas(CiroFunction.Upgrade, [b.Code(to.Hash)], to.Contract);
+        b.End(s, 0);
+        b.AddClassChange(new ClassChange(a.Address(to.Contract), to, Replaced: true));
+        s.Classes[(int)to.Contract] = to;
+        Count("upgrade.replacedClasses");
+    }
+
+    /// <summary>Genesis: the contracts exist from block 0 with their initial classes (deployed_contracts).</summary>
+    public void DeployContracts(ChainState s)
+    {
+        foreach (var c in s.Classes.Where(c => c.Contract is TargetContract.JobManager or TargetContract.CdcPool
+                     or TargetContract.FeeToken or TargetContract.MetricsRegistry))
+        {
+            b.AddClassChange(new ClassChange(a.Address(c.Contract), c, Replaced: false));
+        }
     }
 
     private void Call(CiroFunction f, ReadOnlySpan<ulong> args, ref Rng rng) => b.Call(f, args, ref rng, GasFactor(f));

@@ -8,6 +8,7 @@ public sealed record RpcError(int Code, string Message, string? Data = null)
     public static readonly RpcError ContractNotFound = new(20, "Contract not found");
     public static readonly RpcError EntrypointNotFound = new(21, "Requested entry point does not exist in the contract");
     public static readonly RpcError BlockNotFound = new(24, "Block not found");
+    public static readonly RpcError ClassHashNotFound = new(28, "Class hash not found");
     public static readonly RpcError TxnHashNotFound = new(29, "Transaction hash not found");
     public static readonly RpcError PageSizeTooBig = new(31, "Requested page size is too big");
     public static readonly RpcError InvalidContinuationToken = new(33, "The supplied continuation token is invalid or unknown");

@@ -16,7 +16,7 @@ public sealed class StarknetMethods
     private readonly ChainJsonWriter _json;
     private readonly Felt _chainId;
 
-    public StarknetMethods(ChainStore chain, ChainJsonWriter json, TraceJsonWriter traces, EventsQuery events, ContractViews views, SimulatorOptions options)
+    public StarknetMethods(ChainStore chain, ChainJsonWriter json, TraceJsonWriter traces, EventsQuery events, ContractViews views, SimulatorOptions options, FeltTable felts)
     {
         _chain = chain;
         _json = json;
@@ -43,6 +43,20 @@ public sealed class StarknetMethods
             ["starknet_getTransactionReceipt"] = new(["transaction_hash"], 1, Receipt),
             ["starknet_getTransactionByHash"] = new(["transaction_hash"], 1, TransactionByHash),
             ["starknet_getEvents"] = new(["filter"], 1, (a, v) => events.Execute(a[0], v)),
+            ["starknet_getStateUpdate"] = new(["block_id", "contract_addresses"], 1, (a, v) => WithBlock(a[0]!.Value, v,
+                (w, b) => StateJson.StateUpdate(w, _json, felts, b.Block, b.Pending, v, StateJson.AddressFilter(a[1])))),
+            ["starknet_getClassHashAt"] = new(["block_id", "contract_address"], 2, (a, v) => WithBlockOutcome(a[0]!.Value, v, b =>
+                !BlockIds.TryParseFelt(a[1], "contract_address", out var address, out var e) ? e!
+                : StateJson.ClassAt(address, b.Block, v) is { } c ? RpcOutcome.Ok(w => ChainJsonWriter.FeltValue(w, c.Hash))
+                : RpcError.ContractNotFound)),
+            ["starknet_getClassAt"] = new(["block_id", "contract_address"], 2, (a, v) => WithBlockOutcome(a[0]!.Value, v, b =>
+                !BlockIds.TryParseFelt(a[1], "contract_address", out var address, out var e) ? e!
+                : StateJson.ClassAt(address, b.Block, v) is { } c ? RpcOutcome.Ok(w => StateJson.Class(w, c))
+                : RpcError.ContractNotFound)),
+            ["starknet_getClass"] = new(["block_id", "class_hash"], 2, (a, v) => WithBlockOutcome(a[0]!.Value, v, b =>
+                !BlockIds.TryParseFelt(a[1], "class_hash", out var hash, out var e) ? e!
+                : StateJson.Declared(hash, b.Block, v) is { } c ? RpcOutcome.Ok(w => StateJson.Class(w, c))
+                : RpcError.ClassHashNotFound)),
             ["starknet_call"] = new(["request", "block_id"], 2, (a, v) => WithBlockOutcome(a[1]!.Value, v, b => views.Call(a[0]!.Value, b))),
         };
         if (options.RpcShape == RpcShape.Current)

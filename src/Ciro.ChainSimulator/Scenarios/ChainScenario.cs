@@ -19,8 +19,9 @@ public sealed record ChainScenario
     public const string Peak = "peak";
     public const string PeakBurst = "peak-burst";
     public const string Optimisation = "optimisation";
+    public const string Upgrade = "upgrade";
 
-    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge, Monitor, Peak, PeakBurst, Optimisation];
+    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge, Monitor, Peak, PeakBurst, Optimisation, Upgrade];
 
     public string Name { get; init; } = Steady;
 
@@ -77,6 +78,10 @@ public sealed record ChainScenario
 
     /// <summary>The first block generated under this scenario (set by ChainStore when it switches).</summary>
     public long StartBlock { get; init; }
+
+    /// <summary>upgrade: the class the contract is replaced to at the start of the next block (once; the class and
+    /// its gas stay after switching to another scenario).</summary>
+    public SimClass? UpgradeTo { get; init; }
 
     public static ChainScenario Default { get; } = new();
 

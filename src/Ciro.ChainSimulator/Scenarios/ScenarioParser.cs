@@ -70,6 +70,7 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
             ChainScenario.Peak => Chain(name, p, Peak(reader, idleBlocks: 0)),
             ChainScenario.PeakBurst => Chain(name, p, Peak(reader, idleBlocks: Blocks(reader.Number("idleMinutes", 1, 0.01, 1440)))),
             ChainScenario.Optimisation => Chain(name, p, new ChainScenario { LabHeartbeats = (int)reader.Number("heartbeats", 4, 1, 50) }),
+            ChainScenario.Upgrade => Chain(name, p, new ChainScenario { UpgradeTo = reader.Upgrade(options.Seed) }),
             RpcFaults => Faults(reader, p),
             Reorg => new(null, null, (int)reader.Number("depth", 3, 1, 1024)),
             _ => null,
@@ -190,6 +191,48 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
             }
             errors[$"parameters.{field}"] = [$"{node.ToJsonString()} is not a worker; expected an index in [0, {accounts.Workers.Length - 1}] or a worker account address"];
             return 0;
+        }
+
+        /// <summary>upgrade: contract (JobManager or CDCPool), function (one of that contract's, required unless
+        /// gasFactor is 1), gasFactor (1 = a class that changes nothing).</summary>
+        public SimClass? Upgrade(ulong seed)
+        {
+            var contract = TargetContract.JobManager;
+            if (p["contract"] is { } node)
+            {
+                var name = node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+                if (name == "JobManager" || name == "CDCPool")
+                {
+                    contract = name == "JobManager" ? TargetContract.JobManager : TargetContract.CdcPool;
+                }
+                else
+                {
+                    errors["parameters.contract"] = [$"{node.ToJsonString()} is not an upgradeable contract; expected JobManager or CDCPool"];
+                    return null;
+                }
+            }
+            var factor = Number("gasFactor", 1, 0.05, 20);
+            CiroFunction? function = null;
+            if (p["function"] is { } f)
+            {
+                if (f is JsonValue fv && fv.TryGetValue<string>(out var fs) && CiroCatalog.TryParseFunction(fs, out var parsed)
+                    && CiroCatalog.Profile(parsed).Contract == contract)
+                {
+                    function = parsed;
+                }
+                else
+                {
+                    var names = CiroCatalog.Functions.Where(x => x.Contract == contract).Select(x => x.Name);
+                    errors["parameters.function"] = [$"{f.ToJsonString()} is not a function of {(contract == TargetContract.JobManager ? "JobManager" : "CDCPool")}; expected one of {string.Join(", ", names)}"];
+                    return null;
+                }
+            }
+            else if (factor != 1)
+            {
+                errors["parameters.function"] = [$"is required when gasFactor is not 1 (got gasFactor {factor.ToString(CultureInfo.InvariantCulture)})"];
+                return null;
+            }
+            return ContractClasses.Upgrade(contract, function, factor, seed);
         }
 
         public FaultKind Kind(string field)

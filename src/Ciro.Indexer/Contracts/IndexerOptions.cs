@@ -64,6 +64,11 @@ public sealed class IndexerOptions : IValidatableObject
     /// first batch ("method not found"), logged once, and indexing goes on without them.</summary>
     public bool CallTraces { get; set; } = true;
 
+    /// <summary>Read each block's state update (one more batched request per batch) and keep the class history of
+    /// the kept contracts (ciro.contract_classes) and each class's Sierra/compiler version (ciro.classes). A node
+    /// without starknet_getStateUpdate turns it off with a warning.</summary>
+    public bool TrackClasses { get; set; } = true;
+
     /// <summary>A JSON file with a "Contracts" array (same shape as below), merged with this section's list.</summary>
     public string? ContractsFile { get; set; }
 

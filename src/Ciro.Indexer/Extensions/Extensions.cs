@@ -37,6 +37,7 @@ public static class Extensions
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton(sp => CreateCatalog(sp.GetRequiredService<IOptions<IndexerOptions>>().Value));
         builder.Services.AddSingleton<IndexerRowFilter>();
+        builder.Services.AddSingleton<ClassTracker>();
         builder.Services.AddSingleton<BlockBatchWriter>();
         builder.Services.AddSingleton<ChainStore>();
         builder.Services.AddSingleton<IndexerMetrics>();

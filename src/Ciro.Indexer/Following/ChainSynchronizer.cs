@@ -17,6 +17,7 @@ public sealed class ChainSynchronizer(
     ChainStore store,
     BlockBatchWriter writer,
     IndexerRowFilter filter,
+    ClassTracker classes,
     ChainIdentityGuard identityGuard,
     UndecodableBlocks undecodable,
     IndexerMetrics metrics,
@@ -89,8 +90,13 @@ public sealed class ChainSynchronizer(
             metrics.BrokenBatches.Add(1);
             DropAhead();
             var traces = rows.Traces?.Take(linked).ToList();
+            var classChanges = rows.ClassChanges;
+            var newClasses = rows.Classes;
             rows.Dispose();
             rows = BatchRows.Prepare(blocks.Take(linked).ToList(), filter, traces);
+            var lastKept = blocks[linked - 1].BlockNumber;
+            rows.ClassChanges = classChanges.Where(c => c.BlockNumber <= lastKept).ToList();
+            rows.Classes = newClasses.Where(c => c.FirstBlock <= lastKept).ToList();
         }
         else if (rows.To < target)
         {
@@ -205,13 +211,26 @@ public sealed class ChainSynchronizer(
         var traces = await FetchTracesAsync(numbers, ct);
         Interlocked.Add(ref _rpcTicks, Stopwatch.GetTimestamp() - rpcStarted);
         // Decoding and encoding are CPU work: off the caller's path so they overlap the previous batch's COPY.
-        return await Task.Run(() =>
+        var prepared = await Task.Run(() =>
         {
             var prepareStarted = Stopwatch.GetTimestamp();
             var rows = BatchRows.Prepare(blocks, filter, traces);
             Interlocked.Add(ref _prepareTicks, Stopwatch.GetTimestamp() - prepareStarted);
             return rows;
         }, ct);
+        if (classes.Enabled)
+        {
+            try
+            {
+                await classes.AttachAsync(prepared, ct);
+            }
+            catch
+            {
+                prepared.Dispose();
+                throw;
+            }
+        }
+        return prepared;
     }
 
     private const int TracesUnknown = 0, TracesServed = 1, TracesNotServed = 2;

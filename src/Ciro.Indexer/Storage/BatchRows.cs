@@ -31,6 +31,11 @@ public sealed class BatchRows : IDisposable
     public required CopyBuffer StateDiffRows { get; init; }
     public required CopyBuffer StorageWriteRows { get; init; }
 
+    /// <summary>Deployments and class replacements of kept contracts in these blocks, and the classes first seen
+    /// in them (empty when class tracking is off).</summary>
+    public IReadOnlyList<ClassChangeRow> ClassChanges { get; set; } = [];
+    public IReadOnlyList<ClassRow> Classes { get; set; } = [];
+
     public int TransactionCount => TransactionRows.Rows;
     public int EventCount => EventRows.Rows;
     public int CallCount => CallRows.Rows;
@@ -267,3 +272,9 @@ public sealed class BatchRows : IDisposable
         StorageWriteRows.Dispose();
     }
 }
+
+/// <summary>A row of ciro.contract_classes: <paramref name="Change"/> is "deployed" or "replaced".</summary>
+public sealed record ClassChangeRow(ulong BlockNumber, DateTime BlockTime, Felt Contract, Felt ClassHash, string Change);
+
+/// <summary>A row of ciro.classes.</summary>
+public sealed record ClassRow(Felt ClassHash, string? SierraVersion, string? CompilerVersion, string? ContractClassVersion, ulong FirstBlock);

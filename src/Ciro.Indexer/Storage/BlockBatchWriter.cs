@@ -95,6 +95,7 @@ public sealed class BlockBatchWriter(NpgsqlDataSource dataSource)
         {
             await CopyAsync(connection, StorageWritesCopy, rows.StorageWriteRows, ct);
         }
+        await WriteClassesAsync(connection, tx, rows, ct);
         var commitStarted = Stopwatch.GetTimestamp();
         CopyTime += Stopwatch.GetElapsedTime(copyStarted, commitStarted);
 
@@ -124,6 +125,38 @@ public sealed class BlockBatchWriter(NpgsqlDataSource dataSource)
         cursor.Parameters.AddWithValue(blockHash.ToBytes());
         cursor.Parameters.AddWithValue(WriterIdentity);
         await cursor.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Class changes are rare (a handful per contract's lifetime): plain inserts in the batch's transaction.</summary>
+    private static async Task WriteClassesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, BatchRows rows, CancellationToken ct)
+    {
+        foreach (var c in rows.Classes)
+        {
+            await using var insert = new NpgsqlCommand("""
+                insert into ciro.classes (class_hash, sierra_version, compiler_version, contract_class_version, first_block)
+                values ($1, $2, $3, $4, $5) on conflict (class_hash) do nothing
+                """, connection, tx);
+            insert.Parameters.AddWithValue(c.ClassHash.ToBytes());
+            insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)c.SierraVersion ?? DBNull.Value);
+            insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)c.CompilerVersion ?? DBNull.Value);
+            insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)c.ContractClassVersion ?? DBNull.Value);
+            insert.Parameters.AddWithValue((long)c.FirstBlock);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var c in rows.ClassChanges)
+        {
+            // Two changes of one contract in one block: the later one is the class it ends the block with.
+            await using var insert = new NpgsqlCommand("""
+                insert into ciro.contract_classes (block_number, block_time, contract, class_hash, change) values ($1, $2, $3, $4, $5)
+                on conflict (block_number, contract) do update set class_hash = excluded.class_hash, change = excluded.change
+                """, connection, tx);
+            insert.Parameters.AddWithValue((long)c.BlockNumber);
+            insert.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, c.BlockTime);
+            insert.Parameters.AddWithValue(c.Contract.ToBytes());
+            insert.Parameters.AddWithValue(c.ClassHash.ToBytes());
+            insert.Parameters.AddWithValue(c.Change);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, string command, CopyBuffer rows, CancellationToken ct)

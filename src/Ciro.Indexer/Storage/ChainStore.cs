@@ -9,7 +9,7 @@ namespace Ciro.Indexer.Storage;
 /// transaction with the cursor move and the downstream notification.</summary>
 public sealed class ChainStore(NpgsqlDataSource dataSource)
 {
-    private static readonly string[] DataTables = ["call_traces", "tx_state_diffs", "tx_storage_writes", "events", "tx_calls", "transactions", "blocks", "undecodable_blocks"];
+    private static readonly string[] DataTables = ["contract_classes", "call_traces", "tx_state_diffs", "tx_storage_writes", "events", "tx_calls", "transactions", "blocks", "undecodable_blocks"];
 
     /// <summary>Every block the cursor has passed, decoded or kept raw (<see cref="UndecodableBlockStore"/>): the
     /// chain a reorg walks back along.</summary>

@@ -38,6 +38,9 @@ public sealed class IndexerRowFilter(ContractCatalog catalog, IOptions<IndexerOp
 
     public bool KeepEvent(Event ev, ulong blockNumber) => KeepAll || catalog.IsWatched(ev.FromAddress, blockNumber);
 
+    /// <summary>Whether a contract's class history is kept: every contract in all-transactions mode, else the watched.</summary>
+    public bool KeepContract(Felt address, ulong blockNumber) => KeepAll || catalog.IsWatched(address, blockNumber);
+
     /// <summary>The calls a transaction makes (Ciro.Starknet's multicall decoder: INVOKE v0 / L1_HANDLER targets,
     /// Cairo 1 and Cairo 0 __execute__ layouts); none when the calldata fits no layout (the transaction row is
     /// still stored, its function is just unknown).</summary>

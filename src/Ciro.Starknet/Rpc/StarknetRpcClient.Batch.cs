@@ -28,6 +28,12 @@ public sealed partial class StarknetRpcClient
             (id, ct) => CallAsync(TraceBlockTransactionsMethod, w => RequestWriter.BlockIdParam(w, id),
                 StarknetJsonContext.Default.ListBlockTransactionTrace, ct), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>State updates by block number, in the order asked, batched like the blocks (the indexer reads the
+    /// class changes of a batch with one more request).</summary>
+    public Task<IReadOnlyList<StateUpdate>> GetStateUpdatesAsync(IReadOnlyList<ulong> numbers, CancellationToken cancellationToken = default) =>
+        ByBlockAsync(numbers, "starknet_getStateUpdate", StarknetJsonContext.Default.StateUpdate,
+            (id, ct) => GetStateUpdateAsync(id, ct), cancellationToken);
+
     private async Task<IReadOnlyList<T>> ByBlockAsync<T>(IReadOnlyList<ulong> numbers, string method, JsonTypeInfo<T> typeInfo,
         Func<BlockId, CancellationToken, Task<T>> single, CancellationToken cancellationToken)
     {

@@ -90,6 +90,14 @@ public sealed partial class StarknetRpcClient
         CallAsync("starknet_getStateUpdate", w => RequestWriter.BlockIdParam(w, blockId),
             StarknetJsonContext.Default.StateUpdate, cancellationToken);
 
+    /// <summary>starknet_getClass: the class (Sierra version, compiler version) a class hash names at a block.</summary>
+    public Task<ContractClass> GetClassAsync(BlockId blockId, Felt classHash, CancellationToken cancellationToken = default) =>
+        CallAsync("starknet_getClass", w =>
+        {
+            RequestWriter.BlockIdParam(w, blockId);
+            w.WriteString("class_hash"u8, classHash.ToString());
+        }, StarknetJsonContext.Default.ContractClass, cancellationToken);
+
     /// <summary>starknet_traceTransaction: the call tree of one executed transaction (trace API).</summary>
     public Task<TransactionTrace> TraceTransactionAsync(Felt transactionHash, CancellationToken cancellationToken = default) =>
         CallAsync("starknet_traceTransaction", w => w.WriteString("transaction_hash"u8, transactionHash.ToString()),

@@ -22,6 +22,7 @@ select create_reference_table('ciro.indexer_status');
 select create_reference_table('ciro.undecodable_blocks');
 select create_reference_table('ciro.recommendations');
 select create_reference_table('ciro.recommendation_runs');
+select create_reference_table('ciro.classes');
 select create_reference_table('alerts.incidents');
 select create_reference_table('alerts.deliveries');
 select create_reference_table('alerts.notifications');
@@ -53,6 +54,7 @@ select create_distributed_table('ciro.call_traces', 'block_number', colocate_wit
 select create_distributed_table('ciro.tx_state_diffs', 'block_number', colocate_with => 'ciro.blocks');
 select create_distributed_table('ciro.tx_storage_writes', 'block_number', colocate_with => 'ciro.blocks');
 select create_distributed_table('ciro.rollup_blocks', 'block_number', colocate_with => 'ciro.blocks');
+select create_distributed_table('ciro.contract_classes', 'block_number', colocate_with => 'ciro.blocks');
 
 select create_distributed_table('ciro.rollup_gas', 'bucket_start');
 select create_distributed_table('ciro.rollup_network', 'bucket_start', colocate_with => 'ciro.rollup_gas');

@@ -14,6 +14,7 @@ namespace Ciro.Starknet.Rpc.Json;
 [JsonSerializable(typeof(TransactionTrace))]
 [JsonSerializable(typeof(List<BlockTransactionTrace>))]
 [JsonSerializable(typeof(StateUpdate))]
+[JsonSerializable(typeof(ContractClass))]
 [JsonSerializable(typeof(TransactionReceipt))]
 [JsonSerializable(typeof(Transaction))]
 [JsonSerializable(typeof(EventsPage))]
