@@ -1,6 +1,7 @@
 using Ciro.Analytics.Anomalies;
 using Ciro.Analytics.Apis;
 using Ciro.Analytics.Extensions;
+using Ciro.Analytics.Experiments;
 using Ciro.Analytics.Onchain;
 using Ciro.Analytics.Recommendations;
 
@@ -30,6 +31,7 @@ app.MapEventsApi();
 app.MapPipelineApi();
 app.MapKpiApi();
 app.MapOnchainApi();
+app.MapExperimentsApi();
 app.MapAnomalyApi();
 app.MapRecommendationApi();
 app.MapReportsApi();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ciro.Analytics.Onchain;
-using Ciro.LocalInfrastructure;
 
 namespace Ciro.Analytics.Tests;
 
@@ -96,30 +95,10 @@ public sealed class OnchainMonitorTests(AnalyticsFixture fixture)
     /// <summary>Runs the simulator and the backfill; returns the truth per (hour, function) and the head.</summary>
     private async Task<(Dictionary<(DateTimeOffset Hour, string Function), long> Truth, long Head)> IndexSimulatedChainAsync()
     {
-        var port = FreePort.Next();
-        using var simulator = new ChildProcess("dotnet", [Output("Ciro.ChainSimulator"), "--urls", $"http://127.0.0.1:{port}",
-            "--Simulator:Seed=9", $"--Simulator:StartTimestamp={Genesis}", "--Simulator:BlockIntervalMs=600000",
-            "--Simulator:PregenerateBlocks=36", "--Simulator:JobsPerBlock=12", "--Simulator:MonitorSampleFloor=1",
-            "--Simulator:MonitorSampleRate=4", "--Simulator:Admin:Enabled=true", "--Logging:LogLevel:Default=Warning"],
-            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            try
-            {
-                if ((await admin.GetAsync("/admin/state")).IsSuccessStatusCode)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !simulator.HasExited)
-            {
-            }
-            Assert.True(DateTime.UtcNow < deadline && !simulator.HasExited, $"simulator did not start: {simulator.Output}");
-            await Task.Delay(200);
-        }
-        async Task Post(string path, object body) => Assert.True((await admin.PostAsJsonAsync(path, body)).IsSuccessStatusCode, path);
+        using var simulator = await SimulatedChain.StartAsync("Seed=9", $"StartTimestamp={Genesis}", "BlockIntervalMs=600000",
+            "PregenerateBlocks=36", "JobsPerBlock=12", "MonitorSampleFloor=1", "MonitorSampleRate=4");
+        var admin = simulator.Admin;
+        async Task Post(string path, object body) => await simulator.PostAsync(path, body);
         await Post("/admin/scenario", new { name = "monitor", parameters = new { rate = 2 } });
         await Post("/admin/advance", new { blocks = 6 });
         await Post("/admin/scenario", new { name = "failing-worker", parameters = new { worker = 0 } });
@@ -145,23 +124,8 @@ public sealed class OnchainMonitorTests(AnalyticsFixture fixture)
         }
 
         var db = await fixture.NewDatabaseAsync();
-        var indexerDll = Output("Ciro.Indexer");
-        using (var backfill = new ChildProcess("dotnet", [indexerDll, "backfill", "--rpc", $"http://127.0.0.1:{port}/rpc", "--from", "0", "--to", head.ToString()],
-                   new Dictionary<string, string> { ["ConnectionStrings__ciro"] = db.ConnectionString, ["DOTNET_gcServer"] = "0" },
-                   Path.GetDirectoryName(indexerDll)))
-        {
-            var code = await backfill.WaitForExitAsync(TimeSpan.FromSeconds(180));
-            Assert.True(code == 0, $"backfill exited {code}: {backfill.Output}");
-        }
+        await simulator.BackfillAsync(db.ConnectionString, head);
         _app = fixture.App(db);
         return (truth, head);
-    }
-
-    private static string Output(string project)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
-        var path = Path.Combine(TestData.RepoRoot, "src", project, "bin", configuration, "net10.0", project + ".dll");
-        Assert.True(File.Exists(path), $"{path} not built");
-        return path;
     }
 }

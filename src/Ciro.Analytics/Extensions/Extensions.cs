@@ -50,6 +50,7 @@ public static class Extensions
         builder.Services.AddSingleton<UsageKpis>();
         builder.Services.AddSingleton<AnomalyKpis>();
         builder.Services.AddSingleton<Onchain.OnchainKpis>();
+        builder.Services.AddSingleton<Experiments.UpgradeImpactQuery>();
         builder.Services.AddSingleton<QueryCache>();
         builder.Services.AddSingleton<RollupReconciler>();
         builder.Services.AddSingleton<AnalyticsMetrics>();

@@ -49,6 +49,7 @@ public static class ProxiedRoutes
         new("GET", "/api/reports/{id}", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/reports/{id}/{format}", Backend.Analytics, Roles.Viewer),
         new("POST", "/api/reports/weekly", Backend.Analytics, Roles.Operator),
+        new("GET", "/api/experiments/upgrades", Backend.Analytics, Roles.Viewer),
 
         // Ciro.Alerts: viewers read incidents and silences; operators act on them.
         new("GET", "/api/alerts/incidents", Backend.Alerts, Roles.Viewer),

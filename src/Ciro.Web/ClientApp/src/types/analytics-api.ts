@@ -273,6 +273,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/experiments/upgrades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every class replacement (upgrade) of a contract, newest first, each with its before/after: per function gas per call (difference in differences against unaffected contracts, in gas units), revert rate and call share, in matched hour-of-week windows */
+        get: operations["GetUpgradeImpacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/anomalies": {
         parameters: {
             query?: never;
@@ -660,6 +677,34 @@ export interface components {
          * @enum {unknown}
          */
         ChangeKind: "None" | "Spike" | "Dip" | "Rise" | "Fall" | "Variance";
+        /** @description A class change of a contract (deployment excluded): which class it left and which it runs since. */
+        ClassChangeInfo: {
+            contract: string;
+            /** Format: int64 */
+            block: number;
+            /** Format: date-time */
+            changedAt: string;
+            previousClassHash: null | string;
+            previousSierraVersion: null | string;
+            previousCompilerVersion: null | string;
+            classHash: string;
+            sierraVersion: null | string;
+            compilerVersion: null | string;
+        };
+        /**
+         * @description What the control contracts did between the windows: the ratio of gas per call after / before that is
+         *         NOT due to the upgrade (a protocol change, a new fee schedule, a load shift), and its uncertainty.
+         */
+        ControlIndex: {
+            /** Format: double */
+            ratio: number;
+            /** Format: double */
+            logVariance: number;
+            /** Format: int32 */
+            series: number;
+            /** Format: int64 */
+            calls: number;
+        };
         CreateKeyRequest: {
             name: null | string;
             role: null | string;
@@ -673,6 +718,20 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description An interval for a difference (treatment − control), with the method that made it. */
+        EffectInterval: {
+            /** Format: double */
+            estimate: number;
+            /** Format: double */
+            lower: number;
+            /** Format: double */
+            upper: number;
+            /** Format: double */
+            standardError: number;
+            excludesZero?: boolean;
+            /** Format: double */
+            halfWidth?: number;
+        };
         /** @description An estimated total with its 95% interval, from int Estimate.Samples sampled occurrences. */
         Estimate: {
             /** Format: double */
@@ -683,6 +742,36 @@ export interface components {
             low?: number;
             /** Format: double */
             high?: number;
+        };
+        /**
+         * @description The upgrade's effect on one function, in gas units per call (difference in differences), on its revert
+         *         rate and on its share of the contract's calls.
+         */
+        FunctionImpact: {
+            function: string;
+            /** Format: int64 */
+            callsBefore: number;
+            /** Format: int64 */
+            callsAfter: number;
+            /** Format: double */
+            gasBefore: number;
+            /** Format: double */
+            gasAfter: number;
+            /** Format: double */
+            expectedGasAfter: number;
+            gasEffect: components["schemas"]["EffectInterval"];
+            /** Format: double */
+            relativeEffect: number;
+            gasChanged: boolean;
+            /** Format: double */
+            revertRateBefore: number;
+            /** Format: double */
+            revertRateAfter: number;
+            revertRateEffect: components["schemas"]["EffectInterval"];
+            /** Format: double */
+            callShareBefore: number;
+            /** Format: double */
+            callShareAfter: number;
         };
         /** @description One transaction in the raw drill-down (one row per distinct contract+function it calls). */
         GasTxRow: {
@@ -1289,6 +1378,24 @@ export interface components {
             /** Format: date-time */
             to: string;
             notes: string[];
+        };
+        /** @description The before/after of one class change. */
+        UpgradeReport: {
+            change: components["schemas"]["ClassChangeInfo"];
+            matching: string;
+            /** Format: date-time */
+            beforeFrom: string;
+            /** Format: date-time */
+            beforeTo: string;
+            /** Format: date-time */
+            afterFrom: string;
+            /** Format: date-time */
+            afterTo: string;
+            afterComplete: boolean;
+            control: components["schemas"]["ControlIndex"];
+            functions: components["schemas"]["FunctionImpact"][];
+            changed: boolean;
+            verdict: string;
         };
         /**
          * @description Use of one contract function in one bucket (or over the whole range, when no bucket was asked for:
@@ -1982,6 +2089,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobTimingReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetUpgradeImpacts: {
+        parameters: {
+            query?: {
+                /** @description Only this contract's changes (0x… address). */
+                contract?: string;
+                /** @description Only the change in this block. */
+                block?: string;
+                /** @description Length of the after window (and of the matched before window); default 24, at most 336. */
+                windowHours?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpgradeReport"][];
                 };
             };
             /** @description Bad Request */
