@@ -102,6 +102,38 @@ public sealed class WeeklyReportTests(AnalyticsFixture fixture)
         }
     }
 
+    /// <summary>This week: an open multicall finding, a storage-packing finding verified on Wednesday, and a dismissed
+    /// event-keys finding (left out of the report).</summary>
+    private static async Task InsertRecommendationsAsync(NpgsqlDataSource db)
+    {
+        (string Key, string Rule, string Title, long L2, long L1, decimal FeeFri, string Confidence, string Status, int? StatusDay)[] findings =
+        [
+            ("multicall:w1", "multicall", "Merge worker calls into multicalls", 1_360_800_000, 387_072, 2_500_000_000_000_000_000m, "high", "new", null),
+            ("storage-packing:ledger", "storage-packing", "Pack ledger slots", 181_440_000, 193_536, 750_000_000_000_000_000m, "medium", "verified", 2),
+            ("event-keys:lab", "event-keys", "Keep event fields as data", 10_321_920, 0, 10_000_000_000_000_000m, "high", "dismissed", 1),
+        ];
+        foreach (var f in findings)
+        {
+            await using var command = db.CreateCommand("""
+                insert into ciro.recommendations (key, rule, target, title, evidence, samples, weekly_l2_gas, weekly_l1_data_gas, weekly_fee_fri,
+                    formula, confidence, status, status_at, window_from, window_to, first_seen, last_seen)
+                values ($1, $2, '{}', $3, '{}', '{}', $4, $5, $6, 'truth', $7, $8, $9, $10, $11, $10, $11)
+                """);
+            command.Parameters.AddWithValue(f.Key);
+            command.Parameters.AddWithValue(f.Rule);
+            command.Parameters.AddWithValue(f.Title);
+            command.Parameters.AddWithValue(f.L2);
+            command.Parameters.AddWithValue(f.L1);
+            command.Parameters.AddWithValue(f.FeeFri);
+            command.Parameters.AddWithValue(f.Confidence);
+            command.Parameters.AddWithValue(f.Status);
+            command.Parameters.AddWithValue(f.StatusDay is { } d ? WeekStart.AddDays(d) : DBNull.Value);
+            command.Parameters.AddWithValue(WeekStart.AddHours(1));
+            command.Parameters.AddWithValue(WeekStart.AddDays(3));
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
     private WebApplicationFactory<Ciro.Analytics.Queries.AnalyticsQueries> Service(NpgsqlDataSource db, TimeProvider clock, string mail) =>
         fixture.App(db, ("ConnectionStrings:mail", mail), ("Ciro:Reports:To:0", Recipient), ("Ciro:Reports:MisfireThreshold", "00:00:05"))
             .WithWebHostBuilder(b => b.ConfigureTestServices(services => services.AddSingleton(clock)));
@@ -112,6 +144,7 @@ public sealed class WeeklyReportTests(AnalyticsFixture fixture)
         await using var smtp = await Smtp4DevServer.StartAsync();
         await using var db = await fixture.NewDatabaseAsync(Shifted([.. Standard().Blocks, .. ThisWeek()]));
         await InsertIncidentsAsync(db);
+        await InsertRecommendationsAsync(db);
 
         // Three seconds before the default schedule (Mondays 06:00 UTC) fires for the week of 2026-03-09.
         await using (var app = Service(db, new ShiftedClock(Monday.AddHours(6).AddSeconds(-3)), smtp.ConnectionString))
@@ -153,9 +186,12 @@ public sealed class WeeklyReportTests(AnalyticsFixture fixture)
             Assert.Matches(@"MTTR \(mean time to resolve\)\s+40 min 00 s\s+2 min 00 s", text);
             Assert.Contains("By severity: critical 1, warning 2.", text);
             Assert.Matches($@"gas-spike-submit-job-result\s+critical\s+resolved\s+{WeekStart.AddDays(1):yyyy-MM-dd} 12:00\s+5 min 00 s\s+20 min 00 s", text);
-            // 4, 5: the optimisation modules' sections say they are not available yet on this database.
+            // 4: (titles and rules wrap in their columns) the open recommendation (largest saving first) and the one verified this week; not the dismissed one.
             Assert.Contains("4. Recommendations and savings verified", text);
-            Assert.Contains("Recommendations: not available yet", text);
+            Assert.Matches(@"Merge worker calls into\s+multicall\s+new\s+1,360,800,000\s+387,072\s+2\.5000\s+high", text);
+            Assert.Matches(@"Pack ledger slots\s+storage-\s+verified\s+181,440,000\s+193,536\s+0\.7500\s+medium", text);
+            Assert.DoesNotContain("Keep event fields as data", text);
+            // 5: the experiments section says it is not in the report yet.
             Assert.Contains("5. Experiment results", text);
             Assert.Contains("Experiments: not available yet", text);
             // 6. Leaderboard: W1 and W3 one completed job each, 100% (rank 1, tied); W2 one failed, 0% (rank 3).

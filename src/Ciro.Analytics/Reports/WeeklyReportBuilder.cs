@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ciro.Analytics.Queries;
 using Ciro.Analytics.Rollups;
 using Microsoft.Extensions.Options;
@@ -31,9 +32,39 @@ public sealed class WeeklyReportBuilder(
         var leaderboard = board.Items.Select(r => new LeaderboardEntry(r.Rank, r.Worker, r.Assigned, r.Completed, r.Failed, r.SuccessRate,
             r.CompletionP50Seconds, r.Paid)).ToList();
         return new WeeklyReport(period, clock.GetUtcNow(), kpis, consumers, incidentSection,
-            NotAvailable("Recommendations", "the recommendations module's tables are not in this database yet"),
-            NotAvailable("Experiments", "the experiments module's tables are not in this database yet"),
+            await RecommendationsAsync(period, ct),
+            NotAvailable("Experiments", "upgrade before/after results are served by GET /api/experiments/upgrades and not yet summarised here"),
             leaderboard);
+    }
+
+    /// <summary>The gas recommendations seen during the week and not dismissed, plus those verified in it (the saving the
+    /// data now shows), largest weekly L2 gas saving first. Same rows as GET /api/recommendations.</summary>
+    private async Task<OptionalSection> RecommendationsAsync(ReportPeriod period, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select title, rule, status, weekly_l2_gas, weekly_l1_data_gas, weekly_fee_fri, confidence
+            from ciro.recommendations
+            where first_seen < $2
+              and ((status <> 'dismissed' and last_seen >= $1) or (status = 'verified' and status_at >= $1 and status_at < $2))
+            order by weekly_l2_gas desc, key
+            limit $3
+            """);
+        command.Parameters.AddWithValue(period.Start);
+        command.Parameters.AddWithValue(period.End);
+        command.Parameters.AddWithValue(options.Value.TopRows);
+        var rows = new List<IReadOnlyList<string>>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add([reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                    reader.GetInt64(3).ToString("N0", CultureInfo.InvariantCulture), reader.GetInt64(4).ToString("N0", CultureInfo.InvariantCulture),
+                    (reader.GetDecimal(5) / 1_000_000_000_000_000_000m).ToString("N4", CultureInfo.InvariantCulture), reader.GetString(6)]);
+            }
+        }
+        return rows.Count == 0
+            ? new(false, "Recommendations: none seen or verified in this week.", [], [])
+            : new(true, "", ["Recommendation", "Rule", "Status", "Weekly L2 gas saving", "Weekly L1 data gas saving", "Weekly fee saving (STRK)", "Confidence"], rows);
     }
 
     private static OptionalSection NotAvailable(string section, string why) =>
