@@ -63,8 +63,10 @@ describe('starknet.js decodes every event the chain simulator emits', () => {
     assert.deepEqual(seen, nonZero(state.counts.eventsByName));
   });
 
-  it('every event kind the simulator reports has a field check here', () => {
-    const unchecked = Object.keys(state.counts.eventsByName).filter((name) => !checks[name]);
+  it('every event kind this chain holds has a field check here', () => {
+    // /state lists every kind at its count, zeros included: the optimisation scenario's lab ledgers (ResultRecorded,
+    // StatsUpdated, Heartbeat) have no ABI and are not generated in this chain.
+    const unchecked = Object.entries(state.counts.eventsByName).filter(([name, n]) => n > 0 && !checks[name]).map(([name]) => name);
     assert.deepEqual(unchecked, [], 'add a check for these kinds to support/event-checks.js');
   });
 
