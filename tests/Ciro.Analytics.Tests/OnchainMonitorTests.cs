@@ -45,6 +45,11 @@ public sealed class OnchainMonitorTests(AnalyticsFixture fixture)
             $"{r.Function} at {r.Hour:HH:mm}: estimate {r.Estimated} [{r.Low}, {r.High}] from {r.Samples} samples, truth {r.Actual}"));
         Assert.All(calls.Totals, r => Assert.True(r.WithinInterval, $"{r.Function}: {r.Estimated} [{r.Low}, {r.High}], truth {r.Actual}"));
         Assert.Equal(truth.Values.Sum(), calls.Totals.Sum(r => r.Actual));
+        // The rate that keeps each total within ±10 % (the default target) follows from its off-chain count alone.
+        Assert.Equal(0.10, calls.TargetError);
+        Assert.All(calls.Totals, r => Assert.Equal((long)Math.Floor(1 + r.Actual * 0.01 / (1.959963984540054 * 1.959963984540054)), r.RateForTarget));
+        var tighter = await http.GetFromJsonAsync<CallsReport>($"/api/kpi/onchain/calls?{range}&targetError=0.05", Json);
+        Assert.All(tighter!.Totals, r => Assert.Equal((long)Math.Floor(1 + r.Actual * 0.0025 / (1.959963984540054 * 1.959963984540054)), r.RateForTarget));
 
         // The hour the rate changed (block 37 at 14:10) mixes rates 4 and 2: the estimate adds each sample's own rate,
         // and the monitor's flushed counter for that hour says the same.
@@ -86,6 +91,11 @@ public sealed class OnchainMonitorTests(AnalyticsFixture fixture)
         Assert.Contains("from", await response.Content.ReadAsStringAsync());
         response = await http.GetAsync("/api/kpi/onchain/workers?from=2026-03-02T00:00:00Z&to=2026-01-01T00:00:00Z");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        response = await http.GetAsync("/api/kpi/onchain/calls?targetError=1.5");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("targetError", body);
+        Assert.Contains("1.5", body);
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

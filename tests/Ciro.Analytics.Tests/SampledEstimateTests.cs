@@ -48,4 +48,40 @@ public sealed class SampledEstimateTests
         Assert.Equal(64 * SampledEstimate.PoissonUpper(0) * Math.Sqrt(1 - 1 / 64.0), none.High, 6);
         Assert.InRange(SampledEstimate.PoissonUpper(0), 3.689 * 0.99, 3.689 * 1.01); // exact: 3.689
     }
+
+    [Theory]
+    [InlineData(5000, 0.10)]
+    [InlineData(20000, 0.05)]
+    [InlineData(800, 0.25)]
+    public void The_rate_for_a_target_keeps_the_error_under_it_in_95_percent_of_runs_and_twice_that_rate_does_not(int population, double target)
+    {
+        var rate = SampledEstimate.RateForRelativeError(population, target)!.Value;
+        // 1 + N e² / 1.96²: 14 for 5,000 calls at ±10 %, 27 for 20,000 at ±5 %, 14 for 800 at ±25 %.
+        Assert.Equal((long)Math.Floor(1 + population * target * target / (1.959963984540054 * 1.959963984540054)), rate);
+        Assert.Equal(0.95, WithinTarget(rate), 0.015);
+        // Twice as sparse doubles the variance: the half-width grows by √2 and about 1 run in 6 misses the target.
+        Assert.True(WithinTarget(2 * rate - 1) < 0.90, $"{population} calls at 1/{2 * rate - 1} still within ±{target:P0}");
+
+        double WithinTarget(long r)
+        {
+            const int seeds = 2000;
+            var within = 0;
+            for (var seed = 0; seed < seeds; seed++)
+            {
+                var random = new Random(seed);
+                var estimate = Enumerable.Range(0, population).Count(_ => random.NextInt64(r) == 0) * (double)r;
+                within += Math.Abs(estimate - population) <= target * population ? 1 : 0;
+            }
+            return within / (double)seeds;
+        }
+    }
+
+    [Fact]
+    public void No_calls_have_no_rate_and_few_calls_need_every_one()
+    {
+        Assert.Null(SampledEstimate.RateForRelativeError(0, 0.1));
+        Assert.Equal(1, SampledEstimate.RateForRelativeError(50, 0.1)); // 1 + 50·0.01/3.84 = 1.13
+        Assert.Equal(261, SampledEstimate.RateForRelativeError(100_000, 0.1)); // 1 + 1e5·0.01/3.8415 = 261.3
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampledEstimate.RateForRelativeError(10, 0));
+    }
 }

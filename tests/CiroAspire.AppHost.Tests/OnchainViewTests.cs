@@ -63,6 +63,19 @@ public sealed class OnchainViewTests(StackFixture stack, ITestOutputHelper outpu
             {
                 Assert.Equal($"1/{Rate}", row.GetProperty("rate").GetString());
             }
+            // At ±5 %, each function's suggested rate is 1 + calls × 0.05² / 1.96² (floored) of the calls it shows, and
+            // the summary's rate is the rarest function's.
+            var target = screen.GetProperty("target");
+            var limits = new List<long>();
+            foreach (var row in target.GetProperty("rows").EnumerateArray())
+            {
+                var calls = long.Parse(row.GetProperty("actual").GetString()!, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+                var expected = calls == 0 ? (long?)null : (long)Math.Floor(1 + calls * 0.0025 / (1.959963984540054 * 1.959963984540054));
+                Assert.Equal(expected is null ? "—" : $"1/{expected}", row.GetProperty("rateForTarget").GetString());
+                limits.AddRange(expected is null ? [] : [expected.Value]);
+            }
+            Assert.Contains("target=0.05", target.GetProperty("url").GetString());
+            Assert.Equal(limits.Count == 0 ? "—" : $"1/{limits.Min()}", target.GetProperty("total").GetString());
         }
         finally
         {

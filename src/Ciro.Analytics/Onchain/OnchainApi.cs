@@ -24,8 +24,24 @@ public static class OnchainApi
         return app;
     }
 
-    public static async Task<Results<Ok<CallsReport>, BadRequest<ProblemDetails>>> GetCalls(string? from, string? to, OnchainKpis kpis, TimeProvider clock, CancellationToken ct) =>
-        Range(from, to, clock, out var range) is { } problem ? TypedResults.BadRequest(problem) : TypedResults.Ok(await kpis.GetCallsAsync(range.From, range.To, ct));
+    /// <summary>The error target of the calls report's suggested sample rate when the caller names none: ±10 %.</summary>
+    public const double DefaultTargetError = 0.10;
+
+    /// <param name="targetError">Relative error (0 &lt; e &lt; 1, e.g. 0.05 for ±5 %) each row's RateForTarget keeps; 0.1 when absent.</param>
+    public static async Task<Results<Ok<CallsReport>, BadRequest<ProblemDetails>>> GetCalls(string? from, string? to, string? targetError, OnchainKpis kpis, TimeProvider clock, CancellationToken ct)
+    {
+        if (Range(from, to, clock, out var range) is { } problem)
+        {
+            return TypedResults.BadRequest(problem);
+        }
+        var target = DefaultTargetError;
+        if (targetError is not null
+            && (!double.TryParse(targetError, NumberStyles.Float, CultureInfo.InvariantCulture, out target) || !(target > 0 && target < 1)))
+        {
+            return TypedResults.BadRequest(ApiProblems.InvalidField("targetError", targetError, "must be a fraction between 0 and 1, e.g. 0.05 for ±5 %"));
+        }
+        return TypedResults.Ok(await kpis.GetCallsAsync(range.From, range.To, target, ct));
+    }
 
     public static async Task<Results<Ok<WorkersReport>, BadRequest<ProblemDetails>>> GetWorkers(string? from, string? to, OnchainKpis kpis, TimeProvider clock, CancellationToken ct) =>
         Range(from, to, clock, out var range) is { } problem ? TypedResults.BadRequest(problem) : TypedResults.Ok(await kpis.GetWorkersAsync(range.From, range.To, ct));

@@ -40,7 +40,7 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
         order by e.block_number, e.tx_index, e.event_index
         """;
 
-    public async Task<CallsReport> GetCallsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    public async Task<CallsReport> GetCallsAsync(DateTimeOffset from, DateTimeOffset to, double targetError, CancellationToken ct)
     {
         var samples = await ReadSamplesAsync(from, to, ct);
         var rates = await RateTimelineAsync(from, to, ct);
@@ -92,7 +92,7 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
             var truth = actual.GetValueOrDefault((hour, function));
             var contract = inHour.FirstOrDefault()?.Contract ?? truth.Contract;
             var estimate = SampledEstimate.Total(inHour.Select(s => s.Rate).ToList(), RateAt(rates, contract, hour.AddHours(1)));
-            rows.Add(Row(function, contract, hour, estimate, flushed.TryGetValue((hour, function), out var f) ? f : null, truth.Count));
+            rows.Add(Row(function, contract, hour, estimate, flushed.TryGetValue((hour, function), out var f) ? f : null, truth.Count, targetError));
         }
         var totals = rows.GroupBy(r => (r.Function, r.Contract)).Select(g =>
         {
@@ -101,9 +101,9 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
             // Hours without samples add their own interval width: sum the per-hour bounds when there are such hours.
             var emptyHigh = g.Where(r => r.Samples == 0).Sum(r => r.High);
             return Row(g.Key.Function, g.Key.Contract, null, estimate with { High = estimate.High + emptyHigh },
-                g.Any(r => r.Flushed is not null) ? g.Sum(r => r.Flushed ?? 0) : null, g.Sum(r => r.Actual));
+                g.Any(r => r.Flushed is not null) ? g.Sum(r => r.Flushed ?? 0) : null, g.Sum(r => r.Actual), targetError);
         }).OrderBy(r => r.Function, StringComparer.Ordinal).ToList();
-        return new CallsReport(from, to, rows, totals);
+        return new CallsReport(from, to, targetError, rows, totals);
     }
 
     public async Task<WorkersReport> GetWorkersAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
@@ -233,9 +233,10 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
 
     private static DateTimeOffset Hour(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0, TimeSpan.Zero);
 
-    private static CallRow Row(string function, string contract, DateTimeOffset? hour, Estimate e, long? flushed, long actual) =>
+    private static CallRow Row(string function, string contract, DateTimeOffset? hour, Estimate e, long? flushed, long actual, double targetError) =>
         new(function, contract, hour, e.Samples, e.Value, Math.Round(e.Low, 2), Math.Round(e.High, 2), flushed, actual,
-            e.Value - actual, actual == 0 ? null : Math.Round((e.Value - actual) / actual, 4), e.Contains(actual));
+            e.Value - actual, actual == 0 ? null : Math.Round((e.Value - actual) / actual, 4), e.Contains(actual),
+            SampledEstimate.RateForRelativeError(actual, targetError));
 
     private static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 3) : null;
 }
@@ -244,10 +245,13 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
 /// <param name="Flushed">The monitor's own hourly counter as flush_calls pushed it (CallsFlushed), when flushed.</param>
 /// <param name="Actual">Successful calls counted off-chain from every indexed transaction.</param>
 /// <param name="Difference">Estimated − Actual; RelativeError = Difference / Actual.</param>
+/// <param name="RateForTarget">The largest 1-in-N sample rate whose 95% interval stays within ±TargetError of this row's
+/// off-chain count (<see cref="SampledEstimate.RateForRelativeError"/>); null when nothing was called.</param>
 public sealed record CallRow(string Function, string Contract, DateTimeOffset? Hour, int Samples, double Estimated, double Low, double High,
-    long? Flushed, long Actual, double Difference, double? RelativeError, bool WithinInterval);
+    long? Flushed, long Actual, double Difference, double? RelativeError, bool WithinInterval, long? RateForTarget);
 
-public sealed record CallsReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<CallRow> Hours, IReadOnlyList<CallRow> Totals);
+/// <param name="TargetError">The relative error (95% interval half-width over the count) each row's RateForTarget keeps.</param>
+public sealed record CallsReport(DateTimeOffset From, DateTimeOffset To, double TargetError, IReadOnlyList<CallRow> Hours, IReadOnlyList<CallRow> Totals);
 
 public sealed record PushedWorkerSample(long Assigned, long Completed, long Failed, decimal TotalDuration, DateTimeOffset At);
 

@@ -35,6 +35,24 @@ public static class SampledEstimate
         return new Estimate(value, k, Math.Max(low, k), highK);
     }
 
+    /// <summary>
+    /// The largest 1-in-N rate at which the 95% interval of a total of <paramref name="count"/> occurrences stays within
+    /// ±<paramref name="targetError"/> of it. Each occurrence is sampled with probability 1/r and stands for r, so the
+    /// estimate's variance is count·(r − 1) and its half-width z·√(count·(r − 1)); keeping that ≤ e·count gives
+    /// r ≤ 1 + count·e²/z². Null when nothing occurred (no rate bounds the error of an empty total); 1 (sample every
+    /// call) when even r = 2 is too coarse.
+    /// </summary>
+    public static long? RateForRelativeError(long count, double targetError)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetError);
+        if (count <= 0)
+        {
+            return null;
+        }
+        var rate = Math.Floor(1 + count * targetError * targetError / (Z975 * Z975));
+        return rate >= long.MaxValue ? long.MaxValue : Math.Max(1, (long)rate);
+    }
+
     /// <summary>Mean of sampled values with a normal 95% interval (t-like widening below 30 samples).</summary>
     public static Estimate Mean(IReadOnlyList<double> values)
     {

@@ -6,8 +6,8 @@
 //       [--screenshots dir] [--timeout 120]
 //
 // Waits until the calls table shows, then prints one JSON line with what the screen says: {"totalSamples",
-// "totalRate", "totalEstimated", "rows": [{"function", "samples", "rate", "estimated", "actual"}]} (numbers as
-// shown). The caller (CiroAspire.AppHost.Tests/OnchainViewTests) compares them with the chain simulator's ground
+// "totalRate", "totalEstimated", "rows": [{"function", "samples", "rate", "estimated", "actual"}], "target": {"url",
+// "total", "rows": [{"function", "actual", "rateForTarget"}]}} (numbers as shown; "target" after choosing ±5 %). The caller (CiroAspire.AppHost.Tests/OnchainViewTests) compares them with the chain simulator's ground
 // truth. Screenshot: onchain.png. Exit codes: 0 read, 1 not shown within the timeout, 2 bad usage or no browser.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -77,6 +77,20 @@ try {
     totalEstimated: await text(page.getByTestId('total-estimated')),
     rows,
   };
+  // The suggested rate for a tighter target: the choice goes to the URL and the column follows it.
+  await page.getByTestId('onchain-target').getByRole('radio', { name: '±5 %' }).click();
+  await page.waitForURL(/[?&]target=0\.05/, { timeout: timeout() });
+  await page.getByRole('columnheader', { name: 'Rate for ±5 %' }).waitFor({ timeout: timeout() });
+  await page.waitForLoadState('networkidle', { timeout: timeout() }).catch(() => {});
+  const targetRows = [];
+  for (const row of await page.getByTestId('onchain-call').all()) {
+    targetRows.push({
+      function: await row.getAttribute('data-function'),
+      actual: await text(row.getByTestId('call-actual')),
+      rateForTarget: await text(row.getByTestId('call-rate-for-target')),
+    });
+  }
+  result.target = { url: page.url(), total: await text(page.getByTestId('total-rate-for-target')), summary: await text(page.getByTestId('onchain-target-rate')), rows: targetRows };
   if (options.screenshots) {
     await mkdir(options.screenshots, { recursive: true });
     await page.screenshot({ path: path.join(options.screenshots, 'onchain.png'), fullPage: true });

@@ -663,12 +663,23 @@ export interface components {
             /** Format: double */
             relativeError: null | number;
             withinInterval: boolean;
+            /**
+             * Format: int64
+             * @description The largest 1-in-N sample rate whose 95% interval stays within ±TargetError of this row's
+             *         off-chain count (long? SampledEstimate.RateForRelativeError(long count, double targetError)); null when nothing was called.
+             */
+            rateForTarget: null | number;
         };
         CallsReport: {
             /** Format: date-time */
             from: string;
             /** Format: date-time */
             to: string;
+            /**
+             * Format: double
+             * @description The relative error (95% interval half-width over the count) each row's RateForTarget keeps.
+             */
+            targetError: number;
             hours: components["schemas"]["CallRow"][];
             totals: components["schemas"]["CallRow"][];
         };
@@ -2011,6 +2022,8 @@ export interface operations {
             query?: {
                 from?: string;
                 to?: string;
+                /** @description Relative error (0 &lt; e &lt; 1, e.g. 0.05 for ±5 %) each row's RateForTarget keeps; 0.1 when absent. */
+                targetError?: string;
             };
             header?: never;
             path?: never;

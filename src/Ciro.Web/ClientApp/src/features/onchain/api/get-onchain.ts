@@ -7,7 +7,7 @@ import type { CallsReport, JobTimingReport, WorkersReport } from '@/types/kpi';
 export type OnchainRange = { from: string; to?: string };
 
 // Under the KPI prefix: a committed block refreshes them like every other KPI.
-function onchainQueryOptions<T>(path: string, range: OnchainRange) {
+function onchainQueryOptions<T>(path: string, range: OnchainRange & Record<string, string | undefined>) {
   return queryOptions({
     queryKey: [...kpiBaseKey, path, range] as const,
     queryFn: ({ signal }) => api.get<T>(path, { params: range, signal }),
@@ -15,9 +15,12 @@ function onchainQueryOptions<T>(path: string, range: OnchainRange) {
   });
 }
 
-/** GET /api/kpi/onchain/calls: calls per instrumented function, sampled estimate with its 95% interval vs every transaction. */
-export function useOnchainCalls(range: OnchainRange) {
-  return useQuery(onchainQueryOptions<CallsReport>('/api/kpi/onchain/calls', range));
+/**
+ * GET /api/kpi/onchain/calls: calls per instrumented function, sampled estimate with its 95% interval vs every transaction,
+ * and per row the sparsest rate whose interval stays within ±targetError of the count.
+ */
+export function useOnchainCalls(range: OnchainRange, targetError: number) {
+  return useQuery(onchainQueryOptions<CallsReport>('/api/kpi/onchain/calls', { ...range, targetError: String(targetError) }));
 }
 
 /** GET /api/kpi/onchain/workers: per worker, assigned/completed/failed estimated from JobSampled vs counted. */

@@ -1,4 +1,5 @@
 import { ExportButtons } from '@/components/ui/export-buttons';
+import { SegmentedControl } from '@/components/ui/segmented-control';
 import { QueryCard } from '@/components/ui/query-card';
 import { TableHead } from '@/components/ui/table-head';
 import type { CallRow, Estimate, OnchainWorkerRow } from '@/types/kpi';
@@ -6,7 +7,7 @@ import { formatDecimal, formatGas, formatPercent, formatSeconds } from '@/utils/
 import { shortHash } from '@/utils/format';
 import type { ExportColumn } from '@/utils/table-export';
 import { useOnchainCalls, useOnchainJobs, useOnchainWorkers, type OnchainRange } from '../api/get-onchain';
-import { formatRate, meanRate, relativeHalfWidth, sumCalls } from '../utils/sampling';
+import { TARGET_ERRORS, formatRate, limitingRate, meanRate, relativeHalfWidth, sumCalls, type TargetError } from '../utils/sampling';
 
 const interval = (low: number | null | undefined, high: number | null | undefined, format: (v: number) => string) =>
   low === null || low === undefined || high === null || high === undefined || !Number.isFinite(low) || !Number.isFinite(high)
@@ -29,9 +30,12 @@ const CALL_COLUMNS: ExportColumn<CallRow>[] = [
   { key: 'difference', value: (r) => r.difference },
   { key: 'relativeError', value: (r) => r.relativeError },
   { key: 'withinInterval', value: (r) => r.withinInterval },
+  { key: 'rateForTarget', value: (r) => r.rateForTarget },
 ];
 
-const CALL_HEADERS = ['Function', 'Contract', 'Samples', 'Rate', 'Estimated', '95% interval', '± (rel.)', 'Flushed', 'Actual', 'Error', 'In interval'];
+const TARGET_OPTIONS = TARGET_ERRORS.map((t) => ({ value: t, label: `±${Math.round(t * 100)} %` }));
+
+const callHeaders = (target: TargetError) => ['Function', 'Contract', 'Samples', 'Rate', 'Estimated', '95% interval', '± (rel.)', 'Flushed', 'Actual', 'Error', 'In interval', `Rate for ±${Math.round(target * 100)} %`];
 
 function CallCells({ r }: { r: CallRow }) {
   return (
@@ -45,58 +49,92 @@ function CallCells({ r }: { r: CallRow }) {
       <td data-testid="call-actual">{formatGas(r.actual)}</td>
       <td>{formatPercent(r.relativeError, 1)}</td>
       <td>{within(r.withinInterval)}</td>
+      <td data-testid="call-rate-for-target">{formatRate(r.rateForTarget ?? null)}</td>
     </>
   );
 }
 
+/** The sparsest rate meeting the target over this range, set by the rarest function, next to the rate in force. */
+function TargetRateSummary({ rows, target }: { rows: readonly CallRow[]; target: TargetError }) {
+  const sum = sumCalls(rows);
+  const limit = limitingRate(rows);
+  return (
+    <p className="muted" data-testid="onchain-target-rate">
+      Sampling now at {formatRate(meanRate(sum.estimated, sum.samples))}.{' '}
+      {limit === null
+        ? 'No calls in this range: no rate can be suggested.'
+        : `To keep every function's 95% interval within ±${Math.round(target * 100)} % over this range, sample at ${formatRate(limit.rate)} or denser (set by ${limit.function}; rate ≤ 1 + calls × error² / 1.96²).`}
+    </p>
+  );
+}
+
 /** Calls per instrumented function: the monitor's 1-in-N estimate with its 95% interval next to the count of every transaction. */
-export function OnchainCallsCard({ range, fn }: { range: OnchainRange; fn: string | undefined }) {
-  const result = useOnchainCalls(range);
+export function OnchainCallsCard({
+  range,
+  fn,
+  target,
+  onTarget,
+}: {
+  range: OnchainRange;
+  fn: string | undefined;
+  target: TargetError;
+  onTarget: (target: TargetError) => void;
+}) {
+  const result = useOnchainCalls(range, target);
   const rows = (result.data?.totals ?? []).filter((r) => !fn || r.function === fn);
   const sum = sumCalls(rows);
   return (
     <QueryCard
       title="Calls per function"
       subtitle="CallSampled and JobSampled events × the rate each carries, vs every indexed transaction"
-      actions={<ExportButtons view="onchain-calls" rows={rows} columns={CALL_COLUMNS} from={result.data?.from} to={result.data?.to} />}
+      actions={
+        <>
+          <SegmentedControl label="Error target" options={TARGET_OPTIONS} value={target} onChange={onTarget} data-testid="onchain-target" />
+          <ExportButtons view="onchain-calls" rows={rows} columns={CALL_COLUMNS} from={result.data?.from} to={result.data?.to} />
+        </>
+      }
       data-testid="onchain-calls"
       query={result}
       isEmpty={() => rows.length === 0}
       empty="No instrumented calls in this range"
     >
       {() => (
-        <table className="table" data-testid="onchain-calls-table">
-          <caption className="visually-hidden">Calls per instrumented function</caption>
-          <TableHead columns={CALL_HEADERS} />
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.contract}-${r.function}`} data-testid="onchain-call" data-function={r.function}>
-                <td className="mono">{r.function}</td>
-                <td className="mono" title={r.contract}>
-                  {shortHash(r.contract)}
-                </td>
-                <CallCells r={r} />
+        <>
+          <TargetRateSummary rows={rows} target={target} />
+          <table className="table" data-testid="onchain-calls-table">
+            <caption className="visually-hidden">Calls per instrumented function</caption>
+            <TableHead columns={callHeaders(target)} />
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.contract}-${r.function}`} data-testid="onchain-call" data-function={r.function}>
+                  <td className="mono">{r.function}</td>
+                  <td className="mono" title={r.contract}>
+                    {shortHash(r.contract)}
+                  </td>
+                  <CallCells r={r} />
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr data-testid="onchain-calls-total">
+                <th scope="row" colSpan={2}>
+                  All functions
+                </th>
+                <td data-testid="total-samples">{sum.samples}</td>
+                <td data-testid="total-rate">{formatRate(meanRate(sum.estimated, sum.samples))}</td>
+                <td data-testid="total-estimated">{formatGas(sum.estimated)}</td>
+                {/* The functions' intervals do not add up to the total's; its own interval is not served. */}
+                <td />
+                <td />
+                <td />
+                <td data-testid="total-actual">{formatGas(sum.actual)}</td>
+                <td>{formatPercent(sum.actual ? (sum.estimated - sum.actual) / sum.actual : null, 1)}</td>
+                <td />
+                <td data-testid="total-rate-for-target">{formatRate(limitingRate(rows)?.rate ?? null)}</td>
               </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr data-testid="onchain-calls-total">
-              <th scope="row" colSpan={2}>
-                All functions
-              </th>
-              <td data-testid="total-samples">{sum.samples}</td>
-              <td data-testid="total-rate">{formatRate(meanRate(sum.estimated, sum.samples))}</td>
-              <td data-testid="total-estimated">{formatGas(sum.estimated)}</td>
-              {/* The functions' intervals do not add up to the total's; its own interval is not served. */}
-              <td />
-              <td />
-              <td />
-              <td data-testid="total-actual">{formatGas(sum.actual)}</td>
-              <td>{formatPercent(sum.actual ? (sum.estimated - sum.actual) / sum.actual : null, 1)}</td>
-              <td />
-            </tr>
-          </tfoot>
-        </table>
+            </tfoot>
+          </table>
+        </>
       )}
     </QueryCard>
   );

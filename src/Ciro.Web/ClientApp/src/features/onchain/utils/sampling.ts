@@ -26,3 +26,23 @@ export function sumCalls(rows: readonly CallRow[]): { samples: number; estimated
     { samples: 0, estimated: 0, actual: 0 },
   );
 }
+
+/** The error targets offered for the suggested rate (fractions: ±5 %, ±10 %, ±20 %); ±10 % unless the URL says otherwise. */
+export const TARGET_ERRORS = [0.05, 0.1, 0.2] as const;
+export type TargetError = (typeof TARGET_ERRORS)[number];
+
+export function parseTargetError(value: string | null): TargetError {
+  const parsed = Number(value);
+  return TARGET_ERRORS.find((t) => t === parsed) ?? 0.1;
+}
+
+/**
+ * The sparsest rate that keeps every function shown within the target: the smallest of the rows' limits (the rarest
+ * function decides), with the function that sets it; null when no function was called.
+ */
+export function limitingRate(rows: readonly CallRow[]): { rate: number; function: string } | null {
+  return rows.reduce<{ rate: number; function: string } | null>(
+    (best, r) => (r.rateForTarget != null && (best === null || r.rateForTarget < best.rate) ? { rate: r.rateForTarget, function: r.function } : best),
+    null,
+  );
+}
