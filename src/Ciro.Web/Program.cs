@@ -28,6 +28,7 @@ app.UseRateLimiter();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapAuthApi();
+app.MapOidcSignIn();
 app.MapHub<ActivityHub>("/hubs/activity").RequireAuthorization();
 app.MapBackendProxy();
 // Client-side routes get the app; unknown hub paths get a 404 rather than the page.

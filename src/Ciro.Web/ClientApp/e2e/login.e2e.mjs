@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // The sign-in flow against a running Ciro.Web host, in Debian's Chromium (never a downloaded one).
 //
-//   node e2e/login.e2e.mjs http://127.0.0.1:8080 --user vera --password '…' [--screenshots dir] [--timeout 60]
+//   node e2e/login.e2e.mjs http://127.0.0.1:8080 --user vera --password '…' [--sso NAME --sso-user USER]
+//       [--screenshots dir] [--timeout 60]
 //
 // Passes when: the dashboard address sends a signed-out browser to the sign-in page; a wrong password shows
 // "Wrong user name or password." and no session; the right one lands on the dashboard with the user's name and
 // role shown; signing out returns to the sign-in page; and Chromium reported no Content-Security-Policy violation
-// on any of those pages. Screenshots: login.png, login-error.png, signed-in.png.
+// on any of those pages. With --sso, then: the sign-in page offers "Sign in with NAME", which goes through the
+// single-sign-on provider and lands on the address asked for, signed in as --sso-user (the provider must sign that
+// user in without a form, as the test's provider does). Screenshots: login.png, login-error.png, signed-in.png
+// (and login-sso.png, signed-in-sso.png).
 // Exit codes: 0 pass, 1 the flow did not do that (the message says which step), 2 bad usage or no browser.
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -21,18 +25,21 @@ function usage(message) {
   process.exit(2);
 }
 
-const options = { baseUrl: undefined, user: undefined, password: undefined, screenshots: undefined, timeoutMs: 60_000 };
+const options = { baseUrl: undefined, user: undefined, password: undefined, sso: undefined, ssoUser: undefined, screenshots: undefined, timeoutMs: 60_000 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const arg = argv[i];
   if (arg === '--user') options.user = argv[++i];
   else if (arg === '--password') options.password = argv[++i];
+  else if (arg === '--sso') options.sso = argv[++i];
+  else if (arg === '--sso-user') options.ssoUser = argv[++i];
   else if (arg === '--screenshots') options.screenshots = argv[++i];
   else if (arg === '--timeout') options.timeoutMs = Number(argv[++i]) * 1000;
   else if (arg.startsWith('--')) usage(`unknown option ${arg}`);
   else options.baseUrl = arg;
 }
 if (!options.baseUrl || !options.user || !options.password) usage('base URL, --user and --password are required');
+if (Boolean(options.sso) !== Boolean(options.ssoUser)) usage('--sso and --sso-user go together');
 if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) usage('--timeout needs a number of seconds');
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -92,8 +99,24 @@ try {
   await page.getByTestId('login-form').waitFor({ timeout });
   log('signed out again: back on the sign-in page');
 
+  if (options.sso) {
+    await page.goto(new URL('/?range=1h', options.baseUrl).href, { waitUntil: 'domcontentloaded', timeout });
+    const link = page.getByTestId('sso-link');
+    const label = (await link.innerText({ timeout })).trim();
+    if (label !== `Sign in with ${options.sso}`) throw new StepFailed(`the single-sign-on link reads "${label}"`);
+    await shot(page, 'login-sso.png');
+    await link.click();
+    const ssoMenu = (await page.getByTestId('user-menu').innerText({ timeout })).replace(/\s+/g, ' ').trim();
+    if (!ssoMenu.startsWith(options.ssoUser)) throw new StepFailed(`after single sign-on the user menu reads "${ssoMenu}"`);
+    const back = new URL(page.url());
+    if (back.pathname + back.search !== '/?range=1h') throw new StepFailed(`after single sign-on the page is ${page.url()}, not the address asked for`);
+    log(`single sign-on: "${ssoMenu}" at ${back.pathname}${back.search}`);
+    await page.waitForTimeout(1_000);
+    await shot(page, 'signed-in-sso.png');
+  }
+
   if (violations.length > 0) throw new StepFailed(`${violations.length} CSP violation(s):\n  ${violations.slice(0, 10).join('\n  ')}`);
-  console.log('login e2e: PASS (redirect, wrong password refused, signed in, signed out, 0 CSP violations)');
+  console.log(`login e2e: PASS (redirect, wrong password refused, signed in, signed out${options.sso ? ', single sign-on' : ''}, 0 CSP violations)`);
 } catch (error) {
   exitCode = error instanceof StepFailed ? 1 : 2;
   console.error(`login e2e: FAIL: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,9 +5,10 @@ import { LoginForm } from '@/features/auth/components/login-form';
 export function LoginRoute() {
   const navigate = useNavigate();
   const [search] = useSearchParams();
+  const next = safeNext(search.get('next'));
   return (
     <main className="login-page">
-      <LoginForm onSignedIn={() => void navigate(safeNext(search.get('next')), { replace: true })} />
+      <LoginForm onSignedIn={() => void navigate(next, { replace: true })} next={next} ssoFailed={search.get('error') === 'sso'} />
     </main>
   );
 }

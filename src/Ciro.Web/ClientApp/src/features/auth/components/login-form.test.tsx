@@ -4,11 +4,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { renderWithProviders, requestUrl } from '@/testing/test-utils';
 import { LoginForm } from './login-form';
 
-function stubLogin(status: number, body: unknown) {
+const json = (body: unknown, status = 200) => Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } }));
+
+/** /auth/login answers status/body; /auth/providers answers `providers` (no single sign-on unless given). */
+function stubLogin(status: number, body: unknown, providers: unknown = { password: true, oidc: null }) {
   const mock = vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
-    void input;
     void init;
-    return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } }));
+    return requestUrl(input) === '/auth/providers' ? json(providers) : json(body, status);
   });
   vi.stubGlobal('fetch', mock);
   return mock;
@@ -27,7 +29,7 @@ describe('login form', () => {
     renderWithProviders(<LoginForm onSignedIn={onSignedIn} />);
     await fillAndSubmit('vera', 's3cret');
     await waitFor(() => expect(onSignedIn).toHaveBeenCalledTimes(1));
-    const [input, init] = fetchMock.mock.calls[0]!;
+    const [input, init] = fetchMock.mock.calls.find(([url]) => requestUrl(url) === '/auth/login')!;
     expect(requestUrl(input)).toBe('/auth/login');
     expect(init?.method).toBe('POST');
     expect(JSON.parse(init?.body as string)).toEqual({ userName: 'vera', password: 's3cret' });
@@ -48,5 +50,20 @@ describe('login form', () => {
     renderWithProviders(<LoginForm onSignedIn={vi.fn()} />);
     await fillAndSubmit('vera', 'guess');
     expect(await screen.findByTestId('login-error')).toHaveTextContent('Too many attempts. Try again in 42 s.');
+  });
+
+  it('offers single sign-on when the server has a provider, coming back to where the user was going', async () => {
+    stubLogin(200, {}, { password: true, oidc: { displayName: 'Contoso SSO', loginPath: '/auth/oidc/login' } });
+    renderWithProviders(<LoginForm onSignedIn={vi.fn()} next="/alerts?state=open" />);
+    const link = await screen.findByTestId('sso-link');
+    expect(link).toHaveTextContent('Sign in with Contoso SSO');
+    expect(link).toHaveAttribute('href', '/auth/oidc/login?returnUrl=%2Falerts%3Fstate%3Dopen');
+  });
+
+  it('shows no single sign-on without a provider, and says why a failed one sent the user back', async () => {
+    stubLogin(200, {});
+    renderWithProviders(<LoginForm onSignedIn={vi.fn()} ssoFailed />);
+    expect(await screen.findByTestId('sso-error')).toHaveTextContent('no Ciro role');
+    await waitFor(() => expect(screen.queryByTestId('sso-link')).toBeNull());
   });
 });

@@ -1,10 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { ApiError } from '@/lib/api-client';
+import { ssoHref, useSignInProviders } from '../api/providers';
 import { useSignIn } from '../api/session';
 import './login.css';
 
-type LoginFormProps = { onSignedIn: () => void };
+/** next: where to go once signed in (also the single sign-on's way back); ssoFailed: the server sent us back from a
+ * refused or broken single sign-on (/login?error=sso). */
+type LoginFormProps = { onSignedIn: () => void; next?: string; ssoFailed?: boolean };
 
 function describe(error: unknown): string {
   if (error instanceof ApiError) {
@@ -15,10 +18,12 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function LoginForm({ onSignedIn }: LoginFormProps) {
+export function LoginForm({ onSignedIn, next = '/', ssoFailed = false }: LoginFormProps) {
   const [userName, setUserName] = useState('');
   const [password, setPassword] = useState('');
   const signIn = useSignIn();
+  const providers = useSignInProviders();
+  const oidc = providers.data?.oidc;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -47,6 +52,16 @@ export function LoginForm({ onSignedIn }: LoginFormProps) {
       <Button type="submit" disabled={signIn.isPending}>
         {signIn.isPending ? 'Signing in…' : 'Sign in'}
       </Button>
+      {ssoFailed && (
+        <p className="login__error" role="alert" data-testid="sso-error">
+          Single sign-on did not sign you in: the provider refused, or your account has no Ciro role. Ask an administrator.
+        </p>
+      )}
+      {oidc && (
+        <a className="button button--ghost login__sso" href={ssoHref(oidc.loginPath, next)} data-testid="sso-link">
+          Sign in with {oidc.displayName}
+        </a>
+      )}
     </form>
   );
 }
