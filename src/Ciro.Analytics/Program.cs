@@ -31,6 +31,7 @@ app.MapEventsApi();
 app.MapPipelineApi();
 app.MapKpiApi();
 app.MapOnchainApi();
+app.MapClassChangesApi();
 app.MapExperimentsApi();
 app.MapAnomalyApi();
 app.MapRecommendationApi();

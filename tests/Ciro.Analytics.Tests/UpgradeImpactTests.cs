@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Ciro.Analytics.Apis;
 using Ciro.Analytics.Experiments;
 
 namespace Ciro.Analytics.Tests;
@@ -65,6 +66,23 @@ public sealed class UpgradeImpactTests(AnalyticsFixture fixture, Xunit.Abstracti
         Assert.All(noOp.Functions, f => Assert.True(f.GasEffect.Contains(0), $"{f.Function}: {f.GasEffect}"));
         Assert.StartsWith("no effect", noOp.Verdict);
 
+        // The dashboard's chart annotations: both replacements, newest first, each with the class it replaced; the
+        // contracts deployed at genesis before them; the contract filter keeps only the JobManager's.
+        var range = $"from={Uri.EscapeDataString(DateTimeOffset.FromUnixTimeSeconds(Genesis).ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.FromUnixTimeSeconds(Genesis + 10 * 86_400).ToString("O"))}";
+        var changes = await http.GetFromJsonAsync<ClassChangesReport>($"/api/kpi/class-changes?{range}", Json);
+        var replaced = changes!.Changes.Where(c => c.Change == "replaced").ToList();
+        Assert.Equal([(cut.Change.Block, cut.Change.ClassHash, cut.Change.PreviousClassHash), (noOp.Change.Block, noOp.Change.ClassHash, noOp.Change.PreviousClassHash)],
+            replaced.Select(c => (c.BlockNumber, c.ClassHash, c.PreviousClassHash)).ToList());
+        Assert.All(replaced, c => Assert.Equal(cut.Change.Contract, c.Contract));
+        Assert.All(changes.Changes.Where(c => c.Change == "deployed"), c => Assert.True(c.BlockNumber < noOp.Change.Block && c.PreviousClassHash is null, $"{c}"));
+        Assert.False(changes.Truncated);
+        var onlyJobManager = await http.GetFromJsonAsync<ClassChangesReport>($"/api/kpi/class-changes?{range}&contract={cut.Change.Contract}", Json);
+        Assert.All(onlyJobManager!.Changes, c => Assert.Equal(cut.Change.Contract, c.Contract));
+        Assert.Equal(2, onlyJobManager.Changes.Count(c => c.Change == "replaced"));
+        var later = await http.GetFromJsonAsync<ClassChangesReport>(
+            $"/api/kpi/class-changes?from={Uri.EscapeDataString(cut.Change.ChangedAt.ToString("O"))}&to={Uri.EscapeDataString(cut.Change.ChangedAt.AddHours(1).ToString("O"))}", Json);
+        Assert.Equal(cut.Change.Block, Assert.Single(later!.Changes).BlockNumber);
+
         // One change by contract and block, and a longer window.
         var one = await http.GetFromJsonAsync<List<UpgradeReport>>($"/api/experiments/upgrades?contract={cut.Change.Contract}&block={cut.Change.Block}&windowHours=12", Json);
         Assert.Equal(cut.Change.Block, Assert.Single(one!).Change.Block);
@@ -85,6 +103,21 @@ public sealed class UpgradeImpactTests(AnalyticsFixture fixture, Xunit.Abstracti
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(field, problem.GetProperty("field").GetString());
+    }
+
+    [Theory]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("to=2026-13-40", "to")]
+    [InlineData("contract=0xZZ", "contract")]
+    [InlineData("from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "from")]
+    public async Task Bad_class_change_parameters_are_a_400_naming_the_field(string query, string field)
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await using var app = fixture.App(db);
+        using var http = app.CreateClient();
+        var response = await http.GetAsync($"/api/kpi/class-changes?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(field, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public static class ProxiedRoutes
         new("GET", "/api/kpi/usage/hours", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/kpi/anomalies", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/kpi/onchain/calls", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/kpi/class-changes", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/kpi/onchain/workers", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/kpi/onchain/jobs", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/recommendations", Backend.Analytics, Roles.Viewer),

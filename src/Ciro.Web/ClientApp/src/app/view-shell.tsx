@@ -1,8 +1,10 @@
 import type { ComponentProps, ReactNode } from 'react';
 import { FilterBar } from '@/components/filters/filter-bar';
+import { ChartAnnotationsContext } from '@/components/ui/chart-annotations';
 import { DashboardLayout } from '@/components/layouts/dashboard-layout';
+import { useClassChanges } from '@/features/annotations/api/get-class-changes';
 import { LiveStatusPill } from '@/features/live/components/live-status-pill';
-import type { KpiFilters } from '@/lib/kpi-filters';
+import { apiRange, type KpiFilters } from '@/lib/kpi-filters';
 
 type ViewShellProps = {
   filters: KpiFilters;
@@ -16,13 +18,15 @@ type ViewShellProps = {
 
 /**
  * The frame of every analytics view: the navigation with the live status, then the shared filter bar (keyed on the
- * URL's filters, so Back or a link shows them in its inputs), then the view. Lives in app/ as it joins features.
+ * URL's filters, so Back or a link shows them in its inputs), then the view, whose time charts mark the range's
+ * deploys and upgrades (of the filtered contract, when there is one). Lives in app/ as it joins features.
  */
 export function ViewShell({ filters, onFilter, fields = [], metrics, children }: ViewShellProps) {
+  const classChanges = useClassChanges(apiRange(filters), filters.contract);
   return (
     <DashboardLayout status={<LiveStatusPill />}>
       <FilterBar key={JSON.stringify(filters)} filters={filters} onChange={onFilter} metrics={metrics} fields={fields} />
-      {children}
+      <ChartAnnotationsContext.Provider value={classChanges}>{children}</ChartAnnotationsContext.Provider>
     </DashboardLayout>
   );
 }

@@ -273,6 +273,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/kpi/class-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deploys and class replacements (upgrades) of indexed contracts in a time range, newest first, with the class before each replacement */
+        get: operations["GetClassChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/experiments/upgrades": {
         parameters: {
             query?: never;
@@ -688,6 +705,18 @@ export interface components {
          * @enum {unknown}
          */
         ChangeKind: "None" | "Spike" | "Dip" | "Rise" | "Fall" | "Variance";
+        ClassChange: {
+            /** Format: int64 */
+            blockNumber: number;
+            /** Format: date-time */
+            blockTime: string;
+            contract: string;
+            /** @description deployed (the contract appeared with this class) or replaced (an upgrade: replace_class). */
+            change: string;
+            classHash: string;
+            /** @description The class the contract ran before a replacement; null for a deploy. */
+            previousClassHash: null | string;
+        };
         /** @description A class change of a contract (deployment excluded): which class it left and which it runs since. */
         ClassChangeInfo: {
             contract: string;
@@ -701,6 +730,15 @@ export interface components {
             classHash: string;
             sierraVersion: null | string;
             compilerVersion: null | string;
+        };
+        ClassChangesReport: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            changes: components["schemas"]["ClassChange"][];
+            /** @description More than int ClassChangesApi.MaxChanges changes fell in the range: the newest are listed. */
+            truncated: boolean;
         };
         /**
          * @description What the control contracts did between the windows: the ratio of gas per call after / before that is
@@ -2102,6 +2140,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobTimingReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetClassChanges: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; default 24 h before to. */
+                from?: string;
+                /** @description ISO 8601, exclusive; default now. */
+                to?: string;
+                /** @description Only this contract (0x-prefixed hex). */
+                contract?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassChangesReport"];
                 };
             };
             /** @description Bad Request */

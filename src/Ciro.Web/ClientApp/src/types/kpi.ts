@@ -26,6 +26,8 @@ export type WorkersReport = Schemas['WorkersReport'];
 export type OnchainWorkerRow = Schemas['WorkerRow'];
 export type Estimate = Schemas['Estimate'];
 export type JobTimingReport = Schemas['JobTimingReport'];
+export type ClassChange = Schemas['ClassChange'];
+export type ClassChangesReport = Schemas['ClassChangesReport'];
 
 /** Query parameters shared by every /api/kpi endpoint (KpiParameters in Ciro.Analytics). */
 export type KpiQuery = {

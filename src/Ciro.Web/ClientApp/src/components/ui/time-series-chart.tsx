@@ -1,4 +1,5 @@
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { placeAnnotations, useChartAnnotations } from './chart-annotations';
 
 export type Series = { key: string; label: string; color: string; dashed?: boolean };
 
@@ -18,10 +19,24 @@ function bucketLabel(iso: string): string {
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
 
-/** A line chart over time buckets; colours come from the theme's CSS variables. */
+/**
+ * A line chart over time buckets; colours come from the theme's CSS variables. The view's class changes (deploys,
+ * upgrades) are drawn as labelled vertical lines at their buckets and listed for screen readers.
+ */
 export function TimeSeriesChart({ data, series, height = 260, valueFormatter, 'data-testid': testId }: TimeSeriesChartProps) {
+  const annotations = placeAnnotations(
+    data.map((d) => d.t),
+    useChartAnnotations(),
+  );
   return (
     <div className="chart" style={{ height }} data-testid={testId}>
+      {annotations.length > 0 && (
+        <ul className="visually-hidden" data-testid="chart-annotations">
+          {annotations.map((a) => (
+            <li key={a.t}>{a.description}</li>
+          ))}
+        </ul>
+      )}
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={[...data]} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" strokeDasharray="3 3" />
@@ -33,6 +48,15 @@ export function TimeSeriesChart({ data, series, height = 260, valueFormatter, 'd
             contentStyle={{ background: 'var(--surface-raised)', border: '1px solid var(--border)' }}
           />
           <Legend />
+          {annotations.map((a) => (
+            <ReferenceLine
+              key={a.t}
+              x={a.t}
+              stroke="var(--warning)"
+              strokeDasharray="2 3"
+              label={{ value: a.label, position: 'insideTopLeft', fill: 'var(--warning)', fontSize: 11 }}
+            />
+          ))}
           {series.map((s) => (
             <Line
               key={s.key}
