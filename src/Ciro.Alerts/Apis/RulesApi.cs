@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace Ciro.Alerts.Apis;
 
-/// <summary>The rule files as loaded (with the problems of those left out), each rule's series states, and the backtest.</summary>
+/// <summary>The rules (those of the rule files and those of the API, each with its source), the problems of those left
+/// out, each rule's series states, the backtest, and the editing of API rules (<see cref="RuleEditApi"/>).</summary>
 public static class RulesApi
 {
     /// <summary>A backtest covers at most this long a range.</summary>
@@ -16,8 +17,17 @@ public static class RulesApi
     public static IEndpointRouteBuilder MapRulesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/rules").WithTags("Rules");
-        api.MapGet("/", ListRules).WithName("ListRules").RequireRole(Roles.Viewer).WithSummary("Rules loaded from the rule files, and the problems of the rules left out (file, rule, field)");
+        api.MapGet("/", ListRules).WithName("ListRules").RequireRole(Roles.Viewer).WithSummary("Rules of the rule files and of the API (source: the file, or api), and the problems of the rules left out (file, rule, field)");
         api.MapGet("/{id}", GetRule).WithName("GetRule").RequireRole(Roles.Viewer).WithSummary("One rule with the state of each of its series");
+        // Admins edit the API rules; the rules of the rule files are read-only here (409).
+        api.MapPost("/", RuleEditApi.Create).WithName("CreateRule").RequireRole(Roles.Admin)
+            .WithSummary("Creates an API rule: one rule with the fields of a rule file, as JSON, validated as a rule file is");
+        api.MapPut("/{id}", RuleEditApi.Update).WithName("UpdateRule").RequireRole(Roles.Admin).WithSummary("Replaces an API rule's definition");
+        api.MapPost("/{id}/enable", RuleEditApi.Enable).WithName("EnableRule").RequireRole(Roles.Admin);
+        api.MapPost("/{id}/disable", RuleEditApi.Disable).WithName("DisableRule").RequireRole(Roles.Admin);
+        api.MapDelete("/{id}", RuleEditApi.Delete).WithName("DeleteRule").RequireRole(Roles.Admin);
+        api.MapGet("/{id}/history", RuleEditApi.History).WithName("RuleHistory").RequireRole(Roles.Viewer)
+            .WithSummary("Every change of an API rule: action, who, when and the definition it left");
         // Operators: a backtest reads a range of raw data from analytics, more than a viewer's page does.
         api.MapGet("/{id}/backtest", RunBacktest).WithName("BacktestRule").RequireRole(Roles.Operator)
             .WithSummary("The incidents the rule would have opened over a past range (from, to: ISO 8601 or unix seconds; step: 90s, 1m, …)");
@@ -30,11 +40,15 @@ public static class RulesApi
 
     public sealed record RuleListView(string Folder, IReadOnlyList<AlertRule> Rules, IReadOnlyList<RuleFileError> Errors);
 
-    public static Ok<RuleListView> ListRules(RuleCatalog catalog) =>
-        TypedResults.Ok(new RuleListView(catalog.Folder, catalog.Current.Rules, catalog.Current.Errors));
-
-    public static Results<Ok<RuleView>, NotFound<ProblemDetails>> GetRule(string id, RuleCatalog catalog, LiveRuleEvaluator evaluator)
+    public static async Task<Ok<RuleListView>> ListRules(RuleCatalog catalog, CancellationToken ct)
     {
+        await catalog.RefreshAsync(ct);
+        return TypedResults.Ok(new RuleListView(catalog.Folder, catalog.Current.Rules, catalog.Current.Errors));
+    }
+
+    public static async Task<Results<Ok<RuleView>, NotFound<ProblemDetails>>> GetRule(string id, RuleCatalog catalog, LiveRuleEvaluator evaluator, CancellationToken ct)
+    {
+        await catalog.RefreshAsync(ct);
         if (catalog.Find(id) is not { } rule)
         {
             return TypedResults.NotFound(NoSuchRule(id));
@@ -47,6 +61,7 @@ public static class RulesApi
         string id, RuleCatalog catalog, AnalyticsReader analytics, IOptions<AlertsOptions> options, CancellationToken ct,
         string? from = null, string? to = null, string? step = null)
     {
+        await catalog.RefreshAsync(ct);
         if (catalog.Find(id) is not { } rule)
         {
             return TypedResults.NotFound(NoSuchRule(id));

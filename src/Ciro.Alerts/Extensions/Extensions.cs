@@ -15,6 +15,10 @@ public static class Extensions
     {
         builder.AddNpgsqlDataSource("ciro");
         builder.Services.AddProblemDetails();
+        // A malformed JSON body is the caller's fault: 400 ProblemDetails in every environment (Development throws it
+        // to the exception handler, which would otherwise answer 500).
+        builder.Services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = ex =>
+            ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         // The dashboard's alert types are generated from this document (ClientApp/openapi/alerts.json).
         builder.Services.AddOpenApi();
         builder.Services.AddOptions<AlertsOptions>()

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Ciro.Alerts.Rules;
 
 /// <summary>
-/// Evaluates every enabled rule of the <see cref="RuleCatalog"/> at the <see cref="TimeProvider"/>'s now, keeping
-/// each series' state between evaluations. The state is in memory: after a restart a still-breaching series fires
+/// Evaluates every enabled rule of the <see cref="RuleCatalog"/> (refreshed first, so API rule changes apply at the
+/// next evaluation) at the <see cref="TimeProvider"/>'s now, keeping each series' state between evaluations. The state is in memory: after a restart a still-breaching series fires
 /// again (a repeat of its open incident) and a recovered one resolves it. Called by the Quartz timer and when blocks
 /// commit; one evaluation at a time.
 /// </summary>
@@ -37,7 +37,25 @@ public sealed class LiveRuleEvaluator(
         {
             var at = time.GetUtcNow();
             var started = time.GetTimestamp();
+            try
+            {
+                await catalog.RefreshAsync(ct);
+            }
+            catch (Npgsql.NpgsqlException ex)
+            {
+                // The API rules as last read keep running; the next evaluation reads them again.
+                metrics.EvaluationErrors.Add(1, new KeyValuePair<string, object?>("rule", ApiRuleStore.Source));
+                logger.LogWarning(ex, "API rules could not be read; evaluating those read before");
+            }
             var rules = catalog.Current.Rules.Where(r => r.Enabled).ToList();
+            lock (_states)
+            {
+                // A deleted or disabled rule forgets its series: enabled again, it starts from no state.
+                foreach (var gone in _states.Keys.Where(id => !rules.Any(r => r.Id == id)).ToList())
+                {
+                    _states.Remove(gone);
+                }
+            }
             foreach (var rule in rules)
             {
                 await EvaluateAsync(rule, at, ct);

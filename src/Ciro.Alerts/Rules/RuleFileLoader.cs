@@ -72,8 +72,10 @@ public static partial class RuleFileLoader
         return new(rules, errors);
     }
 
-    /// <summary>The rules of one file's text; <paramref name="file"/> names it in every error.</summary>
-    public static (IReadOnlyList<AlertRule> Rules, IReadOnlyList<RuleFileError> Errors) Parse(string file, string text)
+    /// <summary>The rules of one file's text; <paramref name="file"/> names it in every error. Without
+    /// <paramref name="lines"/> (a rule sent to the API as JSON, where a line number means nothing) the errors name
+    /// the rule and the field only.</summary>
+    public static (IReadOnlyList<AlertRule> Rules, IReadOnlyList<RuleFileError> Errors) Parse(string file, string text, bool lines = true)
     {
         var errors = new List<RuleFileError>();
         var rules = new List<AlertRule>();
@@ -111,7 +113,7 @@ public static partial class RuleFileLoader
                 errors.Add(new RuleFileError(file, null, null, (int)item.Start.Line, $"{file}: rule #{index} (line {item.Start.Line}): expected a mapping of fields"));
                 continue;
             }
-            var reader = new RuleReader(file, index, mapping, errors);
+            var reader = new RuleReader(file, index, mapping, errors, lines);
             if (reader.Read() is { } rule)
             {
                 rules.Add(rule);
@@ -143,7 +145,7 @@ public static partial class RuleFileLoader
     }
 
     /// <summary>Reads one rule's fields, recording every problem (not only the first) before giving up on it.</summary>
-    private sealed class RuleReader(string file, int index, YamlMappingNode mapping, List<RuleFileError> errors)
+    private sealed class RuleReader(string file, int index, YamlMappingNode mapping, List<RuleFileError> errors, bool lines)
     {
         private string _name = $"#{index}";
         private bool _failed;
@@ -151,6 +153,11 @@ public static partial class RuleFileLoader
         private void Fail(string field, YamlNode? node, string message)
         {
             _failed = true;
+            if (!lines)
+            {
+                errors.Add(new RuleFileError(file, _name, field, null, $"rule '{_name}': {field}: {message}"));
+                return;
+            }
             var line = (int)(node ?? mapping).Start.Line;
             errors.Add(new RuleFileError(file, _name, field, line, $"{file}: rule '{_name}' (line {line}): {field}: {message}"));
         }

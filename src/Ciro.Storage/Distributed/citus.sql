@@ -29,6 +29,8 @@ select create_reference_table('alerts.notifications');
 select create_reference_table('alerts.incident_events');
 select create_reference_table('alerts.silences');
 select create_reference_table('alerts.alert_groups');
+select create_reference_table('alerts.rules');
+select create_reference_table('alerts.rule_changes');
 select create_reference_table('reports.reports');
 select create_reference_table('reports.qrtz_job_details');
 select create_reference_table('reports.qrtz_triggers');

@@ -64,5 +64,11 @@ public static class ProxiedRoutes
         new("POST", "/api/alerts/silences", Backend.Alerts, Roles.Operator),
         new("PUT", "/api/alerts/silences/{id}", Backend.Alerts, Roles.Operator),
         new("DELETE", "/api/alerts/silences/{id}", Backend.Alerts, Roles.Operator),
+        // Alert rules: viewers read them (file and API rules) and an API rule's history; admins enable and disable API rules.
+        new("GET", "/api/rules", Backend.Alerts, Roles.Viewer),
+        new("GET", "/api/rules/{id}", Backend.Alerts, Roles.Viewer),
+        new("GET", "/api/rules/{id}/history", Backend.Alerts, Roles.Viewer),
+        new("POST", "/api/rules/{id}/enable", Backend.Alerts, Roles.Admin),
+        new("POST", "/api/rules/{id}/disable", Backend.Alerts, Roles.Admin),
     ];
 }

@@ -143,10 +143,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rules loaded from the rule files, and the problems of the rules left out (file, rule, field) */
+        /** Rules of the rule files and of the API (source: the file, or api), and the problems of the rules left out (file, rule, field) */
         get: operations["ListRules"];
         put?: never;
-        post?: never;
+        /** Creates an API rule: one rule with the fields of a rule file, as JSON, validated as a rule file is */
+        post: operations["CreateRule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -162,6 +163,56 @@ export interface paths {
         };
         /** One rule with the state of each of its series */
         get: operations["GetRule"];
+        /** Replaces an API rule's definition */
+        put: operations["UpdateRule"];
+        post?: never;
+        delete: operations["DeleteRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["EnableRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DisableRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change of an API rule: action, who, when and the definition it left */
+        get: operations["RuleHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -347,6 +398,7 @@ export interface components {
             /** Format: double */
             meanTimeToResolveSeconds: null | number;
         };
+        JsonElement: unknown;
         /**
          * @description One matcher of a silence: label string LabelMatcher.Name compared with string LabelMatcher.Value by string LabelMatcher.Op
          *         (=, !=, =~ and !~ for a regular expression matched against the whole value). The incident's rule and severity
@@ -370,6 +422,17 @@ export interface components {
         };
         ResolveRequest: {
             note: null | string;
+        };
+        /** @description One entry of an API rule's audit trail; JsonElement? RuleChange.Definition is what the change left (null: deleted). */
+        RuleChange: {
+            ruleId: string;
+            /** Format: int32 */
+            version: number;
+            action: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            definition: null | components["schemas"]["JsonElement"];
         };
         /**
          * @description A problem in a rule file: string? RuleFileError.Rule and string? RuleFileError.Field are null when the whole file is
@@ -433,6 +496,18 @@ export interface components {
             /** Format: date-time */
             endsAt: null | string;
             comment: null | string;
+        };
+        /** @description An API rule with its version and who created and last changed it. */
+        StoredRuleView: {
+            rule: components["schemas"]["AlertRule"];
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
         };
         /** @description One line of an incident's timeline: a transition (who, comment) or a delivery attempt (channel, target, error). */
         TimelineEntry: {
@@ -739,6 +814,30 @@ export interface operations {
             };
         };
     };
+    CreateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonElement"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRuleView"];
+                };
+            };
+        };
+    };
     GetRule: {
         parameters: {
             query?: never;
@@ -766,6 +865,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonElement"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRuleView"];
+                };
+            };
+        };
+    };
+    DeleteRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EnableRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRuleView"];
+                };
+            };
+        };
+    };
+    DisableRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredRuleView"];
+                };
+            };
+        };
+    };
+    RuleHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleChange"][];
                 };
             };
         };
