@@ -24,6 +24,7 @@ app.MapOpenApi().RequireRole(Roles.Viewer);
 app.MapDefaultEndpoints();
 app.MapIncidentsApi();
 app.MapSilencesApi();
+app.MapEscalationPoliciesApi();
 app.MapRulesApi();
 
 await app.RunAsync();

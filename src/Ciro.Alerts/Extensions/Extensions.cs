@@ -64,6 +64,7 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<AlertGroups>();
+        builder.Services.AddSingleton<EscalationPolicies>();
         builder.Services.AddSingleton<IncidentStore>();
         builder.Services.AddSingleton<SilenceStore>();
         // The same keys, roles and optional JWT as Ciro.Analytics, but never anonymous: incidents and silences are

@@ -41,35 +41,9 @@ public sealed class IncidentOptions : IValidatableObject
         }
         foreach (var (policy, p) in EscalationPolicies.Select((x, i) => (x, i)))
         {
-            var at = $"{SectionName}:EscalationPolicies:{p}";
-            if (string.IsNullOrWhiteSpace(policy.Name))
+            foreach (var (_, message) in policy.Problems())
             {
-                yield return new ValidationResult($"{at}:Name is empty.", ["EscalationPolicies"]);
-            }
-            if (policy.Steps.Count == 0)
-            {
-                yield return new ValidationResult($"{at}:Steps is empty (policy '{policy.Name}'); a policy needs at least one step.", ["EscalationPolicies"]);
-            }
-            if (policy.Repeat is < 0 or > 100)
-            {
-                yield return new ValidationResult($"{at}:Repeat = '{policy.Repeat}' must be between 0 and 100.", ["EscalationPolicies"]);
-            }
-            if (policy.AckTimeout is { } timeout && timeout <= TimeSpan.Zero)
-            {
-                yield return new ValidationResult($"{at}:AckTimeout = '{timeout}' must be positive.", ["EscalationPolicies"]);
-            }
-            foreach (var (step, s) in policy.Steps.Select((x, i) => (x, i)))
-            {
-                if (step.Delay < TimeSpan.Zero || (step.Delay == TimeSpan.Zero && (s < policy.Steps.Count - 1 || policy.Repeat > 0)))
-                {
-                    yield return new ValidationResult(
-                        $"{at}:Steps:{s}:Delay = '{step.Delay}' must be positive (it is the wait before the next step).", ["EscalationPolicies"]);
-                }
-                if (step.Targets.Count == 0 || step.Targets.Any(t => string.IsNullOrWhiteSpace(t.Channel) || t.Recipients.Count == 0))
-                {
-                    yield return new ValidationResult(
-                        $"{at}:Steps:{s}:Targets must name at least one target, each with a Channel and at least one recipient.", ["EscalationPolicies"]);
-                }
+                yield return new ValidationResult($"{SectionName}:EscalationPolicies:{p}:{message}", ["EscalationPolicies"]);
             }
         }
         if (EscalationPolicies.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
@@ -117,6 +91,45 @@ public sealed class EscalationPolicy
     /// <summary>An acknowledged incident still open this long after its acknowledgement triggers again (and escalates
     /// from step 0). Null: an acknowledgement holds until the incident resolves.</summary>
     public TimeSpan? AckTimeout { get; set; }
+
+    /// <summary>Every problem of this policy: the key it is about (<c>Steps:1:Delay</c>) and a message starting with it.
+    /// The configuration prefixes both with the policy's key; the API answers with the key as a JSON path. One validator
+    /// for both sources.</summary>
+    public IEnumerable<(string Key, string Message)> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            yield return ("Name", "Name is empty.");
+        }
+        if (Steps.Count == 0)
+        {
+            yield return ("Steps", $"Steps is empty (policy '{Name}'); a policy needs at least one step.");
+        }
+        if (Repeat is < 0 or > 100)
+        {
+            yield return ("Repeat", $"Repeat = '{Repeat}' must be between 0 and 100.");
+        }
+        if (AckTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            yield return ("AckTimeout", $"AckTimeout = '{timeout}' must be positive.");
+        }
+        foreach (var (step, s) in Steps.Select((x, i) => (x, i)))
+        {
+            if (step is null)
+            {
+                yield return ($"Steps:{s}", $"Steps:{s} is empty; a step has a Delay and Targets.");
+                continue;
+            }
+            if (step.Delay < TimeSpan.Zero || (step.Delay == TimeSpan.Zero && (s < Steps.Count - 1 || Repeat > 0)))
+            {
+                yield return ($"Steps:{s}:Delay", $"Steps:{s}:Delay = '{step.Delay}' must be positive (it is the wait before the next step).");
+            }
+            if (step.Targets.Count == 0 || step.Targets.Any(t => t is null || string.IsNullOrWhiteSpace(t.Channel) || t.Recipients.Count == 0))
+            {
+                yield return ($"Steps:{s}:Targets", $"Steps:{s}:Targets must name at least one target, each with a Channel and at least one recipient.");
+            }
+        }
+    }
 
     public bool Matches(IReadOnlyDictionary<string, string> labels, string severity) => Match.All(m =>
         m.Key == "severity" ? string.Equals(m.Value, severity, StringComparison.OrdinalIgnoreCase) : labels.TryGetValue(m.Key, out var v) && v == m.Value);

@@ -34,6 +34,7 @@ public sealed class IncidentStore(
     NotificationOutbox outbox,
     AlertGroups groups,
     IOptionsMonitor<IncidentOptions> options,
+    EscalationPolicies policies,
     TimeProvider time,
     AlertsMetrics metrics,
     ILogger<IncidentStore> logger)
@@ -49,6 +50,7 @@ public sealed class IncidentStore(
     /// A repeat of an incident held back whose silence or inhibition has ended sends the first notice then.</summary>
     public async Task<(Incident Incident, bool Opened)> OpenOrRepeatAsync(AlertSignal signal, CancellationToken ct)
     {
+        await policies.RefreshAsync(ct);
         // Two evaluators opening the same key at once: the loser's insert does nothing and it counts a repeat instead.
         for (var attempt = 0; ; attempt++)
         {
@@ -166,8 +168,10 @@ public sealed class IncidentStore(
 
     /// <summary>An operator takes an incident (with a comment): escalation stops; if the policy has an
     /// acknowledgement timeout and the incident is still open then, it triggers again.</summary>
-    public Task<TransitionResult> AcknowledgeAsync(Guid id, string actor, string? comment, CancellationToken ct) =>
-        TransitionAsync(id, async (connection, tx, incident) =>
+    public async Task<TransitionResult> AcknowledgeAsync(Guid id, string actor, string? comment, CancellationToken ct)
+    {
+        await policies.RefreshAsync(ct);
+        return await TransitionAsync(id, async (connection, tx, incident) =>
         {
             if (incident.State != "firing")
             {
@@ -176,7 +180,7 @@ public sealed class IncidentStore(
                     : $"incident {id} was acknowledged at {incident.AcknowledgedAt:u} by {incident.AcknowledgedBy}");
             }
             var now = time.GetUtcNow();
-            var timeout = options.CurrentValue.Policy(incident.EscalationPolicy)?.AckTimeout;
+            var timeout = policies.Policy(incident.EscalationPolicy)?.AckTimeout;
             var sequence = await NextSequenceAsync(connection, tx, incident.Id, ct);
             await ExecuteAsync(connection, tx, """
                 update alerts.incidents set state = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, next_escalation_at = $4, updated_at = now()
@@ -191,11 +195,13 @@ public sealed class IncidentStore(
             logger.LogInformation("Incident {IncidentId} acknowledged by {Actor}", incident.Id, actor);
             return new TransitionResult.Done(acknowledged);
         }, ct);
+    }
 
     /// <summary>Runs the escalation step or acknowledgement timeout that is due on one incident (locked, so two
     /// replicas never both run it); false when none is due.</summary>
     public async Task<bool> EscalateNextDueAsync(CancellationToken ct)
     {
+        await policies.RefreshAsync(ct);
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -212,10 +218,10 @@ public sealed class IncidentStore(
         {
             return false;
         }
-        var policy = options.CurrentValue.Policy(due.EscalationPolicy);
+        var policy = policies.Policy(due.EscalationPolicy);
         if (policy is null)
         {
-            // The policy left the configuration: nothing more to send.
+            // The policy left the configuration or was deleted through the API: nothing more to send.
             await ExecuteAsync(connection, tx, "update alerts.incidents set next_escalation_at = null where id = $1", ct, due.Id);
             logger.LogWarning("Incident {IncidentId}: escalation policy '{Policy}' is no longer configured; escalation stopped", due.Id, due.EscalationPolicy);
         }
@@ -364,7 +370,7 @@ public sealed class IncidentStore(
     private async Task<Incident> StartNoticesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Incident incident, IncidentTransition transition,
         int sequence, string actor, string? comment, DateTimeOffset now, CancellationToken ct)
     {
-        var policy = options.CurrentValue.PolicyFor(incident.Labels, incident.Severity);
+        var policy = policies.PolicyFor(incident.Labels, incident.Severity);
         var message = AlertMessage.From(incident, transition, sequence, transition == IncidentTransition.Firing ? null : actor, comment);
         if (policy is null)
         {
@@ -414,7 +420,7 @@ public sealed class IncidentStore(
             return;
         }
         var message = AlertMessage.From(incident, transition, sequence, actor, comment);
-        var policy = options.CurrentValue.Policy(incident.EscalationPolicy);
+        var policy = policies.Policy(incident.EscalationPolicy);
         if (policy is null)
         {
             // A grouped incident's resolution is announced by its group's next flush.

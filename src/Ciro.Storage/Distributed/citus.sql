@@ -31,6 +31,8 @@ select create_reference_table('alerts.silences');
 select create_reference_table('alerts.alert_groups');
 select create_reference_table('alerts.rules');
 select create_reference_table('alerts.rule_changes');
+select create_reference_table('alerts.escalation_policies');
+select create_reference_table('alerts.escalation_policy_changes');
 select create_reference_table('reports.reports');
 select create_reference_table('reports.qrtz_job_details');
 select create_reference_table('reports.qrtz_triggers');

@@ -70,5 +70,7 @@ public static class ProxiedRoutes
         new("GET", "/api/rules/{id}/history", Backend.Alerts, Roles.Viewer),
         new("POST", "/api/rules/{id}/enable", Backend.Alerts, Roles.Admin),
         new("POST", "/api/rules/{id}/disable", Backend.Alerts, Roles.Admin),
+        new("GET", "/api/alerts/escalation-policies", Backend.Alerts, Roles.Viewer),
+        new("GET", "/api/alerts/escalation-policies/{name}/history", Backend.Alerts, Roles.Viewer),
     ];
 }

@@ -136,6 +136,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alerts/escalation-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configuration's policies then the API's, in the order an incident's labels are matched against them */
+        get: operations["ListEscalationPolicies"];
+        put?: never;
+        post: operations["CreateEscalationPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/escalation-policies/{name}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["EscalationPolicyHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/escalation-policies/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces an API policy; open incidents follow it from their next step */
+        put: operations["UpdateEscalationPolicy"];
+        post?: never;
+        /** Deletes an API policy; open incidents under it stop escalating */
+        delete: operations["DeleteEscalationPolicy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rules": {
         parameters: {
             query?: never;
@@ -340,6 +391,36 @@ export interface components {
             incidents: components["schemas"]["BacktestIncident"][];
         };
         /**
+         * @description Ordered steps: step 0 goes out when the incident triggers, each next one TimeSpan EscalationStep.Delay
+         *         after the previous while nobody acknowledges; the whole list runs int EscalationPolicy.Repeat more times.
+         */
+        EscalationPolicy: {
+            name?: string;
+            /** @description Labels the incident must carry (key = value; the key "severity" matches the incident's severity). Empty matches all. */
+            match?: {
+                [key: string]: string;
+            };
+            steps?: components["schemas"]["EscalationStep"][];
+            /** Format: int32 */
+            repeat?: number;
+            /**
+             * @description An acknowledged incident still open this long after its acknowledgement triggers again (and escalates
+             *         from step 0). Null: an acknowledgement holds until the incident resolves.
+             */
+            ackTimeout?: null | string;
+        };
+        EscalationStep: {
+            /** @description Wait after this step before the next one (or before the next round). */
+            delay?: string;
+            targets?: components["schemas"]["EscalationTarget"][];
+        };
+        EscalationTarget: {
+            /** @description email, webhook, discord, telegram: the name of a configured channel. */
+            channel?: string;
+            /** @description Addresses, chat ids or endpoint names on that channel. */
+            recipients?: string[];
+        };
+        /**
          * @description One incident: an episode of a rule's condition on one series (string Incident.DedupKey), from its trigger
          *         to its resolution. string Incident.State is firing (triggered, not acknowledged), acknowledged or resolved.
          */
@@ -412,6 +493,22 @@ export interface components {
         };
         /** @description What an evaluation without data does to the rule's state. */
         NoDataPolicy: number;
+        /** @description One entry of an API policy's audit trail; JsonElement? PolicyChange.Definition is what the change left (null: deleted). */
+        PolicyChange: {
+            policy: string;
+            /** Format: int32 */
+            version: number;
+            action: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            definition: null | components["schemas"]["JsonElement"];
+        };
+        /** @description The policies that apply, in the order they are tried: the configuration's (read-only here) then the API's. */
+        PolicyListView: {
+            configured: components["schemas"]["EscalationPolicy"][];
+            api: components["schemas"]["StoredPolicy"][];
+        };
         ProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -496,6 +593,18 @@ export interface components {
             /** Format: date-time */
             endsAt: null | string;
             comment: null | string;
+        };
+        /** @description An API escalation policy as stored, with its version and who created and last changed it. */
+        StoredPolicy: {
+            policy: components["schemas"]["EscalationPolicy"];
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
         };
         /** @description An API rule with its version and who created and last changed it. */
         StoredRuleView: {
@@ -791,6 +900,118 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Silence"];
                 };
+            };
+        };
+    };
+    ListEscalationPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyListView"];
+                };
+            };
+        };
+    };
+    CreateEscalationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonElement"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredPolicy"];
+                };
+            };
+        };
+    };
+    EscalationPolicyHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyChange"][];
+                };
+            };
+        };
+    };
+    UpdateEscalationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonElement"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredPolicy"];
+                };
+            };
+        };
+    };
+    DeleteEscalationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
