@@ -34,6 +34,9 @@ public sealed class Accounts
     /// <summary>The optimisation scenario's two ledgers: same functions, the lab one with the seeded inefficiencies.</summary>
     public static readonly Felt LabLedgerAddress = FeltHash.Of(0x1AB1ED6E7, 1);
     public static readonly Felt ControlLedgerAddress = FeltHash.Of(0x1AB1ED6E7, 2);
+    /// <summary>The ab-split scenario's second JobManager deployment (variant B).</summary>
+    public static readonly Felt JobManagerBAddress = FeltHash.Of(0xAB5B117, 2);
+    public ulong JobManagerB { get; }
     public ulong LabLedger { get; }
     public ulong ControlLedger { get; }
 
@@ -77,6 +80,7 @@ public sealed class Accounts
         Sequencer = felts.Encode(SequencerAddress);
         LabLedger = felts.Encode(LabLedgerAddress);
         ControlLedger = felts.Encode(ControlLedgerAddress);
+        JobManagerB = felts.Encode(JobManagerBAddress);
     }
 
     public Felt Address(TargetContract contract) => contract switch
@@ -84,6 +88,7 @@ public sealed class Accounts
         TargetContract.JobManager => _options.JobManager,
         TargetContract.CdcPool => _options.CdcPool,
         TargetContract.MetricsRegistry => _options.MetricsRegistry,
+        TargetContract.JobManagerB => JobManagerBAddress,
         _ => _options.FeeToken,
     };
 
@@ -96,6 +101,7 @@ public sealed class Accounts
         TargetContract.MetricsRegistry => MetricsRegistry,
         TargetContract.LabLedger => LabLedger,
         TargetContract.ControlLedger => ControlLedger,
+        TargetContract.JobManagerB => JobManagerB,
         _ => FeeToken,
     };
 }

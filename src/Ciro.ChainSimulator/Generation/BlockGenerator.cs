@@ -51,6 +51,10 @@ public sealed class BlockGenerator(SimulatorOptions options, FeltTable felts, Ac
             {
                 txs.UpgradeClass(state, upgrade);
             }
+            if (scenario.AbVariant is { } variant && state.ClassOf(TargetContract.JobManagerB).Hash != variant.Hash)
+            {
+                txs.DeployVariant(state, variant);
+            }
             if (phase == PeakPhase.Idle)
             {
                 // peak-burst's quiet start: nobody transacts (the keeper's hourly flush above still runs).

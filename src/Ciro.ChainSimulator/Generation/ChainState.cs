@@ -14,6 +14,9 @@ public enum JobStage : byte
     ResultReverted,
 }
 
+/// <summary>The ab-split arm of a job: None when submitted outside the scenario (it runs on JobManager A).</summary>
+public enum AbArm : byte { None, A, B }
+
 /// <summary>How an assigned job ends, decided when it is assigned.</summary>
 public enum JobOutcome : byte { Success, Timeout, Revert }
 
@@ -27,6 +30,7 @@ public struct Job
     public long DueBlock;
     public JobOutcome Outcome;
     public bool Delayed;          // the slow-worker scenario stretched its completion
+    public AbArm Arm;             // ab-split: the arm the job was split to (its JobManager calls go to that deployment)
 }
 
 public struct WorkerState
@@ -56,6 +60,11 @@ public sealed class ChainState
     public MonitorStorage JobManagerMonitor = new();
     public MonitorStorage CdcPoolMonitor = new();
     public bool RegistryPaused;
+
+    /// <summary>ab-split: JobManager B is deployed (at the scenario's first block, once) with its own monitor storage
+    /// at the rate A's had then (so both arms' hooks cost the same in expectation; B is not wired to the registry).</summary>
+    public bool JobManagerBDeployed;
+    public MonitorStorage JobManagerBMonitor = new();
 
     /// <summary>The class each contract runs now (deployed at genesis, replaced by the upgrade scenario).</summary>
     public SimClass[] Classes = [];
@@ -94,6 +103,8 @@ public sealed class ChainState
         JobManagerMonitor = JobManagerMonitor.Clone(),
         CdcPoolMonitor = CdcPoolMonitor.Clone(),
         RegistryPaused = RegistryPaused,
+        JobManagerBDeployed = JobManagerBDeployed,
+        JobManagerBMonitor = JobManagerBMonitor.Clone(),
         Classes = (SimClass[])Classes.Clone(),
         L1GasFri = L1GasFri,
         L1DataGasFri = L1DataGasFri,

@@ -41,7 +41,9 @@ public enum EventKind : byte
     Heartbeat,
 }
 
-public enum TargetContract : byte { JobManager, CdcPool, FeeToken, MetricsRegistry, LabLedger, ControlLedger }
+/// <summary>JobManagerB: the ab-split scenario's second JobManager deployment (same ABI and functions as JobManager,
+/// another class); a function's profile names JobManager, the caller routes a job's calls to B.</summary>
+public enum TargetContract : byte { JobManager, CdcPool, FeeToken, MetricsRegistry, LabLedger, ControlLedger, JobManagerB }
 
 /// <summary>The contract functions simulated transactions call. Values index <see cref="CiroCatalog.Functions"/>.</summary>
 public enum CiroFunction : byte

@@ -22,9 +22,9 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
 
     private void Count(string effect, int n = 1) => Effects[effect] = Effects.GetValueOrDefault(effect) + n;
 
-    private double GasFactor(CiroFunction f)
+    private double GasFactor(CiroFunction f, TargetContract? to = null)
     {
-        var classFactor = Chain.ClassOf(CiroCatalog.Profile(f).Contract).FactorFor(f);
+        var classFactor = Chain.ClassOf(to ?? CiroCatalog.Profile(f).Contract).FactorFor(f);
         if (scenario.SpikeFunction == f)
         {
             Count("gas-spike.spikedCalls");
@@ -57,6 +57,56 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
     }
 
     private void Call(CiroFunction f, ReadOnlySpan<ulong> args, ref Rng rng) => b.Call(f, args, ref rng, GasFactor(f));
+
+    /// <summary>A JobManager call of a job: to the deployment of the job's ab-split arm, at that class's gas.</summary>
+    private void JobCall(in Job job, CiroFunction f, ReadOnlySpan<ulong> args, ref Rng rng)
+    {
+        var to = JobManagerOf(job);
+        b.Call(f, args, ref rng, GasFactor(f, to), to);
+    }
+
+    private static TargetContract JobManagerOf(in Job job) => job.Arm == AbArm.B ? TargetContract.JobManagerB : TargetContract.JobManager;
+
+    private ulong JobManagerCode(in Job job) => a.ContractCode(JobManagerOf(job));
+
+    /// <summary>ab-split: JobManager B appears in the state diff's deployed_contracts with the variant class (no
+    /// transaction, as the genesis contracts); a later ab-split with another variant replaces B's class.</summary>
+    public void DeployVariant(ChainState s, SimClass variant)
+    {
+        if (s.JobManagerBDeployed)
+        {
+            UpgradeClass(s, variant);
+            return;
+        }
+        b.AddClassChange(new ClassChange(a.Address(TargetContract.JobManagerB), variant, Replaced: false));
+        s.Classes[(int)TargetContract.JobManagerB] = variant;
+        s.JobManagerBDeployed = true;
+        s.JobManagerBMonitor = new MonitorStorage { SampleRate = s.JobManagerMonitor.SampleRate };
+        Count("ab-split.deployments");
+    }
+
+    /// <summary>The arm of a job submitted now: B with the scenario's share, decided by a hash of the job id (so the
+    /// split draws nothing from the block's random stream and each job's arm is fixed).</summary>
+    private AbArm ArmOf(long jobId)
+    {
+        if (scenario.AbVariant is null || !Chain.JobManagerBDeployed)
+        {
+            return AbArm.None;
+        }
+        var z = (ulong)jobId * 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (z >> 11) * (1.0 / (1UL << 53)) < scenario.AbTreatmentShare ? AbArm.B : AbArm.A;
+    }
+
+    private void CountArm(in Job job, string what)
+    {
+        if (job.Arm != AbArm.None)
+        {
+            Count($"ab-split.{what}{job.Arm}");
+        }
+    }
 
     private static ulong Tip(ref Rng rng) => rng.Chance(0.5) ? 0UL : 100_000_000UL;
 
@@ -143,12 +193,14 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
     {
         var account = a.Clients[client];
         var job = new Job { Id = s.NextJobId++, Client = client, Payment = rng.Range(5, 80) * (Strk / 10), Stage = JobStage.Submitted, DueBlock = number + 1 };
+        job.Arm = ArmOf(job.Id);
+        CountArm(job, "jobs");
         b.Begin(account);
         var model = (ulong)Math.Max(1, s.ModelCount);
         var payment = b.U128(job.Payment);
-        Call(CiroFunction.SubmitAiJob, [rng.Range(1, model), 0, rng.NextULong() >> 1, payment, 0], ref rng);
-        b.Emit(EventKind.JobSubmitted, a.JobManager, [(ulong)job.Id, 0, account.Code], [payment, 0]);
-        Monitor.SubmitAiJob(job.Id);
+        JobCall(job, CiroFunction.SubmitAiJob, [rng.Range(1, model), 0, rng.NextULong() >> 1, payment, 0], ref rng);
+        b.Emit(EventKind.JobSubmitted, JobManagerCode(job), [(ulong)job.Id, 0, account.Code], [payment, 0]);
+        Monitor.SubmitAiJob(job);
         b.End(s, Tip(ref rng));
         s.Jobs.Add(job);
     }
@@ -173,9 +225,9 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         var w = a.Workers[job.Worker];
         var id = (ulong)job.Id;
         b.Begin(a.Coordinator);
-        Call(CiroFunction.AssignJobToWorker, [id, 0, w.WorkerIdCode], ref rng);
-        b.Emit(EventKind.JobAssigned, a.JobManager, [id, 0, w.Account.Code], []);
-        Monitor.AssignJobToWorker(job.Id, w);
+        JobCall(job, CiroFunction.AssignJobToWorker, [id, 0, w.WorkerIdCode], ref rng);
+        b.Emit(EventKind.JobAssigned, JobManagerCode(job), [id, 0, w.Account.Code], []);
+        Monitor.AssignJobToWorker(job, w);
         b.End(s, Tip(ref rng));
         job.Stage = JobStage.Assigned;
     }
@@ -186,11 +238,12 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         var w = a.Workers[job.Worker];
         var id = (ulong)job.Id;
         b.Begin(w.Account);
-        Call(CiroFunction.SubmitJobResult, [id, 0, rng.NextULong() >> 1, rng.Range(500, 60_000)], ref rng);
+        JobCall(job, CiroFunction.SubmitJobResult, [id, 0, rng.NextULong() >> 1, rng.Range(500, 60_000)], ref rng);
+        CountArm(job, revert ? "revertedResults" : "results");
         if (!revert)
         {
-            b.Emit(EventKind.JobCompleted, a.JobManager, [id, 0, w.Account.Code], []);
-            Monitor.SubmitJobResult(job.Id, w);
+            b.Emit(EventKind.JobCompleted, JobManagerCode(job), [id, 0, w.Account.Code], []);
+            Monitor.SubmitJobResult(job, w);
         }
         b.End(s, Tip(ref rng), revert ? (short)rng.Next(2) : (short)-1);
         job.Stage = revert ? JobStage.ResultReverted : JobStage.Completed;
@@ -202,9 +255,9 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         var w = a.Workers[job.Worker];
         var id = (ulong)job.Id;
         b.Begin(a.Coordinator);
-        Call(CiroFunction.DistributeRewards, [id, 0], ref rng);
-        b.Emit(EventKind.PaymentReleased, a.JobManager, [id, 0, w.Account.Code], [b.U128(job.Payment / 10 * 9), 0]);
-        Monitor.DistributeRewards(job.Id);
+        JobCall(job, CiroFunction.DistributeRewards, [id, 0], ref rng);
+        b.Emit(EventKind.PaymentReleased, JobManagerCode(job), [id, 0, w.Account.Code], [b.U128(job.Payment / 10 * 9), 0]);
+        Monitor.DistributeRewards(job);
         b.End(s, Tip(ref rng));
         s.CompletedJobs++;
     }
@@ -219,8 +272,8 @@ public sealed class CiroTransactions(BlockBuilder b, Accounts a, ChainScenario s
         b.Begin(a.Coordinator);
         Call(CiroFunction.ReleaseWorker, [w.WorkerIdCode, id, 0], ref rng);
         b.Emit(EventKind.WorkerReleased, a.CdcPool, [w.WorkerIdCode, id, 0], []);
-        b.CallAtBaseGas(CiroFunction.FailJob, [id, 0, b.Code(Felt(job.Outcome == JobOutcome.Timeout ? "deadline exceeded" : "result reverted"))]);
-        Monitor.FailJob(job.Id, w);
+        b.CallAtBaseGas(CiroFunction.FailJob, [id, 0, b.Code(Felt(job.Outcome == JobOutcome.Timeout ? "deadline exceeded" : "result reverted"))], JobManagerOf(job));
+        Monitor.FailJob(job, w);
         b.End(s, Tip(ref rng));
         s.FailedJobs++;
     }

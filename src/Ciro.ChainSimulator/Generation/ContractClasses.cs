@@ -27,6 +27,12 @@ public static class ContractClasses
     public static SimClass Initial(TargetContract contract, ulong seed) =>
         new(FeltHash.Of(seed, 0xC1A55, (ulong)contract, 0), contract, null, 1, "1.6.0", "2.8.2");
 
+    /// <summary>The ab-split scenario's variant B: JobManager recompiled with Cairo 2.12.0 (Sierra 1.7.0) whose
+    /// <paramref name="function"/> costs ×<paramref name="gasFactor"/> L2 gas; the same parameters give the same hash.</summary>
+    public static SimClass Variant(CiroFunction function, double gasFactor, ulong seed) =>
+        new(FeltHash.Of([seed, 0xC1A55, (ulong)TargetContract.JobManagerB, 2, (ulong)function, BitConverter.DoubleToUInt64Bits(gasFactor)]),
+            TargetContract.JobManagerB, function, gasFactor, "1.7.0", "2.12.0");
+
     /// <summary>An upgrade's class: recompiled with Cairo 2.12.0 (Sierra 1.7.0); the same parameters give the same hash.</summary>
     public static SimClass Upgrade(TargetContract contract, CiroFunction? function, double gasFactor, ulong seed) =>
         new(FeltHash.Of([seed, 0xC1A55, (ulong)contract, 1, function is { } f ? (ulong)f : 255, BitConverter.DoubleToUInt64Bits(gasFactor)]),

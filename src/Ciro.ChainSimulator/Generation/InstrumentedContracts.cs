@@ -16,20 +16,25 @@ public sealed class InstrumentedContracts(BlockBuilder b, Accounts a, ChainState
     private static Felt SelectorOf(CiroFunction f) => CiroCatalog.Profile(f).Selector;
 
     // JobManager: submit_ai_job and distribute_rewards sample on the job id; the job hooks on the job id too.
-    public void SubmitAiJob(long jobId) =>
-        monitor.RecordCall(s.JobManagerMonitor, a.JobManager, SelectorOf(CiroFunction.SubmitAiJob), (UInt128)jobId, number, timestamp);
+    // A job of the ab-split's arm B runs on JobManager B, whose monitor has its own storage and emits from B.
+    public void SubmitAiJob(in Job job) =>
+        monitor.RecordCall(Storage(job), Code(job), SelectorOf(CiroFunction.SubmitAiJob), (UInt128)job.Id, number, timestamp);
 
-    public void AssignJobToWorker(long jobId, SimWorker w) =>
-        monitor.RecordJobAssigned(s.JobManagerMonitor, a.JobManager, SelectorOf(CiroFunction.AssignJobToWorker), jobId, w.Account.Address, timestamp);
+    public void AssignJobToWorker(in Job job, SimWorker w) =>
+        monitor.RecordJobAssigned(Storage(job), Code(job), SelectorOf(CiroFunction.AssignJobToWorker), job.Id, w.Account.Address, timestamp);
 
-    public void SubmitJobResult(long jobId, SimWorker w) =>
-        monitor.RecordJobFinished(s.JobManagerMonitor, a.JobManager, SelectorOf(CiroFunction.SubmitJobResult), jobId, w.Account.Address, true, timestamp);
+    public void SubmitJobResult(in Job job, SimWorker w) =>
+        monitor.RecordJobFinished(Storage(job), Code(job), SelectorOf(CiroFunction.SubmitJobResult), job.Id, w.Account.Address, true, timestamp);
 
-    public void FailJob(long jobId, SimWorker w) =>
-        monitor.RecordJobFinished(s.JobManagerMonitor, a.JobManager, SelectorOf(CiroFunction.FailJob), jobId, w.Account.Address, false, timestamp);
+    public void FailJob(in Job job, SimWorker w) =>
+        monitor.RecordJobFinished(Storage(job), Code(job), SelectorOf(CiroFunction.FailJob), job.Id, w.Account.Address, false, timestamp);
 
-    public void DistributeRewards(long jobId) =>
-        monitor.RecordCall(s.JobManagerMonitor, a.JobManager, SelectorOf(CiroFunction.DistributeRewards), (UInt128)jobId, number, timestamp);
+    public void DistributeRewards(in Job job) =>
+        monitor.RecordCall(Storage(job), Code(job), SelectorOf(CiroFunction.DistributeRewards), (UInt128)job.Id, number, timestamp);
+
+    private MonitorStorage Storage(in Job job) => job.Arm == AbArm.B ? s.JobManagerBMonitor : s.JobManagerMonitor;
+
+    private ulong Code(in Job job) => job.Arm == AbArm.B ? a.JobManagerB : a.JobManager;
 
     // CDCPool: allocate_job on the job id (the worker key is the WorkerId); the staking calls on the tx hash.
     public void AllocateJob(long jobId, SimWorker w) =>

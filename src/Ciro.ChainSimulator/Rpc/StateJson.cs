@@ -145,7 +145,7 @@ public static class StateJson
         w.WriteEndArray();
         w.WriteStartArray("EXTERNAL"u8);
         var index = 0;
-        foreach (var f in CiroCatalog.Functions.Where(f => f.Contract == c.Contract).OrderBy(f => f.Selector.ToBigInteger()))
+        foreach (var f in CiroCatalog.Functions.Where(f => f.Contract == (c.Contract == TargetContract.JobManagerB ? TargetContract.JobManager : c.Contract)).OrderBy(f => f.Selector.ToBigInteger()))
         {
             w.WriteStartObject();
             ChainJsonWriterFelt(w, "selector"u8, f.Selector);

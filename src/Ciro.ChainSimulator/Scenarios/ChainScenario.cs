@@ -20,8 +20,9 @@ public sealed record ChainScenario
     public const string PeakBurst = "peak-burst";
     public const string Optimisation = "optimisation";
     public const string Upgrade = "upgrade";
+    public const string AbSplit = "ab-split";
 
-    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge, Monitor, Peak, PeakBurst, Optimisation, Upgrade];
+    public static readonly string[] Names = [Steady, GasSpike, SlowWorker, FailingWorker, Congestion, UsageSurge, Monitor, Peak, PeakBurst, Optimisation, Upgrade, AbSplit];
 
     public string Name { get; init; } = Steady;
 
@@ -82,6 +83,12 @@ public sealed record ChainScenario
     /// <summary>upgrade: the class the contract is replaced to at the start of the next block (once; the class and
     /// its gas stay after switching to another scenario).</summary>
     public SimClass? UpgradeTo { get; init; }
+
+    /// <summary>ab-split: the class JobManager B runs (deployed at the scenario's first block); null: no split.</summary>
+    public SimClass? AbVariant { get; init; }
+
+    /// <summary>ab-split: the share of new jobs sent to JobManager B (the rest stay on A).</summary>
+    public double AbTreatmentShare { get; init; }
 
     public static ChainScenario Default { get; } = new();
 

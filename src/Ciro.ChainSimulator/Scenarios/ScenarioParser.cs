@@ -71,6 +71,7 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
             ChainScenario.PeakBurst => Chain(name, p, Peak(reader, idleBlocks: Blocks(reader.Number("idleMinutes", 1, 0.01, 1440)))),
             ChainScenario.Optimisation => Chain(name, p, new ChainScenario { LabHeartbeats = (int)reader.Number("heartbeats", 4, 1, 50) }),
             ChainScenario.Upgrade => Chain(name, p, new ChainScenario { UpgradeTo = reader.Upgrade(options.Seed) }),
+            ChainScenario.AbSplit => Chain(name, p, AbSplit(reader, p)),
             RpcFaults => Faults(reader, p),
             Reorg => new(null, null, (int)reader.Number("depth", 3, 1, 1024)),
             _ => null,
@@ -93,6 +94,31 @@ public sealed class ScenarioParser(SimulatorOptions options, Accounts accounts)
         FullBlocks = reader.Has("minutes") ? Blocks(reader.Number("minutes", 60, 0.01, 10_080)) : null,
         IdleBlocks = idleBlocks,
     };
+
+    /// <summary>ab-split: jobs split between JobManager A (the configured one) and a second deployment B whose
+    /// submit_job_result costs (1 − gasReduction) × its base L2 gas; <c>split</c> is the share of jobs B gets (0.5 as
+    /// planned; skew it to seed a sample-ratio mismatch). The truth is added to the echoed parameters.</summary>
+    private ChainScenario AbSplit(ParamReader reader, JsonObject p)
+    {
+        var reduction = reader.Number("gasReduction", 0.2, 0, 0.9);
+        var split = reader.Number("split", 0.5, 0.01, 0.99);
+        var variant = ContractClasses.Variant(CiroFunction.SubmitJobResult, 1 - reduction, options.Seed);
+        var baseGas = CiroCatalog.Profile(CiroFunction.SubmitJobResult).BaseL2Gas;
+        p["gasReduction"] = reduction;
+        p["split"] = split;
+        p["truth"] = new JsonObject
+        {
+            ["contractA"] = options.JobManager.ToString(),
+            ["contractB"] = Accounts.JobManagerBAddress.ToString(),
+            ["classHashA"] = ContractClasses.Initial(TargetContract.JobManager, options.Seed).Hash.ToString(),
+            ["classHashB"] = variant.Hash.ToString(),
+            ["function"] = "submit_job_result",
+            // B − A per call: the base is jittered ±8% symmetrically, the account overhead and hooks are alike in both arms.
+            ["l2GasDifferencePerCall"] = -reduction * baseGas,
+            ["treatmentShare"] = split,
+        };
+        return new ChainScenario { AbVariant = variant, AbTreatmentShare = split };
+    }
 
     /// <summary>Minutes of chain time as a whole number of blocks (at least one) at the configured interval.</summary>
     private int Blocks(double minutes) => Math.Max(1, (int)Math.Ceiling(minutes * 60_000 / options.BlockIntervalMs));
