@@ -19,7 +19,8 @@ public static class ReportBench
     {
         var reportOptions = Options.Create(new ReportOptions());
         var builder = new WeeklyReportBuilder(db, new NetworkKpis(db, analytics), new GasKpis(db), new JobKpis(db), new WorkerKpis(db, analytics),
-            new IncidentSummary(db), reconciler, reportOptions, TimeProvider.System);
+            new IncidentSummary(db), reconciler, new Ciro.Analytics.Experiments.AbExperimentStore(db), new Ciro.Analytics.Experiments.UpgradeImpactQuery(db),
+            reportOptions, TimeProvider.System);
         var pdf = new PdfRenderer(reportOptions, NullLogger<PdfRenderer>.Instance);
         var period = ReportPeriod.WeekBefore(head);
         const int Runs = 5;

@@ -134,6 +134,34 @@ public sealed class WeeklyReportTests(AnalyticsFixture fixture)
         }
     }
 
+    /// <summary>This week: an A/B experiment of JobManager (A) against a second deployment (B, 0x112) on submit_job_result
+    /// started on Monday (A: 3 calls, 1 reverted, 8,000 L2 gas each for the 2 that succeeded; B: none yet), one archived
+    /// the week before (left out), and JobManager's class replaced at block 9 (too few calls for a before/after).</summary>
+    private static async Task InsertExperimentsAsync(NpgsqlDataSource db)
+    {
+        foreach (var (name, start, archived) in new[] { ("cheaper results", WeekStart, (DateTimeOffset?)null), ("last week's test", WeekStart.AddDays(-7), WeekStart.AddDays(-1)) })
+        {
+            await using var command = db.CreateCommand("""
+                insert into ciro.ab_experiments (name, variant_kind, control_variant, treatment_variant, entry_point, selector, metric, treatment_share,
+                  alpha, minimum_effect, revert_rate_tolerance, planned_units_per_arm, start_time, status, created_by, stopped_at, archived_at)
+                values ($1, 'contract', $2, $3, 'submit_job_result', $4, 'l2Gas', 0.5, 0.05, 0, 0.01, 1000, $5, $6, 'ops', $7, $7)
+                """);
+            command.Parameters.AddWithValue(name);
+            command.Parameters.AddWithValue(Ciro.Starknet.Felt.Parse(KnownChain.JobManager).ToBytes());
+            command.Parameters.AddWithValue(Ciro.Starknet.Felt.Parse("0x112").ToBytes());
+            command.Parameters.AddWithValue(Ciro.Starknet.Selector.FromName("submit_job_result").ToBytes());
+            command.Parameters.AddWithValue(start);
+            command.Parameters.AddWithValue(archived is null ? "running" : "archived");
+            command.Parameters.AddWithValue(archived is { } a ? a : DBNull.Value);
+            await command.ExecuteNonQueryAsync();
+        }
+        await using var upgrade = db.CreateCommand("insert into ciro.contract_classes values (9, $1, $2, $3, 'replaced')");
+        upgrade.Parameters.AddWithValue(new DateTimeOffset(2026, 3, 10, 10, 10, 4, TimeSpan.Zero) + Shift);
+        upgrade.Parameters.AddWithValue(Ciro.Starknet.Felt.Parse(KnownChain.JobManager).ToBytes());
+        upgrade.Parameters.AddWithValue(Ciro.Starknet.Felt.Parse("0xc1a55").ToBytes());
+        await upgrade.ExecuteNonQueryAsync();
+    }
+
     private WebApplicationFactory<Ciro.Analytics.Queries.AnalyticsQueries> Service(NpgsqlDataSource db, TimeProvider clock, string mail) =>
         fixture.App(db, ("ConnectionStrings:mail", mail), ("Ciro:Reports:To:0", Recipient), ("Ciro:Reports:MisfireThreshold", "00:00:05"))
             .WithWebHostBuilder(b => b.ConfigureTestServices(services => services.AddSingleton(clock)));
@@ -145,6 +173,7 @@ public sealed class WeeklyReportTests(AnalyticsFixture fixture)
         await using var db = await fixture.NewDatabaseAsync(Shifted([.. Standard().Blocks, .. ThisWeek()]));
         await InsertIncidentsAsync(db);
         await InsertRecommendationsAsync(db);
+        await InsertExperimentsAsync(db);
 
         // Three seconds before the default schedule (Mondays 06:00 UTC) fires for the week of 2026-03-09.
         await using (var app = Service(db, new ShiftedClock(Monday.AddHours(6).AddSeconds(-3)), smtp.ConnectionString))
@@ -191,9 +220,12 @@ public sealed class WeeklyReportTests(AnalyticsFixture fixture)
             Assert.Matches(@"Merge worker calls into\s+multicall\s+new\s+1,360,800,000\s+387,072\s+2\.5000\s+high", text);
             Assert.Matches(@"Pack ledger slots\s+storage-\s+verified\s+181,440,000\s+193,536\s+0\.7500\s+medium", text);
             Assert.DoesNotContain("Keep event fields as data", text);
-            // 5: the experiments section says it is not in the report yet.
+            // 5: the running A/B experiment (A: 3 calls, mean 8,000; B: none, so fewer than 50 units in an arm) and the upgrade of
+            // 0x111 at block 9 (too few calls for a before/after); not the experiment archived the week before.
             Assert.Contains("5. Experiment results", text);
-            Assert.Contains("Experiments: not available yet", text);
+            Assert.Matches(@"A/B: cheaper\s+running\s+submit_job_result\s+A 3 calls, mean 8,000; B 0 calls, mean 0; B − A\s+ok\s+ok\s+Continue: fewer than 50", text);
+            Assert.Matches(@"Upgrade: 0x111 at\s+running\s+Sierra \? → \?\s+not enough calls: no function has 30 successful", text);
+            Assert.DoesNotContain("last week's test", text);
             // 6. Leaderboard: W1 and W3 one completed job each, 100% (rank 1, tied); W2 one failed, 0% (rank 3).
             Assert.Contains("6. Worker leaderboard", text);
             Assert.Matches(@"1\s+0xa1\s+1\s+1\s+0\s+100\.0%", text);

@@ -56,6 +56,22 @@ public sealed record ArmMoments
         Count = n;
     }
 
+    /// <summary>The moments of <paramref name="count"/> units sharing one covariate value <paramref name="x"/> (e.g. one
+    /// caller's calls, whose pre-period mean is X), from their mean and sample variance of Y: merged per group, so
+    /// the arm's moments come from a GROUP BY without reading every unit.</summary>
+    public static ArmMoments Group(long count, double meanY, double varianceY, double x)
+    {
+        var m = new ArmMoments();
+        if (count > 0)
+        {
+            m.Count = count;
+            m.MeanY = meanY;
+            m.MeanX = x;
+            m._m2Y = count > 1 ? varianceY * (count - 1) : 0;
+        }
+        return m;
+    }
+
     public static ArmMoments Of(IEnumerable<double> ys)
     {
         var m = new ArmMoments();

@@ -16,6 +16,7 @@ public static class ExperimentsApi
         var api = app.MapGroup("api/experiments").WithTags("Experiments").RequireRole(Roles.Viewer);
         api.MapGet("/upgrades", GetUpgrades).WithName("GetUpgradeImpacts")
             .WithSummary("Every class replacement (upgrade) of a contract, newest first, each with its before/after: per function gas per call (difference in differences against unaffected contracts, in gas units), revert rate and call share, in matched hour-of-week windows");
+        app.MapAbExperimentsApi();
         return app;
     }
 

@@ -51,6 +51,7 @@ public static class Extensions
         builder.Services.AddSingleton<AnomalyKpis>();
         builder.Services.AddSingleton<Onchain.OnchainKpis>();
         builder.Services.AddSingleton<Experiments.UpgradeImpactQuery>();
+        builder.Services.AddSingleton<Experiments.AbExperimentStore>();
         builder.Services.AddSingleton<QueryCache>();
         builder.Services.AddSingleton<RollupReconciler>();
         builder.Services.AddSingleton<AnalyticsMetrics>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ciro.Analytics.Experiments;
 using Ciro.Analytics.Queries;
 using Ciro.Analytics.Rollups;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace Ciro.Analytics.Reports;
 /// the same number the dashboard shows for that week.</summary>
 public sealed class WeeklyReportBuilder(
     NpgsqlDataSource dataSource, NetworkKpis network, GasKpis gas, JobKpis jobs, WorkerKpis workers, IncidentSummary incidents,
-    RollupReconciler rollups, IOptions<ReportOptions> options, TimeProvider clock)
+    RollupReconciler rollups, AbExperimentStore abExperiments, UpgradeImpactQuery upgrades, IOptions<ReportOptions> options, TimeProvider clock)
 {
     /// <summary>A consumer's calls or gas per call moving by more than this is called out in WhatChanged.</summary>
     private const double NotableChange = 0.10;
@@ -33,7 +34,7 @@ public sealed class WeeklyReportBuilder(
             r.CompletionP50Seconds, r.Paid)).ToList();
         return new WeeklyReport(period, clock.GetUtcNow(), kpis, consumers, incidentSection,
             await RecommendationsAsync(period, ct),
-            NotAvailable("Experiments", "upgrade before/after results are served by GET /api/experiments/upgrades and not yet summarised here"),
+            await ExperimentsAsync(period, ct),
             leaderboard);
     }
 
@@ -67,8 +68,56 @@ public sealed class WeeklyReportBuilder(
             : new(true, "", ["Recommendation", "Rule", "Status", "Weekly L2 gas saving", "Weekly L1 data gas saving", "Weekly fee saving (STRK)", "Confidence"], rows);
     }
 
-    private static OptionalSection NotAvailable(string section, string why) =>
-        new(false, $"{section}: not available yet — {why}.", [], []);
+    /// <summary>The A/B experiments running at some time in the week (results as of the week's end, so a report reads
+    /// the same whenever it is rebuilt; the confidence sequences make a look at any time valid), then the week's
+    /// upgrades with their before/after (24-hour windows, as GET /api/experiments/upgrades by default).</summary>
+    private async Task<OptionalSection> ExperimentsAsync(ReportPeriod period, CancellationToken ct)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var e in await abExperiments.ActiveInAsync(period.Start, period.End, ct))
+        {
+            var r = await abExperiments.EvaluateAsync(e, ct, asOf: period.End);
+            var ended = (e.StoppedAt, e.EndTime) switch
+            {
+                ({ } s, { } t) => s < t ? s : t,
+                ({ } s, null) => s,
+                (null, { } t) => t,
+                _ => (DateTimeOffset?)null,
+            };
+            var d = r.Difference;
+            rows.Add([
+                $"A/B: {e.Name}",
+                ended is { } end && end <= period.End ? "concluded" : "running",
+                e.EntryPoint,
+                Invariant($"A {r.Control.Calls:N0} calls, mean {r.Control.Mean:N0}; B {r.Treatment.Calls:N0} calls, mean {r.Treatment.Mean:N0}; B − A {d.Estimate:+#,0;-#,0;0} [{d.Lower:+#,0;-#,0;0}, {d.Upper:+#,0;-#,0;0}]"),
+                r.SampleRatio.Mismatch ? Invariant($"mismatch (p = {r.SampleRatio.PValue:G3})") : "ok",
+                r.Guardrail,
+                $"{r.Decision}: {r.Reason}",
+            ]);
+        }
+        foreach (var change in await upgrades.ListChangesAsync(null, null, ct))
+        {
+            if (change.ChangedAt < period.Start || change.ChangedAt >= period.End)
+            {
+                continue;
+            }
+            var u = await upgrades.AnalyseAsync(change, TimeSpan.FromHours(24), ct);
+            rows.Add([
+                $"Upgrade: {change.Contract} at block {change.Block}",
+                u.AfterComplete ? "concluded" : "running",
+                $"Sierra {change.PreviousSierraVersion ?? "?"} → {change.SierraVersion ?? "?"}",
+                u.Verdict,
+                "",
+                "",
+                u.Changed ? "changed" : "no effect",
+            ]);
+        }
+        return rows.Count == 0
+            ? new(false, "Experiments: no A/B experiment ran and no contract was upgraded in this week.", [], [])
+            : new(true, "", ["Experiment", "Status", "Entry point / classes", "Result", "Sample ratio", "Guardrail", "Decision"], rows);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private async Task<List<KpiChange>> KpisAsync(ReportPeriod period, CancellationToken ct)
     {

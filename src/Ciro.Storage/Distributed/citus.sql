@@ -22,6 +22,7 @@ select create_reference_table('ciro.indexer_status');
 select create_reference_table('ciro.undecodable_blocks');
 select create_reference_table('ciro.recommendations');
 select create_reference_table('ciro.recommendation_runs');
+select create_reference_table('ciro.ab_experiments');
 select create_reference_table('ciro.classes');
 select create_reference_table('alerts.incidents');
 select create_reference_table('alerts.deliveries');

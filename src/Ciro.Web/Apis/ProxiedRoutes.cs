@@ -51,6 +51,8 @@ public static class ProxiedRoutes
         new("GET", "/api/reports/{id}/{format}", Backend.Analytics, Roles.Viewer),
         new("POST", "/api/reports/weekly", Backend.Analytics, Roles.Operator),
         new("GET", "/api/experiments/upgrades", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/experiments/ab", Backend.Analytics, Roles.Viewer),
+        new("GET", "/api/experiments/ab/{id}/result", Backend.Analytics, Roles.Viewer),
 
         // Ciro.Alerts: viewers read incidents and silences; operators act on them.
         new("GET", "/api/alerts/incidents", Backend.Alerts, Roles.Viewer),

@@ -5,6 +5,7 @@ import { ProtectedRoot } from './protected-root';
 import { AlertsRoute, IncidentRoute } from './routes/alerts';
 import { AnomaliesRoute } from './routes/anomalies';
 import { DashboardRoute } from './routes/dashboard';
+import { ExperimentRoute, ExperimentsRoute } from './routes/experiments';
 import { GasRoute } from './routes/gas';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
@@ -28,6 +29,8 @@ const router = createBrowserRouter([
       { path: paths.usage.path, element: <UsageRoute /> },
       { path: paths.anomalies.path, element: <AnomaliesRoute /> },
       { path: paths.onchain.path, element: <OnchainRoute /> },
+      { path: paths.experiments.path, element: <ExperimentsRoute /> },
+      { path: paths.experiment.path, element: <ExperimentRoute /> },
       { path: paths.alerts.path, element: <AlertsRoute /> },
       { path: paths.incident.path, element: <IncidentRoute /> },
       { path: '*', element: <NotFoundRoute /> },

@@ -307,6 +307,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/experiments/ab": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A/B experiments, newest start first (archived ones only with status=archived) */
+        get: operations["ListAbExperiments"];
+        put?: never;
+        /** Create an A/B experiment between two deployments or two class hashes on one entry point (the plan is fixed from then on) */
+        post: operations["CreateAbExperiment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/ab/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One A/B experiment's plan and lifecycle */
+        get: operations["GetAbExperiment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/ab/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The experiment's result now: per-variant calls, mean and revert rate; B − A with its always-valid confidence sequence (CUPED-adjusted with a pre-period); sample-ratio check; revert-rate guardrail; the stopping decision */
+        get: operations["GetAbExperimentResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/ab/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a running experiment: its result window ends now */
+        post: operations["StopAbExperiment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/ab/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive an experiment (stopping it if running): hidden from the default list */
+        post: operations["ArchiveAbExperiment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kpi/anomalies": {
         parameters: {
             query?: never;
@@ -551,6 +637,101 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description One arm at a look: units (single-call transactions of the entry point on the variant), how many reverted,
+         *         the metric over the successful ones, and how many distinct callers sent them.
+         */
+        AbArm: {
+            variant: string;
+            /** Format: int64 */
+            calls: number;
+            /** Format: int64 */
+            reverted: number;
+            /** Format: int64 */
+            succeeded: number;
+            /** Format: double */
+            mean: number;
+            /** Format: double */
+            standardDeviation: number;
+            /** Format: double */
+            revertRate: number;
+            /** Format: int64 */
+            callers: number;
+        };
+        /** @description A stored A/B experiment: its plan and its lifecycle (running → stopped → archived). */
+        AbExperiment: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            variantKind: string;
+            control: string;
+            treatment: string;
+            entryPoint: string;
+            selector: string;
+            metric: string;
+            /** Format: double */
+            treatmentShare: number;
+            /** Format: double */
+            alpha: number;
+            /** Format: double */
+            minimumEffect: number;
+            /** Format: double */
+            revertRateTolerance: number;
+            /** Format: int64 */
+            plannedUnitsPerArm: number;
+            /** Format: date-time */
+            startTime: string;
+            /** Format: date-time */
+            endTime: null | string;
+            /** Format: int32 */
+            prePeriodHours: null | number;
+            status: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            stoppedBy: null | string;
+            /** Format: date-time */
+            stoppedAt: null | string;
+        };
+        /** @description The result of an experiment at this moment, from the indexed calls in [From, To). */
+        AbExperimentResult: {
+            experiment: components["schemas"]["AbExperiment"];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            control: components["schemas"]["AbArm"];
+            treatment: components["schemas"]["AbArm"];
+            /** @description B − A of the metric per call: the always-valid confidence sequence at level 1 − α (CUPED-adjusted when a pre-period is set). */
+            difference: components["schemas"]["EffectInterval"];
+            /** Format: double */
+            relativeDifference: null | number;
+            cupedApplied: boolean;
+            /** Format: double */
+            varianceReduction: number;
+            /** Format: int64 */
+            callersWithPrePeriod: number;
+            /** @description B − A of the revert rate, same kind of interval: the guardrail. */
+            revertRateDifference: components["schemas"]["EffectInterval"];
+            /** @description `ok`, or `breached` when the revert-rate interval lies above the tolerance. */
+            guardrail: string;
+            sampleRatio: components["schemas"]["AbSampleRatio"];
+            /** @description The stopping rule's answer: Continue, Effect, NoMeaningfulEffect, GuardrailBreached, SampleRatioMismatch, MaxSampleReached. */
+            decision: string;
+            reason: string;
+        };
+        /** @description The sample-ratio check as served (the observed share is null before any unit). */
+        AbSampleRatio: {
+            /** Format: double */
+            plannedTreatmentShare: number;
+            /** Format: double */
+            observedTreatmentShare: null | number;
+            /** Format: double */
+            chiSquare: number;
+            /** Format: double */
+            pValue: number;
+            mismatch: boolean;
+        };
+        /**
          * @description A scored hour; EpisodeStart marks the first hour of an anomaly episode (one alert per incident), Kind
          *         and Baseline say what changed and against which expectation; Driver names the contract function whose value
          *         moved most that hour (for gas and transaction series), so an operator knows where to look.
@@ -753,6 +934,61 @@ export interface components {
             series: number;
             /** Format: int64 */
             calls: number;
+        };
+        /**
+         * @description What an operator sends to create an A/B experiment. Everything but the name, the variants and the entry
+         *         point has a default; times are ISO 8601.
+         */
+        CreateAbExperimentRequest: {
+            /** @description A label for people (1–200 characters). */
+            name: null | string;
+            /**
+             * @description `contract` (the variants are two deployments' addresses) or `class` (two class
+             *         hashes: a call belongs to the class its contract ran at the call's block).
+             */
+            variantKind: null | string;
+            /** @description Variant A: a contract address or class hash (0x felt). */
+            control: null | string;
+            /** @description Variant B, the change under test. */
+            treatment: null | string;
+            /** @description The function whose calls are the units: its name (e.g. submit_job_result) or its 0x selector. */
+            entryPoint: null | string;
+            /** @description The primary metric per call: `l2Gas` (L2 gas of a single-call transaction). */
+            metric: null | string;
+            /**
+             * Format: double
+             * @description Planned share of units for B (the sample-ratio check's expectation), default 0.5.
+             */
+            treatmentShare: null | number;
+            /**
+             * Format: double
+             * @description Chance the interval ever misses the truth over all looks, default 0.05.
+             */
+            alpha: null | number;
+            /**
+             * Format: double
+             * @description Stop as "no meaningful effect" once the interval is inside ±this (metric units); default 0 (never).
+             */
+            minimumEffect: null | number;
+            /**
+             * Format: double
+             * @description Guardrail: stop when B's revert rate is proven higher by more than this (0.01 = 1 point).
+             */
+            revertRateTolerance: null | number;
+            /**
+             * Format: int64
+             * @description Units per arm where the interval should be tightest, default 10,000.
+             */
+            plannedUnitsPerArm: null | number;
+            /** @description When the split starts (calls before it are not units). */
+            startTime: null | string;
+            /** @description Optional planned end; calls after it are not units. */
+            endTime: null | string;
+            /**
+             * Format: int32
+             * @description Optional CUPED pre-period: each caller's mean metric in these hours before the start is its covariate.
+             */
+            prePeriodHours: null | number;
         };
         CreateKeyRequest: {
             name: null | string;
@@ -2216,6 +2452,248 @@ export interface operations {
             };
             /** @description Bad Request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAbExperiments: {
+        parameters: {
+            query?: {
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbExperiment"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateAbExperiment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["CreateAbExperimentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbExperiment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAbExperiment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbExperiment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAbExperimentResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbExperimentResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StopAbExperiment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbExperiment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ArchiveAbExperiment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbExperiment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
