@@ -70,7 +70,9 @@ public sealed class WebFixture : IAsyncLifetime
                 b.UseSetting(key, value);
             }
         });
-        factory.UseKestrel(0);
+        // A free loopback port: UseKestrel(0) leaves Kestrel on its default 127.0.0.1:5000 (seen when two replicas
+        // started side by side), see also SimulatorFactory.
+        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         factory.StartServer();
         return factory;
     }

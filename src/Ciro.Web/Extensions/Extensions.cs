@@ -9,14 +9,15 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("cache");
+        builder.AddRedisClient(LiveBackplane.CacheName, s => s.DisableHealthChecks = true);
         builder.Services.AddProblemDetails();
         builder.AddWebAuth();
         builder.AddWebRateLimiting();
         // Messages go to browsers with our serializer's metadata (camelCase, enums as strings): the shape
         // ClientApp/src/types/messages.ts is generated from.
         builder.Services.AddSignalR()
-            .AddJsonProtocol(o => MessageSerializer.UseIn(o.PayloadSerializerOptions));
+            .AddJsonProtocol(o => MessageSerializer.UseIn(o.PayloadSerializerOptions))
+            .AddLiveBackplane(builder);
         // The web tier's own reads (live activity) use the viewer key the AppHost generates; the proxy picks the key
         // of the caller's role per request (Apis/BackendProxy.cs).
         var analyticsKey = builder.Configuration["Ciro:AnalyticsApiKey"];
@@ -38,6 +39,7 @@ public static class Extensions
             }
         });
         builder.Services.AddSingleton<LiveMetrics>();
+        builder.Services.AddSingleton<PushClaims>();
         builder.Services.AddHostedService<LiveActivityPublisher>();
     }
 }

@@ -6,14 +6,17 @@ namespace Ciro.Web.Live;
 
 /// <summary>
 /// Forwards every message relayed on Redis (by analytics) to the browsers as its SignalR method, then, for chain
-/// messages, pushes the refreshed jobs activity. Bursts are coalesced: while one refresh runs, further messages
-/// only mark the next refresh as needed, so a fast backfill does not flood browsers.
+/// messages, pushes the refreshed jobs activity. With several replicas, the one that claims a message
+/// (<see cref="PushClaims"/>) pushes it to every browser through the backplane, and refreshes. Bursts are coalesced:
+/// while one refresh runs, further messages only mark the next refresh as needed, so a fast backfill does not
+/// flood browsers.
 /// A refresh that fails in any way (analytics down, the resilience handler's timeout or open circuit) never
 /// stops the web host: it is counted, /health reports the loop down, and the refresh is retried with backoff.
 /// </summary>
 public sealed class LiveActivityPublisher(
     IConnectionMultiplexer redis,
     IHubContext<ActivityHub> hub,
+    PushClaims claims,
     AnalyticsClient analytics,
     LiveMetrics metrics,
     BackgroundLoopHealth health,
@@ -27,12 +30,14 @@ public sealed class LiveActivityPublisher(
     private bool _subscribed;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        BackgroundLoop.RunAsync(LoopName, RefreshOnceAsync, health, time, logger, stoppingToken, IsAnalyticsFailure);
+        BackgroundLoop.RunAsync(LoopName, RefreshOnceAsync, health, time, logger, stoppingToken, IsDependencyFailure);
 
     /// <summary>Analytics slow (the resilience handler's timeout), failing or refusing: the dashboard still serves
-    /// and pushes blocks, with an older jobs chart, so /health says Degraded rather than Unhealthy.</summary>
-    private static bool IsAnalyticsFailure(Exception ex) =>
-        ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException;
+    /// and pushes blocks, with an older jobs chart; Redis unreachable: it serves without live pushes. Either way
+    /// /health says Degraded rather than Unhealthy.</summary>
+    private static bool IsDependencyFailure(Exception ex) =>
+        ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+            or RedisException or RedisTimeoutException;
 
     private async Task RefreshOnceAsync(CancellationToken stoppingToken)
     {
@@ -41,7 +46,9 @@ public sealed class LiveActivityPublisher(
             var subscriber = redis.GetSubscriber();
             foreach (var channel in MessageChannels.All)
             {
-                await subscriber.SubscribeAsync(RedisChannel.Literal(channel.Redis), (_, payload) => Forward(channel, payload));
+                // A queue per channel, read in order: the claim's round trip must not let block 8 overtake block 7.
+                var queue = await subscriber.SubscribeAsync(RedisChannel.Literal(channel.Redis));
+                queue.OnMessage(received => ForwardAsync(channel, received.Message));
             }
             _subscribed = true;
             logger.LogInformation("Subscribed to chain notifications");
@@ -66,7 +73,7 @@ public sealed class LiveActivityPublisher(
         }
     }
 
-    private void Forward(MessageChannel channel, RedisValue payload)
+    private async Task ForwardAsync(MessageChannel channel, RedisValue payload)
     {
         CiroMessage message;
         try
@@ -79,8 +86,23 @@ public sealed class LiveActivityPublisher(
             logger.LogWarning(ex, "Ignoring an unreadable message on {Channel}", channel.Redis);
             return;
         }
-        _ = hub.Clients.All.SendAsync(channel.HubMethod, message);
-        metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", channel.HubMethod));
+        try
+        {
+            if (!await claims.TryClaimAsync(channel, (byte[])payload!))
+            {
+                return; // another replica pushes it (or already pushed this copy of it)
+            }
+            await hub.Clients.All.SendAsync(channel.HubMethod, message);
+            metrics.Pushes.Add(1, new KeyValuePair<string, object?>("message", channel.HubMethod));
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            // Redis went away between delivering the message and the claim or the backplane's publish: browsers
+            // miss this push and refetch when their connection comes back.
+            metrics.PushErrors.Add(1, new KeyValuePair<string, object?>("message", channel.HubMethod));
+            logger.LogWarning(ex, "Could not push a {Method} message", channel.HubMethod);
+            return;
+        }
         if (message is BlocksCommitted or Reorg or Resync)
         {
             RequestRefresh();
