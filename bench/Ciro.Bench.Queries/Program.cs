@@ -45,7 +45,7 @@ Console.WriteLine($"generated {generated:N0} raw events in {blocks:N0} blocks ov
 var metrics = new AnalyticsMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 var reconciler = new RollupReconciler(db, metrics, NullLogger<RollupReconciler>.Instance);
 watch.Restart();
-var hours = await reconciler.ReconcileAsync(null, default);
+var hours = (await reconciler.ReconcileAsync(null, default)).Hours;
 Console.WriteLine($"backfilled {hours:N0} rollup hours (+ days, weeks) in {watch.Elapsed.TotalSeconds:F0} s");
 
 var options = Microsoft.Extensions.Options.Options.Create(new AnalyticsOptions());

@@ -41,6 +41,8 @@ public sealed class RollupReorgTests(AnalyticsFixture fixture)
         await KnownChain.InsertAsync(reorged, standard, notify: true);
         Assert.True(published.TryTake(out var first, TimeSpan.FromSeconds(20)), "no ciro:blocks message");
         Assert.StartsWith("blocks:", first);
+        // The push goes out as the blocks arrive; the rollups follow.
+        await WaitForRollupsAsync(reorged);
         var beforeReorg = await DumpAsync(reorged);
         Assert.Contains("rollup_gas", beforeReorg);
 
@@ -49,13 +51,14 @@ public sealed class RollupReorgTests(AnalyticsFixture fixture)
         Assert.True(published.TryTake(out var reorgMessage, TimeSpan.FromSeconds(20)));
         Assert.StartsWith("reorg:", reorgMessage);
         Assert.True(published.TryTake(out _, TimeSpan.FromSeconds(20)));
+        await WaitForRollupsAsync(reorged);
 
         // Clean database: the final chain, rolled up once.
         await using var clean = await fixture.NewDatabaseAsync();
         await KnownChain.InsertAsync(clean, standard.Where(b => b.Number <= 3).Concat(OtherBranch()));
         var cleanReconciler = new RollupReconciler(clean, app.Services.GetRequiredService<AnalyticsMetrics>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<RollupReconciler>.Instance);
-        Assert.True(await cleanReconciler.ReconcileAsync(null, default) > 0);
+        Assert.True((await cleanReconciler.ReconcileAsync(null, default)).Hours > 0);
 
         var afterReorg = await DumpAsync(reorged);
         Assert.NotEqual(beforeReorg, afterReorg);
@@ -68,12 +71,12 @@ public sealed class RollupReorgTests(AnalyticsFixture fixture)
         Assert.Equal(cleanDump, afterReorg);
 
         // Idempotent: nothing is dirty, and forcing a recompute of everything gives identical rows.
-        Assert.Equal(0, await cleanReconciler.ReconcileAsync(null, default));
+        Assert.Equal(0, (await cleanReconciler.ReconcileAsync(null, default)).Hours);
         await using (var wipe = clean.CreateCommand("delete from ciro.rollup_blocks"))
         {
             await wipe.ExecuteNonQueryAsync();
         }
-        Assert.True(await cleanReconciler.ReconcileAsync(null, default) > 0);
+        Assert.True((await cleanReconciler.ReconcileAsync(null, default)).Hours > 0);
         Assert.Equal(afterReorg, await DumpAsync(clean));
     }
 
@@ -91,6 +94,26 @@ public sealed class RollupReorgTests(AnalyticsFixture fixture)
             }
         }
         return text.ToString();
+    }
+
+    /// <summary>Waits until the ledger holds exactly the stored blocks (the relay's rollup pass has committed).</summary>
+    internal static async Task WaitForRollupsAsync(NpgsqlDataSource dataSource)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            await using var command = dataSource.CreateCommand("""
+                select (select count(*) from ciro.blocks b where not exists
+                          (select 1 from ciro.rollup_blocks r where r.block_number = b.block_number and r.block_hash = b.block_hash))
+                     + (select count(*) from ciro.rollup_blocks r where not exists
+                          (select 1 from ciro.blocks b where b.block_number = r.block_number and b.block_hash = r.block_hash))
+                """);
+            if ((long)(await command.ExecuteScalarAsync())! == 0)
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("the rollups never caught up with the stored blocks");
     }
 
     private static async Task WaitForListenerAsync(NpgsqlDataSource dataSource)

@@ -60,7 +60,7 @@ public static class AdminApi
 
     public static async Task<Ok<RollupStatus>> Reconcile(RollupReconciler reconciler, NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        var hours = await reconciler.ReconcileAsync(null, ct);
+        var hours = (await reconciler.ReconcileAsync(null, ct)).Hours;
         return TypedResults.Ok(await StatusAsync(dataSource, hours, ct));
     }
 

@@ -14,7 +14,8 @@ public sealed class AnalyticsMetrics
         NotificationResyncs = meter.CreateCounter<long>("ciro.analytics.notification_resyncs", description: "Reconnects after which consumers were told to refetch");
         NotificationDrops = meter.CreateCounter<long>("ciro.analytics.notification_drops", description: "Notifications dropped because the queue was full (replaced by a resync)");
         QueryTimeouts = meter.CreateCounter<long>("ciro.analytics.query_timeouts", description: "Requests answered 503 because a query exceeded the statement timeout");
-        RollupHours = meter.CreateCounter<long>("ciro.analytics.rollup_hours", description: "Hour buckets recomputed from raw rows");
+        RollupHours = meter.CreateCounter<long>("ciro.analytics.rollup_hours", description: "Hour buckets recomputed from raw rows (tag reason: new-hour, replaced, interval, job-stage, raced)");
+        RollupFoldedBlocks = meter.CreateCounter<long>("ciro.analytics.rollup_folded_blocks", description: "New blocks added to their stored hour, day and week rows without a recompute");
         RollupDuration = meter.CreateHistogram<double>("ciro.analytics.rollup_duration", "ms", "One reconcile pass, notification to committed rollups");
         RollupErrors = meter.CreateCounter<long>("ciro.analytics.rollup_errors", description: "Reconcile passes that failed (retried on the next notification)");
         CacheHits = meter.CreateCounter<long>("ciro.analytics.cache_hits", description: "KPI answers served from Redis");
@@ -22,6 +23,7 @@ public sealed class AnalyticsMetrics
     }
 
     public Counter<long> RollupHours { get; }
+    public Counter<long> RollupFoldedBlocks { get; }
     public Histogram<double> RollupDuration { get; }
     public Counter<long> RollupErrors { get; }
     public Counter<long> CacheHits { get; }

@@ -44,8 +44,8 @@ public static class ChainSql
 
     /// <summary>
     /// The one definition of a job assigned, completed or failed at a time, by a worker: rows
-    /// (block_time, worker bytea, kind = <see cref="Assigned"/> | <see cref="Completed"/> | <see cref="Failed"/>, job_id)
-    /// with block_time in [$1, $2). Assigned and completed are JobAssigned and JobCompleted events naming a
+    /// (block_time, worker bytea, kind = <see cref="Assigned"/> | <see cref="Completed"/> | <see cref="Failed"/>, job_id,
+    /// block_number) with block_time in [$1, $2). Assigned and completed are JobAssigned and JobCompleted events naming a
     /// worker; failed is <see cref="FailedJobResult"/>, attributed to its sender (job_id unknown: null).
     /// The live jobs chart counts these per minute and the worker rollups per hour and worker, so both agree
     /// by construction (tested).
@@ -53,12 +53,12 @@ public static class ChainSql
     public static readonly string WorkerJobs = $"""
         select e.block_time, ciro.felt_bytes(e.decoded->>'worker') as worker,
                case e.name when '{CiroEvents.JobAssigned}' then '{Assigned}' else '{Completed}' end as kind,
-               e.decoded->>'job_id' as job_id
+               e.decoded->>'job_id' as job_id, e.block_number
         from ciro.events e
         where e.name in ('{CiroEvents.JobAssigned}', '{CiroEvents.JobCompleted}') and {IsFelt("e.decoded->>'worker'")}
           and e.block_time >= $1 and e.block_time < $2
         union all
-        select t.block_time, t.sender, '{Failed}', null
+        select t.block_time, t.sender, '{Failed}', null, t.block_number
         from ciro.transactions t
         where t.block_time >= $1 and t.block_time < $2 and {FailedJobResult("t")}
         """;

@@ -8,7 +8,9 @@ namespace Ciro.Analytics.Rollups;
 /// the blocks in the ledger. Folding an hour is exact whatever changed in it (new blocks, a reorg, a reindex):
 /// a caller whose first call was in the hour and who no longer calls there is removed and given its first call after
 /// the hour (if any); every caller of the hour gets the hour's first call unless it called earlier. Hours are folded
-/// oldest first, so after a reorg (a suffix of the chain) each later hour sees the earlier ones settled.
+/// oldest first, so after a reorg (a suffix of the chain) each later hour sees the earlier ones settled. New blocks
+/// of an hour already in the ledger are folded alone (<see cref="FoldBlocksAsync"/>): adding calls can only move a
+/// first call earlier.
 /// </summary>
 public static class FunctionCallers
 {
@@ -78,5 +80,26 @@ public static class FunctionCallers
             later.Parameters.AddWithValue(end);
             await later.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>The first call of each caller in the blocks of <paramref name="scope"/>, unless it called earlier.
+    /// A row is only rewritten when its first call moves (no dead tuple per caller per block).</summary>
+    public static async Task FoldBlocksAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RawScope scope, CancellationToken ct)
+    {
+        await using var upsert = new NpgsqlCommand($"""
+            insert into ciro.function_callers as f (contract, selector, sender, first_seen)
+            select c.contract, c.selector, t.sender, min(c.block_time)
+            from ciro.tx_calls c
+            join ciro.transactions t on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
+            where c.block_time >= $1 and c.block_time < $2 and t.block_time >= $1 and t.block_time < $2
+              and {RawScope.InBlocks("c")} and {RawScope.InBlocks("t")} and t.sender is not null
+            group by c.contract, c.selector, t.sender
+            on conflict (contract, selector, sender) do update set first_seen = excluded.first_seen
+              where excluded.first_seen < f.first_seen
+            """, connection, tx);
+        upsert.Parameters.AddWithValue(scope.Start);
+        upsert.Parameters.AddWithValue(scope.End);
+        upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint, Value = (object?)scope.Blocks ?? DBNull.Value });
+        await upsert.ExecuteNonQueryAsync(ct);
     }
 }

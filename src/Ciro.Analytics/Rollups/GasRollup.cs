@@ -92,17 +92,17 @@ public sealed record GasRollup(DateTimeOffset BucketStart, GasKey Key) : IRollup
     }
 
     /// <summary>One row per (transaction, distinct contract + selector it calls).</summary>
-    public static Task ComputeHoursAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, DateTimeOffset start, DateTimeOffset end,
+    public static Task ComputeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, RawScope scope,
         RollupSet<GasRollup, GasKey> into, CancellationToken ct) =>
         RawRows.ReadAsync(connection, tx, $"""
             select date_trunc('hour', t.block_time, 'UTC'), c.contract, c.selector, c.call_count > 1, c.function_name,
                    {ChainSql.Reverted("t")}, t.l1_gas, t.l1_data_gas, t.l2_gas, t.fee_amount, t.fee_unit
             from ciro.transactions t
             join (select distinct block_number, block_time, tx_index, contract, selector, call_count, function_name
-                  from ciro.tx_calls where block_time >= $1 and block_time < $2) c
+                  from ciro.tx_calls x where x.block_time >= $1 and x.block_time < $2 and {RawScope.InBlocks("x")}) c
               on c.block_number = t.block_number and c.tx_index = t.tx_index and c.block_time = t.block_time
-            where t.block_time >= $1 and t.block_time < $2
-            """, start, end, r =>
+            where t.block_time >= $1 and t.block_time < $2 and {RawScope.InBlocks("t")}
+            """, scope, r =>
         {
             var row = into.Get(r.GetFieldValue<DateTimeOffset>(0),
                 new GasKey(Felt.FromBytes(r.GetFieldValue<byte[]>(1)), Felt.FromBytes(r.GetFieldValue<byte[]>(2)), r.GetBoolean(3)));

@@ -53,7 +53,7 @@ public sealed record JobStageRollup(DateTimeOffset BucketStart, string Key) : IR
         Sketch.Merge(other.Sketch);
     }
 
-    public static async Task ComputeHoursAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, DateTimeOffset start, DateTimeOffset end,
+    public static async Task ComputeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, RawScope scope,
         RollupSet<JobStageRollup, string> into, CancellationToken ct)
     {
         foreach (var (stage, startName, endName) in Stages)
@@ -64,8 +64,9 @@ public sealed record JobStageRollup(DateTimeOffset BucketStart, string Key) : IR
                 cross join lateral (select max(x.block_time) t from ciro.events x
                                     where x.name = '{startName}' and x.decoded ? 'job_id' and x.decoded->>'job_id' = e.decoded->>'job_id'
                                       and x.block_time <= e.block_time) s
-                where e.name = '{endName}' and e.decoded ? 'job_id' and e.block_time >= $1 and e.block_time < $2 and s.t is not null
-                """, start, end, r =>
+                where e.name = '{endName}' and e.decoded ? 'job_id' and e.block_time >= $1 and e.block_time < $2 and {RawScope.InBlocks("e")}
+                  and s.t is not null
+                """, scope, r =>
             {
                 var row = into.Get(r.GetFieldValue<DateTimeOffset>(0), stage);
                 var ms = Math.Max(0, r.GetInt64(1));

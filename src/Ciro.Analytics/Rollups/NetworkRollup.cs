@@ -120,7 +120,7 @@ public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<Network
 
     /// <summary>Block figures from one row per block (with the previous block's time for the interval), then
     /// reverted transactions and fees from the transactions of the same hours.</summary>
-    public static async Task ComputeHoursAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, DateTimeOffset start, DateTimeOffset end,
+    public static async Task ComputeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, RawScope scope,
         RollupSet<NetworkRollup, Whole> into, CancellationToken ct)
     {
         await RawRows.ReadAsync(connection, tx, $"""
@@ -130,8 +130,8 @@ public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<Network
                    b.l1_gas_price_wei, b.l1_data_gas_price_wei, b.l2_gas_price_wei
             from ciro.blocks b
             {ChainSql.PreviousBlock("b")}
-            where b.block_time >= $1 and b.block_time < $2
-            """, start, end, r =>
+            where b.block_time >= $1 and b.block_time < $2 and {RawScope.InBlocks("b")}
+            """, scope, r =>
         {
             var row = into.Get(r.GetFieldValue<DateTimeOffset>(0), default);
             row.Blocks++;
@@ -170,8 +170,8 @@ public sealed record NetworkRollup(DateTimeOffset BucketStart) : IRollup<Network
         await RawRows.ReadAsync(connection, tx, $"""
             select date_trunc('hour', t.block_time, 'UTC'), count(*) filter (where {ChainSql.Reverted("t")}),
                    coalesce(sum(t.fee_amount) filter (where t.fee_unit = 'WEI'), 0), coalesce(sum(t.fee_amount) filter (where t.fee_unit = 'FRI'), 0)
-            from ciro.transactions t where t.block_time >= $1 and t.block_time < $2 group by 1
-            """, start, end, r =>
+            from ciro.transactions t where t.block_time >= $1 and t.block_time < $2 and {RawScope.InBlocks("t")} group by 1
+            """, scope, r =>
         {
             var row = into.Get(r.GetFieldValue<DateTimeOffset>(0), default);
             row.Reverted += r.GetInt64(1);

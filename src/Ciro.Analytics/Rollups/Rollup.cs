@@ -26,9 +26,11 @@ public interface IRollup<TSelf, TKey>
     /// placed in <paramref name="bucketStart"/> (the bucket it is merged into).</summary>
     static abstract TSelf Read(NpgsqlDataReader reader, DateTimeOffset bucketStart);
 
-    /// <summary>Adds the hour rows of [start, end) computed from the raw tables to <paramref name="into"/>.
-    /// Every query is bounded by block_time so partition pruning keeps it to the hours asked for.</summary>
-    static abstract Task ComputeHoursAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, DateTimeOffset start, DateTimeOffset end,
+    /// <summary>Adds the hour rows of the raw rows in <paramref name="scope"/> (whole hours, or the blocks being
+    /// folded) to <paramref name="into"/>. Every query is bounded by block_time so partition pruning keeps it to
+    /// the times asked for. A row's figures depend only on its own block's raw rows, except where a family says
+    /// otherwise (block intervals, job stage times), which <see cref="RollupReconciler"/> checks before folding.</summary>
+    static abstract Task ComputeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, RawScope scope,
         RollupSet<TSelf, TKey> into, CancellationToken ct);
 
     DateTimeOffset BucketStart { get; }
@@ -89,6 +91,10 @@ public interface IRollupFamily
 
     /// <summary>Rebuilds the <paramref name="into"/> bucket starting at <paramref name="start"/> from its <paramref name="from"/> rows.</summary>
     Task RemergeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string from, string into, DateTimeOffset start, CancellationToken ct);
+
+    /// <summary>Adds the rows of the blocks in <paramref name="scope"/> to the stored rows of their buckets of each
+    /// size in <paramref name="buckets"/> (hour, and day and week unless the caller re-merges those).</summary>
+    Task FoldAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RawScope scope, IReadOnlyList<string> buckets, CancellationToken ct);
 }
 
 public sealed class RollupFamily<TRow, TKey> : IRollupFamily
@@ -100,8 +106,31 @@ public sealed class RollupFamily<TRow, TKey> : IRollupFamily
     public async Task RecomputeHoursAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
     {
         var rows = new RollupSet<TRow, TKey>();
-        await TRow.ComputeHoursAsync(connection, tx, start, end, rows, ct);
+        await TRow.ComputeAsync(connection, tx, new RawScope(start, end), rows, ct);
         await RollupStore.ReplaceAsync(connection, tx, Buckets.Hour, start, end, rows, ct);
+    }
+
+    /// <summary>Merging only adds (counts, sums, sketch bins; maxes take the larger), so stored rows plus the new
+    /// blocks' rows equal the rows recomputed from all the blocks, byte for byte (tested).</summary>
+    public async Task FoldAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RawScope scope, IReadOnlyList<string> buckets, CancellationToken ct)
+    {
+        var delta = new RollupSet<TRow, TKey>();
+        await TRow.ComputeAsync(connection, tx, scope, delta, ct);
+        if (delta.Count == 0)
+        {
+            return;
+        }
+        foreach (var bucket in buckets)
+        {
+            var starts = delta.Rows.Select(r => Buckets.Floor(r.BucketStart, bucket)).ToList();
+            var (start, end) = (starts.Min(), starts.Max() + Buckets.Length(bucket));
+            var rows = await RollupStore.LoadAsync<TRow, TKey>(connection, tx, bucket, start, end, s => s, ct);
+            foreach (var row in delta.Rows)
+            {
+                rows.Get(Buckets.Floor(row.BucketStart, bucket), row.Key).MergeFrom(row);
+            }
+            await RollupStore.ReplaceAsync(connection, tx, bucket, start, end, rows, ct);
+        }
     }
 
     public async Task RemergeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string from, string into, DateTimeOffset start, CancellationToken ct)

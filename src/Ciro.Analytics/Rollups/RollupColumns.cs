@@ -53,15 +53,27 @@ public static class RollupImporter
         importer.WriteAsync(value.Serialize(), NpgsqlDbType.Bytea, ct);
 }
 
-/// <summary>Runs a compute query bounded by [start, end) ($1, $2) and hands each row to the row callback.</summary>
+/// <summary>
+/// What a compute query reads: rows with block_time in [<see cref="Start"/>, <see cref="End"/>) (bound as $1, $2, so
+/// partition pruning keeps the query to those times) and, when <see cref="Blocks"/> is set, only rows of those block
+/// numbers ($3): whole hours for a recompute, just the new blocks for a fold.
+/// </summary>
+public readonly record struct RawScope(DateTimeOffset Start, DateTimeOffset End, long[]? Blocks = null)
+{
+    /// <summary>SQL: the row of alias <paramref name="alias"/> belongs to the scope's blocks (true when it has none).</summary>
+    public static string InBlocks(string alias) => $"($3::bigint[] is null or {alias}.block_number = any($3::bigint[]))";
+}
+
+/// <summary>Runs a compute query bounded by a <see cref="RawScope"/> ($1, $2, $3) and hands each row to the row callback.</summary>
 public static class RawRows
 {
-    public static async Task ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, DateTimeOffset start, DateTimeOffset end,
+    public static async Task ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, RawScope scope,
         Action<NpgsqlDataReader> onRow, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection, tx);
-        command.Parameters.AddWithValue(start);
-        command.Parameters.AddWithValue(end);
+        command.Parameters.AddWithValue(scope.Start);
+        command.Parameters.AddWithValue(scope.End);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = (object?)scope.Blocks ?? DBNull.Value });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

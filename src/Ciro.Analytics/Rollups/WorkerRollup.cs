@@ -63,7 +63,7 @@ public sealed record WorkerRollup(DateTimeOffset BucketStart, Felt Key) : IRollu
     private const string PaidKind = "paid";
 
     /// <summary>The worker's jobs (with the latest JobAssigned of the same job before a completion), then its payments.</summary>
-    public static Task ComputeHoursAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, DateTimeOffset start, DateTimeOffset end,
+    public static Task ComputeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, RawScope scope,
         RollupSet<WorkerRollup, Felt> into, CancellationToken ct) =>
         RawRows.ReadAsync(connection, tx, $"""
             select date_trunc('hour', j.block_time, 'UTC'), j.worker, j.kind, null::numeric,
@@ -72,13 +72,14 @@ public sealed record WorkerRollup(DateTimeOffset BucketStart, Felt Key) : IRollu
             left join lateral (select max(x.block_time) t from ciro.events x
                                where j.kind = '{ChainSql.Completed}' and x.name = '{CiroEvents.JobAssigned}' and x.decoded ? 'job_id'
                                  and x.decoded->>'job_id' = j.job_id and x.block_time <= j.block_time) a on true
+            where {RawScope.InBlocks("j")}
             union all
             select date_trunc('hour', e.block_time, 'UTC'), ciro.felt_bytes(e.decoded->>'worker'), '{PaidKind}',
                    case when {ChainSql.IsAmount("e.decoded->>'amount'")} then (e.decoded->>'amount')::numeric end, null
             from ciro.events e
             where e.name = '{CiroEvents.PaymentReleased}' and {ChainSql.IsFelt("e.decoded->>'worker'")}
-              and e.block_time >= $1 and e.block_time < $2
-            """, start, end, r =>
+              and e.block_time >= $1 and e.block_time < $2 and {RawScope.InBlocks("e")}
+            """, scope, r =>
         {
             var row = into.Get(r.GetFieldValue<DateTimeOffset>(0), Felt.FromBytes(r.GetFieldValue<byte[]>(1)));
             switch (r.GetString(2))
