@@ -1,7 +1,7 @@
 namespace Ciro.Messages;
 
 /// <summary>The names one message type travels under: the PostgreSQL NOTIFY channel (producers notify inside their
-/// commit), the Redis pub/sub channel (analytics relays there after its rollups caught up) and the SignalR method
+/// commit), the Redis pub/sub channel (analytics relays there as it reads them; KPI invalidations when its rollups caught up) and the SignalR method
 /// on the web's <c>/hubs/activity</c>.</summary>
 public sealed record MessageChannel(Type MessageType, string Postgres, string Redis, string HubMethod);
 

@@ -10,16 +10,20 @@ namespace Ciro.Analytics.Notifications;
 
 /// <summary>
 /// LISTENs to every message channel (producers notify inside their commit, so messages arrive only for data that
-/// is really stored). For chain messages it brings the rollups up to date and invalidates cached answers first,
-/// and only then republishes on Redis: a consumer that refetches on the message sees rollups that include the
-/// block. Messages queue in a bounded channel and are handled in order; a backlog is folded into one reconcile
-/// pass. When the processor falls so far behind that the queue is full, further messages are dropped and
-/// counted and one resync (reason dropped) takes their place, so nothing is lost silently and memory stays
-/// bounded. Both loops (listener and processor) run under <see cref="BackgroundLoop"/>: any exception is
-/// logged, reported on /health and retried with backoff. A reconnect reconciles everything and publishes a
-/// resync, because notifications sent while disconnected are lost. The LISTEN connection is probed after
-/// <see cref="ProbeInterval"/> of silence with a <see cref="ProbeTimeout"/> command timeout, so a silently
-/// dropped TCP connection is noticed within about 20 s instead of the kernel's ~2 hours.
+/// is really stored) and republishes each message on Redis as soon as it is read: the push to dashboards follows
+/// the indexer, not the rollups. For chain messages the query cache is invalidated first (a consumer refetching
+/// the latest block or the jobs chart on the push reads it fresh) and a rollup pass is requested; the rollup loop
+/// brings the rollups up to date (a backlog of requests is one pass from the lowest block), invalidates the cache
+/// again and publishes <see cref="KpiInvalidated"/> for each KPI family over the hours the pass changed, which is
+/// when views backed by rollups should refetch. A failed pass is retried after the loop's backoff, from the same
+/// block. Messages queue in a bounded channel and are handled in order. When the processor falls so far behind
+/// that the queue is full, further messages are dropped and counted and one resync (reason dropped) takes their
+/// place, so nothing is lost silently and memory stays bounded. The three loops (listener, processor, rollups)
+/// run under <see cref="BackgroundLoop"/>: any exception is logged, reported on /health and retried with
+/// backoff. A reconnect reconciles everything and publishes a resync, because notifications sent while
+/// disconnected are lost. The LISTEN connection is probed after <see cref="ProbeInterval"/> of silence with a
+/// <see cref="ProbeTimeout"/> command timeout, so a silently dropped TCP connection is noticed within about 20 s
+/// instead of the kernel's ~2 hours.
 /// </summary>
 public sealed class ChainNotificationRelay(
     NpgsqlDataSource dataSource,
@@ -34,6 +38,7 @@ public sealed class ChainNotificationRelay(
 {
     public const string ListenerLoop = "notification-listener";
     public const string ProcessorLoop = "notification-processor";
+    public const string RollupLoop = "rollup-reconciler";
     public const int QueueCapacity = 1024;
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
@@ -47,11 +52,20 @@ public sealed class ChainNotificationRelay(
     private int _overflowed;
     private bool _listening;
 
+    /// <summary>Set when a rollup pass is owed; the pass starts from <see cref="_rollupsFrom"/> (null: everything).</summary>
+    private readonly SemaphoreSlim _rollupsDue = new(0, 1);
+    private readonly Lock _rollupsLock = new();
+    private bool _rollupsOwed;
+    private long? _rollupsFrom;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var processing = BackgroundLoop.RunAsync(ProcessorLoop, ProcessBatchAsync, health, time, logger, stoppingToken);
+        var rollingUp = BackgroundLoop.RunAsync(RollupLoop, RollupPassAsync, health, time, logger, stoppingToken,
+            ex => ex is NpgsqlException or TimeoutException);
         await BackgroundLoop.RunAsync(ListenerLoop, ListenAsync, health, time, logger, stoppingToken);
         await processing;
+        await rollingUp;
     }
 
     /// <summary>Queues one message without ever blocking the connection's reader: when the queue is full the
@@ -135,7 +149,7 @@ public sealed class ChainNotificationRelay(
         }
         try
         {
-            await HandleAsync(batch, stoppingToken);
+            await HandleAsync(batch);
         }
         catch (Exception) when (!stoppingToken.IsCancellationRequested)
         {
@@ -147,23 +161,12 @@ public sealed class ChainNotificationRelay(
         }
     }
 
-    private async Task HandleAsync(List<Received> batch, CancellationToken stoppingToken)
+    private async Task HandleAsync(List<Received> batch)
     {
         if (ChangesBlocks(batch, out var fromBlock))
         {
-            try
-            {
-                await schema.WaitAsync(stoppingToken);
-                await rollups.ReconcileAsync(fromBlock, stoppingToken);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-            {
-                // Rollups catch up on the next pass (the ledger diff finds every stale hour); consumers still
-                // hear about the block so raw-backed views stay live.
-                metrics.RollupErrors.Add(1);
-                logger.LogError(ex, "Rollup reconcile failed; will retry on the next notification");
-            }
             await cache.InvalidateAsync();
+            RequestRollups(fromBlock);
         }
         var resynced = false;
         foreach (var message in batch.Select(r => r.Message).OfType<CiroMessage>())
@@ -177,9 +180,68 @@ public sealed class ChainNotificationRelay(
                 resynced = true;
                 metrics.NotificationResyncs.Add(1);
             }
-            var channel = MessageChannels.Of(message);
-            metrics.NotificationsRelayed.Add(1, new KeyValuePair<string, object?>("channel", channel.Postgres));
-            await PublishAsync(channel.Redis, MessageSerializer.Serialize(message));
+            await PublishAsync(message);
+        }
+    }
+
+    /// <summary>Owes a rollup pass from <paramref name="fromBlock"/> (null: everything), merged with one already owed.</summary>
+    private void RequestRollups(long? fromBlock)
+    {
+        lock (_rollupsLock)
+        {
+            _rollupsFrom = !_rollupsOwed ? fromBlock
+                : fromBlock is null || _rollupsFrom is null ? null
+                : Math.Min(fromBlock.Value, _rollupsFrom.Value);
+            _rollupsOwed = true;
+        }
+        if (_rollupsDue.CurrentCount == 0)
+        {
+            try
+            {
+                _rollupsDue.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another request already woke the loop; it reads the merged range.
+            }
+        }
+    }
+
+    /// <summary>One rollup pass for everything owed, then the cache and the KPI views told. A failed pass is owed
+    /// again (from the same block) and the loop retries it after its backoff, without waiting for a block.</summary>
+    private async Task RollupPassAsync(CancellationToken stoppingToken)
+    {
+        await _rollupsDue.WaitAsync(stoppingToken);
+        long? fromBlock;
+        lock (_rollupsLock)
+        {
+            if (!_rollupsOwed)
+            {
+                return;
+            }
+            fromBlock = _rollupsFrom;
+            _rollupsOwed = false;
+        }
+        RollupPass pass;
+        try
+        {
+            await schema.WaitAsync(stoppingToken);
+            pass = await rollups.ReconcileAsync(fromBlock, stoppingToken);
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            metrics.RollupErrors.Add(1);
+            RequestRollups(fromBlock); // BackgroundLoop logs it and retries after the backoff
+            throw;
+        }
+        if (pass.Changed is not { } changed)
+        {
+            return;
+        }
+        await cache.InvalidateAsync();
+        foreach (var family in Enum.GetValues<KpiFamily>())
+        {
+            await PublishAsync(new KpiInvalidated(family, changed.From, changed.To));
         }
     }
 
@@ -212,16 +274,18 @@ public sealed class ChainNotificationRelay(
         return changes;
     }
 
-    private async Task PublishAsync(string channel, string payload)
+    private async Task PublishAsync(CiroMessage message)
     {
+        var channel = MessageChannels.Of(message);
+        metrics.NotificationsRelayed.Add(1, new KeyValuePair<string, object?>("channel", channel.Postgres));
         try
         {
-            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), payload);
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel.Redis), MessageSerializer.Serialize(message));
         }
         catch (RedisException ex)
         {
             metrics.NotificationErrors.Add(1);
-            logger.LogWarning(ex, "Could not publish {Channel} notification to Redis", channel);
+            logger.LogWarning(ex, "Could not publish {Channel} notification to Redis", channel.Redis);
         }
     }
 }

@@ -20,12 +20,11 @@ export function createLiveHandlers(queryClient: QueryClient): LiveHubHandlers {
   return {
     // Same shape as GET /api/activity/jobs: write it straight into every cached window.
     onJobsActivity: (activity) => applyJobsActivityPush(queryClient, activity),
-    // The push names only the block range; the block's details come from the API.
-    // The KPI views (ranges ending at the newest block) follow at most every KPI_REFRESH_MS.
-    onBlocksCommitted: () => {
-      void queryClient.invalidateQueries({ queryKey: latestBlockQueryKey });
-      refreshKpis();
-    },
+    // The push names only the block range; the block's details come from the API. It is sent as the block is
+    // stored, before the rollups include it: KPI views refresh on kpiInvalidated instead.
+    onBlocksCommitted: () => void queryClient.invalidateQueries({ queryKey: latestBlockQueryKey }),
+    // Sent once the rollups include the new blocks; the KPI views follow at most every KPI_REFRESH_MS.
+    onKpiInvalidated: () => refreshKpis(),
     // Replaced blocks may have changed any figure on the page.
     onReorg: () => void queryClient.invalidateQueries(),
     onResync: () => void queryClient.invalidateQueries(),

@@ -1,11 +1,13 @@
 import type { HubConnection } from '@microsoft/signalr';
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { latestBlockQueryKey } from '@/features/blocks/api/get-latest-block';
 import { LiveHubProvider } from '@/features/live/live-hub-provider';
+import { kpiBaseKey } from '@/lib/kpi-api';
 import { activity, bucket, createTestQueryClient, renderWithProviders, requestUrl, stubFetch } from '@/testing/test-utils';
 import type { LatestBlock } from '@/types/api';
-import { hubMethods, type BlocksCommitted, type IncidentChanged, type Reorg, type Resync } from '@/types/messages';
+import { hubMethods, type BlocksCommitted, type IncidentChanged, type KpiInvalidated, type Reorg, type Resync } from '@/types/messages';
 import { createLiveHandlers } from '../live-handlers';
 import { DashboardRoute } from './dashboard';
 
@@ -115,6 +117,22 @@ describe('dashboard', () => {
     hub.send(hubMethods.blocksCommitted, committed);
 
     await waitFor(() => expect(blockCalls()).toBe(before + 1));
+  });
+
+  it('refreshes the KPI views when the rollups land, not on the block push', () => {
+    const queryClient = createTestQueryClient();
+    const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+    const handlers = createLiveHandlers(queryClient);
+    const keys = () => invalidate.mock.calls.map(([filters]) => filters?.queryKey);
+
+    handlers.onBlocksCommitted?.({ from: 124, to: 124, headTime: '2026-11-27T22:50:02+00:00' });
+    expect(keys()).toEqual([latestBlockQueryKey]);
+
+    const kpi: KpiInvalidated = { family: 'gas', from: '2026-11-27T22:00:00+00:00', to: '2026-11-27T23:00:00+00:00' };
+    handlers.onKpiInvalidated?.(kpi);
+    // Every family is announced after a rollup pass: one refresh per KPI_REFRESH_MS serves them all.
+    handlers.onKpiInvalidated?.({ ...kpi, family: 'network' });
+    expect(keys()).toEqual([latestBlockQueryKey, kpiBaseKey]);
   });
 
   it('shows a dismissible banner and reloads everything on a reorg', async () => {
