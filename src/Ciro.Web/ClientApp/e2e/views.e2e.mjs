@@ -101,12 +101,20 @@ async function expectText(testId, expected, what) {
   throw new CheckFailed(`${what}: the page shows ${JSON.stringify(last)}, the API gives ${JSON.stringify(expected)}`);
 }
 
+/** `name.png` in the dark theme and `name-light.png` in the light one (the app follows the system's preference). */
 async function screenshot(name) {
   if (!options.screenshots) return;
-  await page.waitForTimeout(500); // charts draw after the data
-  const file = path.join(options.screenshots, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  log(`screenshot ${file}`);
+  for (const [theme, suffix] of [['dark', ''], ['light', '-light']]) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme, { timeout: timeout() });
+    // Every card has its answer (bounded: a card still loading is shown as it is), then charts draw after the data.
+    await page.waitForFunction(() => !document.querySelector('.loading'), undefined, { timeout: 20_000 }).catch(() => {});
+    await page.waitForTimeout(500);
+    const file = path.join(options.screenshots, `${name}${suffix}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    log(`screenshot ${file}`);
+  }
+  await page.emulateMedia({ colorScheme: 'dark' });
 }
 
 try {

@@ -1,15 +1,13 @@
 import { useCallback, useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { DashboardLayout } from '@/components/layouts/dashboard-layout';
 import { paths } from '@/config/paths';
 import { AlertFilterBar, IncidentsCard, IncidentStatsCard } from '@/features/alerts/components/alerts-view';
 import { IncidentDetail } from '@/features/alerts/components/incident-detail';
 import { SilencesCard } from '@/features/alerts/components/silences-card';
 import { parseAlertFilters, writeAlertFilters, type AlertFilters } from '@/features/alerts/utils/alert-filters';
-import { LiveStatusPill } from '@/features/live/components/live-status-pill';
 import { useKpiFilters } from '@/hooks/use-kpi-filters';
 import { apiRange } from '@/lib/kpi-filters';
-import { ViewShell } from '../view-shell';
+import { ViewFrame, ViewShell } from '../view-shell';
 
 const INCIDENTS_SHOWN = 200;
 
@@ -48,13 +46,13 @@ export function IncidentRoute() {
   const [params] = useSearchParams();
   const suffix = params.toString() ? `?${params.toString()}` : '';
   return (
-    <DashboardLayout status={<LiveStatusPill />}>
+    <ViewFrame>
       <p>
         <Link to={`${paths.alerts.getHref()}${suffix}`} data-testid="back-to-incidents">
           ← all incidents
         </Link>
       </p>
       <IncidentDetail id={id} />
-    </DashboardLayout>
+    </ViewFrame>
   );
 }

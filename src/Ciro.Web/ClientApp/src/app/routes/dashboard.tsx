@@ -1,7 +1,5 @@
 import { FilterBar } from '@/components/filters/filter-bar';
-import { DashboardLayout } from '@/components/layouts/dashboard-layout';
 import { StatusSummary, type StatusItem } from '@/components/ui/status-summary';
-import { UserMenu } from '@/features/auth/components/user-menu';
 import { JobsActivityCard } from '@/features/activity/components/jobs-activity-card';
 import { JobsKpis } from '@/features/activity/components/jobs-kpis';
 import { useTimeRange } from '@/features/activity/hooks/use-time-range';
@@ -12,13 +10,11 @@ import { useOpenIncidents } from '@/features/incidents/api/get-open-incidents';
 import { IncidentsList } from '@/features/incidents/components/incidents-list';
 import { NetworkHealth } from '@/features/network/components/network-health';
 import { usePipelineStatus } from '@/features/pipeline/api/get-pipeline-status';
-import { PipelineBanner } from '@/features/pipeline/components/pipeline-banner';
-import { LiveStatusPill } from '@/features/live/components/live-status-pill';
-import { ReorgBanner } from '@/features/live/components/reorg-banner';
 import { useLiveHub } from '@/features/live/live-hub-context';
 import { useKpiFilters } from '@/hooks/use-kpi-filters';
 import { kpiQuery } from '@/lib/kpi-query';
 import { FALLBACK_POLL_MS } from '@/lib/react-query';
+import { ViewFrame } from '../view-shell';
 
 /** Past this the newest block is stale (the same threshold as the block-age tile). */
 const STALE_BLOCK_SECONDS = 60;
@@ -62,20 +58,7 @@ export function DashboardRoute() {
   const refetchInterval = status === 'live' ? false : FALLBACK_POLL_MS;
 
   return (
-    <DashboardLayout
-      status={
-        <span className="layout__actions">
-          <UserMenu />
-          <LiveStatusPill />
-        </span>
-      }
-      banner={
-        <>
-          <PipelineBanner />
-          <ReorgBanner />
-        </>
-      }
-    >
+    <ViewFrame>
       <StatusSummary items={statusItems} />
       <div className="kpis">
         <LatestBlockKpi refetchInterval={refetchInterval} />
@@ -89,6 +72,6 @@ export function DashboardRoute() {
         <IncidentsList />
         <LatestBlockDetails refetchInterval={refetchInterval} />
       </div>
-    </DashboardLayout>
+    </ViewFrame>
   );
 }

@@ -1,14 +1,13 @@
 import { Link } from 'react-router';
 import { paths } from '@/config/paths';
+import { ViewFrame } from '../view-shell';
 
 export function NotFoundRoute() {
   return (
-    <div className="layout">
-      <main className="layout__main">
-        <p className="empty-state">
-          Nothing here. <Link to={paths.dashboard.getHref()}>Back to the dashboard</Link>
-        </p>
-      </main>
-    </div>
+    <ViewFrame>
+      <p className="empty-state">
+        Nothing here. <Link to={paths.dashboard.getHref()}>Back to the dashboard</Link>
+      </p>
+    </ViewFrame>
   );
 }

@@ -8,11 +8,13 @@ type KpiCardProps = {
   tone?: 'default' | 'submitted' | 'assigned' | 'completed' | 'failed' | 'warning';
   valueTestId: string;
   loading?: boolean;
+  /** The exact figures, when the tile shows them shortened. */
+  title?: string;
 };
 
-export function KpiCard({ label, value, hint, tone = 'default', valueTestId, loading = false }: KpiCardProps) {
+export function KpiCard({ label, value, hint, tone = 'default', valueTestId, loading = false, title }: KpiCardProps) {
   return (
-    <section className={`kpi kpi--${tone}`} aria-busy={loading}>
+    <section className={`kpi kpi--${tone}`} aria-busy={loading} title={title}>
       <h2 className="kpi__label">{label}</h2>
       <p className="kpi__value" data-testid={valueTestId}>
         {loading ? '…' : value}

@@ -36,7 +36,7 @@ export function SilencesCard() {
       title="Silences"
       subtitle="matching incidents open but notify no one"
       actions={
-        <label className="filter-bar__field">
+        <label className="checkbox-field">
           <input type="checkbox" checked={showExpired} onChange={(e) => setShowExpired(e.target.checked)} data-testid="silences-expired" /> show ended
         </label>
       }

@@ -4,7 +4,7 @@ import { TimeSeriesChart } from '@/components/ui/time-series-chart';
 import { QueryCard } from '@/components/ui/query-card';
 import { TableHead } from '@/components/ui/table-head';
 import type { KpiQuery, NetworkRow } from '@/types/kpi';
-import { formatAmount, formatDecimal, formatGas, formatPercent, formatSeconds } from '@/utils/format-kpi';
+import { formatAmount, formatAmountShort, formatDecimal, formatGas, formatPercent, formatSeconds } from '@/utils/format-kpi';
 import type { ExportColumn } from '@/utils/table-export';
 import { useNetworkHealth } from '../api/get-network-health';
 
@@ -62,10 +62,11 @@ export function NetworkHealth({ query, refetchInterval }: NetworkHealthProps) {
               hint={`vs target ${formatPercent(newest.utilisationOfTarget)}; fullest block ${formatPercent(newest.maxBlockUtilisationOfLimit)}`}
             />
             <KpiCard
-              label="L2 gas price (FRI, mean)"
-              value={formatAmount(newest.meanL2GasPriceFri)}
+              label="L2 gas price (mean)"
+              value={formatAmountShort(newest.meanL2GasPriceFri, 'FRI')}
               valueTestId="net-l2-gas-price"
-              hint={`L1 ${formatAmount(newest.meanL1GasPriceFri)} · L1 data ${formatAmount(newest.meanL1DataGasPriceFri)} FRI`}
+              title={`L2 ${formatAmount(newest.meanL2GasPriceFri)} · L1 ${formatAmount(newest.meanL1GasPriceFri)} · L1 data ${formatAmount(newest.meanL1DataGasPriceFri)} FRI`}
+              hint={`L1 ${formatAmountShort(newest.meanL1GasPriceFri, 'FRI')} · L1 data ${formatAmountShort(newest.meanL1DataGasPriceFri, 'FRI')}`}
             />
             <KpiCard
               label="Reverted share"

@@ -99,15 +99,19 @@ export function HeatmapCard({ query }: { query: KpiQuery }) {
   return (
     <QueryCard title="Busiest hours" subtitle="all chain transactions per UTC hour × weekday, summed over the range" data-testid="usage-heatmap" query={hourly} isEmpty={() => max === 0} empty="No transactions in this range">
       {() => (
-        <div className="heatmap" role="table" aria-label="Transactions by weekday and hour">
-          <span />
-          {Array.from({ length: 24 }, (_, h) => (
-            <span key={h} role="columnheader">
-              {h % 3 === 0 ? h : ''}
+        <div className="heatmap" role="table" aria-label="Transactions by weekday and hour (UTC)">
+          <div role="row" className="heatmap__row">
+            <span role="columnheader">
+              <span className="visually-hidden">Weekday</span>
             </span>
-          ))}
+            {Array.from({ length: 24 }, (_, h) => (
+              <span key={h} role="columnheader" aria-label={`${h}:00`}>
+                {h % 3 === 0 ? h : ''}
+              </span>
+            ))}
+          </div>
           {WEEKDAYS.map((day, d) => (
-            <div key={day} role="row" style={{ display: 'contents' }}>
+            <div key={day} role="row" className="heatmap__row">
               <span role="rowheader">{day}</span>
               {cells[d]!.map((count, h) => (
                 <span
@@ -117,7 +121,9 @@ export function HeatmapCard({ query }: { query: KpiQuery }) {
                   title={`${day} ${String(h).padStart(2, '0')}:00 UTC: ${count} transactions`}
                   data-testid={count > 0 ? `heat-${day}-${h}` : undefined}
                   style={{ opacity: count === 0 ? 0.06 : 0.15 + (0.85 * count) / max }}
-                />
+                >
+                  <span className="visually-hidden">{count}</span>
+                </span>
               ))}
             </div>
           ))}
