@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Aspire.Hosting.Testing;
 using Npgsql;
 using Xunit.Abstractions;
@@ -19,9 +17,8 @@ public sealed class AlertsViewTests(StackFixture stack, ITestOutputHelper output
     [Fact]
     public async Task An_operator_acknowledges_a_pipeline_incident_in_the_browser_and_the_database_records_it()
     {
-        var root = RepoRoot();
-        var run = await RunScriptAsync(root, "e2e/alerts.e2e.mjs", "--rule", StackFixture.DashboardRule,
-            "--screenshots", Path.Combine(root, "TestResults", "screenshots"), "--timeout", "150");
+        var run = await BrowserScript.RunForJsonAsync(stack.App, stack.WebAdminPassword, output, "e2e/alerts.e2e.mjs",
+            "--rule", StackFixture.DashboardRule, "--screenshots", BrowserScript.Screenshots, "--timeout", "150");
         var id = Guid.Parse(run.GetProperty("id").GetString()!);
         var comment = run.GetProperty("comment").GetString()!;
         Assert.Equal("firing", run.GetProperty("before").GetString());
@@ -49,52 +46,5 @@ public sealed class AlertsViewTests(StackFixture stack, ITestOutputHelper output
             Assert.StartsWith("admin (via ", reader.GetString(1));
             Assert.False(await reader.ReadAsync(), "the ack was recorded twice");
         }
-    }
-
-    private async Task<JsonElement> RunScriptAsync(string root, params string[] args)
-    {
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.Combine(root, "src", "Ciro.Web", "ClientApp"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["CIRO_E2E_USER"] = "admin", ["CIRO_E2E_PASSWORD"] = stack.WebAdminPassword },
-        };
-        info.ArgumentList.Add(args[0]);
-        info.ArgumentList.Add(stack.App.GetEndpoint("web", "http").ToString());
-        foreach (var arg in args[1..])
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        output.WriteLine(await stderr);
-        Assert.True(process.ExitCode == 0, $"{args[0]} exited {process.ExitCode}: {await stdout} {await stderr}");
-        return JsonDocument.Parse((await stdout).Trim()).RootElement;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CiroAspire.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("CiroAspire.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit.Abstractions;
@@ -51,7 +49,7 @@ public sealed class HaltTests(ITestOutputHelper output) : IDisposable
         var reason = status.GetProperty("reason").GetString()!;
         var since = status.GetProperty("since").GetDateTimeOffset();
         Assert.Contains(reason, report.Description);
-        var banner = await ReadBannerAsync(app.GetEndpoint("web", "http"));
+        var banner = await ReadBannerAsync(app);
         output.WriteLine($"banner: {banner}");
         Assert.Equal(reason, banner.GetProperty("reason").GetString());
         Assert.Equal(since, banner.GetProperty("since").GetDateTimeOffset());
@@ -87,7 +85,7 @@ public sealed class HaltTests(ITestOutputHelper output) : IDisposable
         var latest = await web.GetFromJsonAsync<JsonElement>("/api/blocks/latest");
         Assert.True(latest.GetProperty("blockNumber").GetInt64() >= firstHead, $"latest {latest} is below the first run's head {firstHead}");
 
-        var banner = await ReadBannerAsync(app.GetEndpoint("web", "http"));
+        var banner = await ReadBannerAsync(app);
         output.WriteLine($"banner: {banner}");
         Assert.Equal(reason, banner.GetProperty("reason").GetString());
 
@@ -99,44 +97,9 @@ public sealed class HaltTests(ITestOutputHelper output) : IDisposable
         Assert.EndsWith(": " + reason, incident.GetProperty("summary").GetString());
     }
 
-    private async Task<JsonElement> ReadBannerAsync(Uri web)
-    {
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.Combine(RepoRoot(), "src", "Ciro.Web", "ClientApp"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["CIRO_E2E_USER"] = "admin",
-                ["CIRO_E2E_PASSWORD"] = File.ReadAllText(Path.Combine(_dataDirectory, "web-admin.password")).Trim(),
-            },
-        };
-        foreach (var arg in new[] { "e2e/pipeline-banner.e2e.mjs", web.ToString(), "--timeout", "90" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        output.WriteLine(await stderr);
-        Assert.True(process.ExitCode == 0, $"pipeline banner e2e exited {process.ExitCode}: {await stdout} {await stderr}");
-        return JsonDocument.Parse((await stdout).Trim()).RootElement;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CiroAspire.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("CiroAspire.sln not found above " + AppContext.BaseDirectory);
-    }
+    private Task<JsonElement> ReadBannerAsync(DistributedApplication app) =>
+        BrowserScript.RunForJsonAsync(app, File.ReadAllText(Path.Combine(_dataDirectory, "web-admin.password")).Trim(), output,
+            "e2e/pipeline-banner.e2e.mjs", "--timeout", "90");
 
     public void Dispose() => OwnStack.DeleteDataDirectory(_dataDirectory);
 }

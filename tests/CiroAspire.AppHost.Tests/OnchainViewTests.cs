@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Aspire.Hosting.Testing;
 using Xunit.Abstractions;
 
 namespace CiroAspire.AppHost.Tests;
@@ -50,11 +48,10 @@ public sealed class OnchainViewTests(StackFixture stack, ITestOutputHelper outpu
             output.WriteLine($"blocks {first}..{last}: {samples} sampled events at 1/{Rate}");
             Assert.True(samples >= 3, $"only {samples} sampled events in {Blocks} blocks: too few to check the view");
 
-            var root = RepoRoot();
-            var screen = await RunScriptAsync(root, "e2e/onchain.e2e.mjs",
+            var screen = await BrowserScript.RunForJsonAsync(stack.App, stack.WebAdminPassword, output, "e2e/onchain.e2e.mjs",
                 "--from", DateTimeOffset.FromUnixTimeSeconds(from).ToString("O", CultureInfo.InvariantCulture),
                 "--to", DateTimeOffset.FromUnixTimeSeconds(to).ToString("O", CultureInfo.InvariantCulture),
-                "--screenshots", Path.Combine(root, "TestResults", "screenshots"), "--timeout", "120");
+                "--screenshots", BrowserScript.Screenshots, "--timeout", "120");
             output.WriteLine(screen.GetRawText());
             Assert.Equal(samples.ToString(CultureInfo.InvariantCulture), screen.GetProperty("totalSamples").GetString());
             Assert.Equal($"1/{Rate}", screen.GetProperty("totalRate").GetString());
@@ -88,51 +85,4 @@ public sealed class OnchainViewTests(StackFixture stack, ITestOutputHelper outpu
 
     private static async Task<long> TimestampAsync(HttpClient chain, long number) =>
         (await chain.GetFromJsonAsync<JsonElement>($"/admin/blocks/{number}")).GetProperty("timestamp").GetInt64();
-
-    private async Task<JsonElement> RunScriptAsync(string root, params string[] args)
-    {
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.Combine(root, "src", "Ciro.Web", "ClientApp"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["CIRO_E2E_USER"] = "admin", ["CIRO_E2E_PASSWORD"] = stack.WebAdminPassword },
-        };
-        info.ArgumentList.Add(args[0]);
-        info.ArgumentList.Add(stack.App.GetEndpoint("web", "http").ToString());
-        foreach (var arg in args[1..])
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        output.WriteLine(await stderr);
-        Assert.True(process.ExitCode == 0, $"{args[0]} exited {process.ExitCode}: {await stdout} {await stderr}");
-        return JsonDocument.Parse((await stdout).Trim()).RootElement;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CiroAspire.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("CiroAspire.sln not found above " + AppContext.BaseDirectory);
-    }
 }
