@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Ciro.LocalInfrastructure;
+using Ciro.Storage;
 using Ciro.Web.Auth;
 
 namespace Ciro.Bench.Soak;
@@ -83,20 +84,22 @@ internal sealed class SoakStack : IAsyncDisposable
         var db = Postgres.ConnectionString(Database);
         var indexer = Start("indexer", "Ciro.Indexer", new()
         {
-            ["ConnectionStrings__ciro"] = db,
+            // Each service as its own database role, as deployed; the indexer migrates as the owner.
+            ["ConnectionStrings__ciro-owner"] = db,
+            ["ConnectionStrings__ciro"] = DatabaseRoles.ConnectionStringAs(db, DatabaseRoles.Indexer),
             ["Starknet__RpcUrl"] = chain.Url + "/rpc",
             ["Ciro__Auth__BootstrapAdminKey"] = AdminKey,
         });
         await WaitHealthyAsync(indexer, TimeSpan.FromMinutes(3));
         var analytics = Start("analytics", "Ciro.Analytics", new(keys)
         {
-            ["ConnectionStrings__ciro"] = db,
+            ["ConnectionStrings__ciro"] = DatabaseRoles.ConnectionStringAs(db, DatabaseRoles.Analytics),
             ["ConnectionStrings__cache"] = redis.ConnectionString,
         });
         await WaitHealthyAsync(analytics, TimeSpan.FromMinutes(3));
         var alerts = Start("alerts", "Ciro.Alerts", new(keys)
         {
-            ["ConnectionStrings__ciro"] = db,
+            ["ConnectionStrings__ciro"] = DatabaseRoles.ConnectionStringAs(db, DatabaseRoles.Alerts),
             ["ConnectionStrings__mail"] = $"smtp://127.0.0.1:{smtpPort}",
             ["Ciro__AnalyticsUrl"] = analytics.Url,
             ["Ciro__AnalyticsApiKey"] = ViewerKey,

@@ -18,6 +18,27 @@ public sealed record PostgresDataFolder(string Directory, string Requested, stri
     /// <summary>The file beside the data folder holding the superuser password (mode 0600).</summary>
     public string PasswordFile => Directory + ".password";
 
+    /// <summary>The file beside the data folder holding the password of a service's role (mode 0600), e.g.
+    /// <c>.data/postgres.ciro_indexer.password</c>.</summary>
+    public string RolePasswordFile(string role) => $"{Directory}.{role}.password";
+
+    /// <summary>The password of each service role, read from its file or, the first time, generated into it (mode
+    /// 0600 from creation). <see cref="ServiceLogins.ProvisionAsync"/> gives the roles these passwords.</summary>
+    public IReadOnlyDictionary<string, string> EnsureRolePasswords(IEnumerable<string> roles)
+    {
+        var passwords = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var role in roles)
+        {
+            var file = RolePasswordFile(role);
+            if (!File.Exists(file))
+            {
+                SecretFile.Create(file, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+            }
+            passwords[role] = File.ReadAllText(file).Trim();
+        }
+        return passwords;
+    }
+
     public bool IsInitialised => File.Exists(Path.Combine(Directory, "PG_VERSION"));
 
     /// <summary>Where the server's user can reach the data meant for <paramref name="requested"/>.</summary>
@@ -92,6 +113,14 @@ public sealed record PostgresDataFolder(string Directory, string Requested, stri
     {
         DeleteData();
         File.Delete(PasswordFile);
+        var folder = Path.GetDirectoryName(Directory)!;
+        if (System.IO.Directory.Exists(folder))
+        {
+            foreach (var rolePassword in System.IO.Directory.EnumerateFiles(folder, Path.GetFileName(Directory) + ".*.password"))
+            {
+                File.Delete(rolePassword);
+            }
+        }
         if (Directory != Requested)
         {
             var home = Path.GetDirectoryName(Directory)!;

@@ -6,7 +6,9 @@ namespace Ciro.Storage;
 /// <summary>
 /// Applies the embedded SQL migrations in name order, each once, inside one transaction per file.
 /// A session advisory lock makes concurrent starters (indexer replicas, the CLI, tests) wait for the
-/// first one instead of racing on DDL.
+/// first one instead of racing on DDL. Then, every run, the service roles and their grants
+/// (<see cref="DatabaseRoles"/>, <c>Roles/service_roles.sql</c>): the connection's role owns the schema and must
+/// be allowed to create roles (a superuser, or CREATEROLE).
 /// </summary>
 public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger)
 {
@@ -25,15 +27,24 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
                   applied_at timestamptz not null default now())
                 """, cancellationToken);
 
-            var applied = new List<string>();
-            foreach (var (name, sql) in LoadMigrations())
+            var pending = new List<(string Name, string Sql)>();
+            foreach (var migration in LoadMigrations())
             {
                 await using var check = new NpgsqlCommand("select 1 from public.ciro_schema_migrations where name = $1", connection);
-                check.Parameters.AddWithValue(name);
-                if (await check.ExecuteScalarAsync(cancellationToken) is not null)
+                check.Parameters.AddWithValue(migration.Name);
+                if (await check.ExecuteScalarAsync(cancellationToken) is null)
                 {
-                    continue;
+                    pending.Add(migration);
                 }
+            }
+            if (pending.Count == 0)
+            {
+                await GrantServiceRolesAsync(connection, null, cancellationToken);
+            }
+
+            var applied = new List<string>();
+            foreach (var (name, sql) in pending)
+            {
                 await using var tx = await connection.BeginTransactionAsync(cancellationToken);
                 await using (var command = new NpgsqlCommand(sql, connection, tx))
                 {
@@ -43,6 +54,12 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
                 {
                     record.Parameters.AddWithValue(name);
                     await record.ExecuteNonQueryAsync(cancellationToken);
+                }
+                // The roles' grants commit with the last migration: a service that sees the schema current (no
+                // migration pending) may use it at once, so its grants must already be there.
+                if (applied.Count == pending.Count - 1)
+                {
+                    await GrantServiceRolesAsync(connection, tx, cancellationToken);
                 }
                 await tx.CommitAsync(cancellationToken);
                 logger.LogInformation("Applied migration {Migration}", name);
@@ -54,6 +71,14 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
         {
             await ExecuteAsync(connection, $"select pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
         }
+    }
+
+    /// <summary>The service roles (created when missing) and what each may do: idempotent, applied on every run.</summary>
+    private static async Task GrantServiceRolesAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CancellationToken cancellationToken)
+    {
+        await DatabaseRoles.EnsureAsync(connection, cancellationToken: cancellationToken);
+        await using var grant = new NpgsqlCommand(LoadResource("Ciro.Storage.Roles.service_roles.sql"), connection, tx);
+        await grant.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Migrations this build knows that the database has not applied yet: services that read the
@@ -94,10 +119,16 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
         const string prefix = "Ciro.Storage.Migrations.";
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            yield return (resource[prefix.Length..], reader.ReadToEnd());
+            yield return (resource[prefix.Length..], LoadResource(resource));
         }
+    }
+
+    private static string LoadResource(string name)
+    {
+        using var stream = typeof(SchemaMigrator).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded resource {name} is missing from Ciro.Storage.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Ciro.Storage;
 using CiroAspire.AppHost.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,22 +13,36 @@ internal static class CiroResources
     public const string MailName = "mail";
     public const string SimulatorAdminKeyName = "simulator-admin-key";
 
-    public static IResourceBuilder<IResourceWithConnectionString> AddCiroDatabase(
-        this IDistributedApplicationBuilder builder, InfrastructureMode mode, string dataRoot)
+    /// <summary>The database and the connection string of each service's role: the local server's roles get their
+    /// logins here (passwords in 0600 files beside the data); an external database takes the roles' connection
+    /// strings from configuration (<c>ConnectionStrings:ciro-indexer</c>, …), or has every service use the owner's.</summary>
+    public static CiroDatabase AddCiroDatabase(this IDistributedApplicationBuilder builder, InfrastructureMode mode, string dataRoot)
     {
         if (HasConnectionString(builder, DatabaseName))
         {
-            return builder.AddConnectionString(DatabaseName);
+            var owner = builder.AddConnectionString(DatabaseName);
+            string[] services = ["indexer", "analytics", "alerts"];
+            if (!services.All(s => HasConnectionString(builder, CiroDatabase.RoleConnectionName(s))))
+            {
+                return CiroDatabase.OwnerOnly(owner, $"ConnectionStrings:{DatabaseName} is given without the service roles'");
+            }
+            return new(owner, builder.AddConnectionString(CiroDatabase.RoleConnectionName("indexer")),
+                builder.AddConnectionString(CiroDatabase.RoleConnectionName("analytics")),
+                builder.AddConnectionString(CiroDatabase.RoleConnectionName("alerts")));
         }
         if (mode == InfrastructureMode.Containers)
         {
             // TimescaleDB image: the indexer turns the time-series tables into hypertables when it sees the extension.
-            return builder.AddPostgres("postgres")
+            var container = builder.AddPostgres("postgres")
                 .WithImage("timescale/timescaledb", "latest-pg17")
                 .WithDataVolume()
                 .AddDatabase(DatabaseName);
+            return CiroDatabase.OwnerOnly(container, "the container mode does not give the service roles logins");
         }
-        return builder.AddLocalPostgres("postgres", DatabaseName, dataRoot);
+        var local = builder.AddLocalPostgres("postgres", DatabaseName, dataRoot);
+        IResourceBuilder<IResourceWithConnectionString> Role(string service, string role) =>
+            builder.AddConnectionString(CiroDatabase.RoleConnectionName(service), local.Resource.ServiceConnectionString(role));
+        return new(local, Role("indexer", DatabaseRoles.Indexer), Role("analytics", DatabaseRoles.Analytics), Role("alerts", DatabaseRoles.Alerts));
     }
 
     public static IResourceBuilder<IResourceWithConnectionString> AddCiroCache(this IDistributedApplicationBuilder builder, InfrastructureMode mode)

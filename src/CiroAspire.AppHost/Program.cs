@@ -11,6 +11,7 @@ Console.WriteLine($"Ciro infrastructure: {mode} ({modeReason})");
 
 // Infrastructure: each piece is external (a connection string), a container, or a local process. The production
 // shape (publishing, or Ciro:Shape=production) takes the node, mail relay and stores as parameters (Deployment/).
+// Each service connects to the database as its own role (Infrastructure/CiroDatabase.cs).
 var production = builder.IsProductionShape();
 var db = production ? builder.AddProductionDatabase() : builder.AddCiroDatabase(mode, dataRoot);
 var cache = production ? builder.AddProductionCache() : builder.AddCiroCache(mode);
@@ -28,7 +29,8 @@ var operatorKey = builder.AddParameter("analytics-operator-key", new GeneratePar
 // Services
 var indexer = builder.AddProject<Projects.Ciro_Indexer>("indexer")
     .WithCiroDefaults()
-    .WithReference(db).WaitFor(db)
+    .WithDatabase(db, db.Indexer)
+    .WithSchemaOwner(db)
     .WithStarknetRpc(chain)
     // Its admin routes (reindex, status) take the same keys as analytics; the dashboard commands use the admin key.
     .WithEnvironment("Ciro__Auth__BootstrapAdminKey", adminKey)
@@ -39,7 +41,7 @@ var indexer = builder.AddProject<Projects.Ciro_Indexer>("indexer")
 
 var analytics = builder.AddProject<Projects.Ciro_Analytics>("analytics")
     .WithCiroDefaults()
-    .WithReference(db).WaitFor(db)
+    .WithDatabase(db, db.Analytics)
     .WithReference(cache).WaitFor(cache)
     // Started, not healthy: a halted indexer (another chain, a reorg too deep) is unhealthy from its first check,
     // and the dashboard banner and the pipeline-stalled incident must still come up to say so. Analytics waits for
@@ -54,7 +56,7 @@ var analytics = builder.AddProject<Projects.Ciro_Analytics>("analytics")
 
 var alerts = builder.AddProject<Projects.Ciro_Alerts>("alerts")
     .WithCiroDefaults()
-    .WithReference(db).WaitFor(db)
+    .WithDatabase(db, db.Alerts)
     .WithReference(mail).WaitFor(mail)
     .WithReference(analytics).WaitFor(analytics)
     .WithEnvironment("Ciro__AnalyticsApiKey", viewerKey)

@@ -19,7 +19,7 @@ public sealed class PostgresDataFolderTests : IDisposable
         Path.Combine(Path.GetTempPath(), $"ciro-owner-only-{Guid.NewGuid():N}"), OwnerOnly).FullName;
 
     [Fact]
-    public async Task A_server_asked_to_keep_its_data_in_an_owner_only_folder_starts_and_answers()
+    public async Task A_addressasked_to_keep_its_data_in_an_owner_only_folder_starts_and_answers()
     {
         var requested = Path.Combine(_ownerOnly, "checkout", ".data", "postgres");
         await using (var postgres = await LocalPostgres.StartAsync(requested))
@@ -49,7 +49,7 @@ public sealed class PostgresDataFolderTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_the_server_can_reach_is_used_as_asked()
+    public void A_folder_the_addresscan_reach_is_used_as_asked()
     {
         var requested = Path.Combine(Path.GetTempPath(), $"ciro-reachable-{Guid.NewGuid():N}", "postgres");
         var folder = PostgresDataFolder.Locate(requested);
@@ -65,7 +65,7 @@ public sealed class PostgresDataFolderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_kept_server_gets_a_password_in_an_owner_only_file_and_keeps_it_between_starts()
+    public async Task A_kept_addressgets_a_password_in_an_owner_only_file_and_keeps_it_between_starts()
     {
         var folder = PostgresDataFolder.Locate(Path.Combine(_ownerOnly, ".data", "postgres"));
         try
@@ -92,6 +92,58 @@ public sealed class PostgresDataFolderTests : IDisposable
         {
             folder.Delete();
         }
+    }
+
+    [Fact]
+    public async Task A_kept_addressgives_each_service_role_its_own_password_in_an_owner_only_file()
+    {
+        var folder = PostgresDataFolder.Locate(Path.Combine(_ownerOnly, ".data", "postgres"));
+        try
+        {
+            var superuserPassword = folder.EnsureInitialisedWithPassword();
+            var port = FreePort.Next();
+            var command = PostgresServer.Command(folder, port);
+            using var server = new ChildProcess(command[0], command.Skip(1), workingDirectory: Path.GetDirectoryName(folder.Directory));
+            var address = $"Host=127.0.0.1;Port={port};Database=postgres;Pooling=false;Timeout=5";
+            await using (await OpenWhenReadyAsync($"{address};Username=postgres;Password={superuserPassword}", server))
+            {
+            }
+
+            var passwords = await ServiceLogins.ProvisionAsync(folder, $"{address};Username=postgres;Password={superuserPassword}");
+
+            Assert.Equal(["ciro_alerts", "ciro_analytics", "ciro_indexer"], passwords.Keys.Order());
+            Assert.Equal(3, passwords.Values.Distinct().Count());
+            Assert.DoesNotContain(superuserPassword, passwords.Values);
+            foreach (var (role, password) in passwords)
+            {
+                var file = folder.RolePasswordFile(role);
+                Assert.Equal($"{folder.Directory}.{role}.password", file);
+                Assert.Equal(SecretFile.Mode, File.GetUnixFileMode(file));
+                Assert.Equal(32, password.Length);
+
+                // The role logs in with its password over TCP, as itself, and is refused with another.
+                await using (var connection = new NpgsqlConnection($"{address};Username={role};Password={password}"))
+                {
+                    await connection.OpenAsync();
+                    await using var who = new NpgsqlCommand("select current_user, (select rolsuper from pg_roles where rolname = current_user)", connection);
+                    await using var reader = await who.ExecuteReaderAsync();
+                    Assert.True(await reader.ReadAsync());
+                    Assert.Equal(role, reader.GetString(0));
+                    Assert.False(reader.GetBoolean(1));
+                }
+                await using var wrong = new NpgsqlConnection($"{address};Username={role};Password={superuserPassword}");
+                var refused = await Assert.ThrowsAsync<PostgresException>(() => wrong.OpenAsync());
+                Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
+            }
+
+            // The next start keeps the files and their passwords.
+            Assert.Equal(passwords, await ServiceLogins.ProvisionAsync(folder, $"{address};Username=postgres;Password={superuserPassword}"));
+        }
+        finally
+        {
+            folder.Delete();
+        }
+        Assert.Empty(Directory.GetFiles(Path.Combine(_ownerOnly, ".data"), "*.password"));
     }
 
     [Fact]

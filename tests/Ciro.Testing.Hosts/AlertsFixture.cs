@@ -1,4 +1,5 @@
 using Ciro.Alerts.Rules;
+using Ciro.Storage;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public sealed class AlertsFixture : AnalyticsFixture
     /// <summary>An empty rules folder.</summary>
     public static string NoRules { get; } = Directory.CreateTempSubdirectory("ciro-no-rules-").FullName;
 
-    /// <summary>The alerts service on <paramref name="database"/>, evaluating every second, mailing <paramref name="smtp"/>
+    /// <summary>The alerts service on <paramref name="database"/> (connected as its own role, as deployed), evaluating every second, mailing <paramref name="smtp"/>
     /// and reading the analytics API through <paramref name="analytics"/> (e.g. <c>App(db).Server.CreateHandler()</c>).</summary>
     public WebApplicationFactory<AlertsOptions> Alerts(NpgsqlDataSource database, SmtpCatcher smtp, HttpMessageHandler analytics,
         params (string Key, string Value)[] settings) => Alerts(database, smtp.ConnectionString, analytics, settings);
@@ -23,7 +24,7 @@ public sealed class AlertsFixture : AnalyticsFixture
         params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<AlertsOptions>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("ConnectionStrings:ciro", database.ConnectionString);
+            builder.UseSetting("ConnectionStrings:ciro", DatabaseRoles.ConnectionStringAs(database.ConnectionString, DatabaseRoles.Alerts));
             builder.UseSetting("ConnectionStrings:mail", mail);
             builder.UseSetting("Alerts:EvaluationInterval", "00:00:01");
             // Known chains are days old on the wall clock: tests of the block-age rule turn it on themselves.

@@ -1,5 +1,6 @@
 using Ciro.Analytics.Queries;
 using Ciro.LocalInfrastructure;
+using Ciro.Storage;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Xunit;
@@ -43,11 +44,12 @@ public class AnalyticsFixture : IAsyncLifetime
         return dataSource;
     }
 
-    /// <summary>The analytics API on <paramref name="database"/> and this fixture's Redis; <paramref name="settings"/> override its configuration.</summary>
+    /// <summary>The analytics API on <paramref name="database"/> (connected as its own role, as deployed) and this
+    /// fixture's Redis; <paramref name="settings"/> override its configuration.</summary>
     public WebApplicationFactory<AnalyticsQueries> App(NpgsqlDataSource database, params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<AnalyticsQueries>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("ConnectionStrings:ciro", database.ConnectionString);
+            builder.UseSetting("ConnectionStrings:ciro", DatabaseRoles.ConnectionStringAs(database.ConnectionString, DatabaseRoles.Analytics));
             builder.UseSetting("ConnectionStrings:cache", Redis.ConnectionString);
             builder.UseSetting("Ciro:Analytics:LeaderboardMinSamples", "1");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");

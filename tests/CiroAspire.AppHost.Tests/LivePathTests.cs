@@ -4,6 +4,7 @@ using Aspire.Hosting.Testing;
 using Ciro.Messages;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace CiroAspire.AppHost.Tests;
@@ -24,6 +25,24 @@ public sealed class LivePathTests(StackFixture stack, ITestOutputHelper output)
             using var response = await http.GetAsync("/health");
             Assert.True(response.IsSuccessStatusCode, $"{service} /health answered {(int)response.StatusCode}");
         }
+    }
+
+    [Fact]
+    public async Task Each_service_is_connected_to_the_database_as_its_own_role()
+    {
+        await using var connection = new NpgsqlConnection(await stack.App.GetConnectionStringAsync("ciro"));
+        await connection.OpenAsync();
+        await using var sessions = new NpgsqlCommand("""
+            select array_agg(distinct a.usename::text order by a.usename::text), bool_or(r.rolsuper)
+            from pg_stat_activity a join pg_roles r on r.rolname = a.usename
+            where a.datname = current_database() and a.usename like 'ciro\_%'
+            """, connection);
+        await using var reader = await sessions.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        // The indexer follows the chain, analytics listens for commits, alerts' dispatcher polls its outbox: each
+        // holds sessions as its role, none of which is a superuser.
+        Assert.Equal(["ciro_alerts", "ciro_analytics", "ciro_indexer"], reader.GetFieldValue<string[]>(0));
+        Assert.False(reader.GetBoolean(1));
     }
 
     [Fact]

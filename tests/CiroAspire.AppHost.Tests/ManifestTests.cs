@@ -12,7 +12,7 @@ public sealed partial class ManifestTests
 
     private static readonly string[] SecretParameters =
     [
-        "ciro", "cache", "mail", "starknet-rpc-url", "starknet-ws-url", "analytics-admin-key", "analytics-viewer-key", "analytics-operator-key",
+        "ciro", "ciro-indexer", "ciro-analytics", "ciro-alerts", "cache", "mail", "starknet-rpc-url", "starknet-ws-url", "analytics-admin-key", "analytics-viewer-key", "analytics-operator-key",
         "web-admin-password-hash",
         "alerts-discord-webhook-url", "alerts-telegram-bot-token", "alerts-webhook-url", "alerts-webhook-signing-secret",
     ];
@@ -30,7 +30,7 @@ public sealed partial class ManifestTests
         {
             Assert.Equal("project.v0", resources.GetProperty(service).GetProperty("type").GetString());
         }
-        foreach (var store in new[] { "ciro", "cache", "mail" })
+        foreach (var store in new[] { "ciro", "ciro-indexer", "ciro-analytics", "ciro-alerts", "cache", "mail" })
         {
             var resource = resources.GetProperty(store);
             Assert.Equal("parameter.v0", resource.GetProperty("type").GetString());
@@ -55,6 +55,15 @@ public sealed partial class ManifestTests
         Assert.Equal("{analytics-viewer-key.value}", Env(resources, "web")["Ciro__AnalyticsApiKey"]);
         Assert.Equal("{analytics-operator-key.value}", Env(resources, "web")["Ciro__Web__OperatorApiKey"]);
         Assert.Equal("{web-admin-password-hash.value}", Env(resources, "web")["Ciro__Web__Users__admin__PasswordHash"]);
+
+        // Each service connects as its own database role; the owner's connection string goes to the indexer's
+        // migrations only, and the web has none.
+        Assert.Equal("{ciro-indexer.connectionString}", indexer["ConnectionStrings__ciro"]);
+        Assert.Equal("{ciro.connectionString}", indexer["ConnectionStrings__ciro-owner"]);
+        Assert.Equal("{ciro-analytics.connectionString}", Env(resources, "analytics")["ConnectionStrings__ciro"]);
+        Assert.Equal("{ciro-alerts.connectionString}", alerts["ConnectionStrings__ciro"]);
+        Assert.Equal(["ConnectionStrings__ciro-owner"], Services.SelectMany(s => Env(resources, s).Keys).Where(k => k.EndsWith("-owner", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Env(resources, "web").Keys, k => k.StartsWith("ConnectionStrings__ciro", StringComparison.Ordinal));
 
         // Secure parameters (azd turns every reference to one into a Container Apps secret + secretRef). The node
         // URLs, relay and channels have no default: a deployment must supply them.

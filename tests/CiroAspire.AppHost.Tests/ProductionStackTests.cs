@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Ciro.LocalInfrastructure;
+using Ciro.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
@@ -149,6 +150,10 @@ public sealed class ProductionStackFixture : IAsyncLifetime
             "--Ciro:Infrastructure=local",
             "--Ciro:WebPort=0",
             $"--ConnectionStrings:ciro={DatabaseConnectionString}",
+            // The service roles as a deployment gives them (the throwaway server trusts loopback: no passwords).
+            $"--ConnectionStrings:ciro-indexer={DatabaseRoles.ConnectionStringAs(DatabaseConnectionString, DatabaseRoles.Indexer)}",
+            $"--ConnectionStrings:ciro-analytics={DatabaseRoles.ConnectionStringAs(DatabaseConnectionString, DatabaseRoles.Analytics)}",
+            $"--ConnectionStrings:ciro-alerts={DatabaseRoles.ConnectionStringAs(DatabaseConnectionString, DatabaseRoles.Alerts)}",
             $"--ConnectionStrings:cache={_redis.ConnectionString}",
             $"--ConnectionStrings:mail=smtp://127.0.0.1:{smtpPort}",
             $"--Parameters:starknet-rpc-url=http://127.0.0.1:{nodePort}/rpc",

@@ -8,6 +8,7 @@ using Ciro.Starknet.Rpc;
 using Ciro.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Ciro.Indexer.Extensions;
 
@@ -34,7 +35,7 @@ public static class Extensions
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
-        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.AddSchemaMigrator();
         builder.Services.AddSingleton(sp => CreateCatalog(sp.GetRequiredService<IOptions<IndexerOptions>>().Value));
         builder.Services.AddSingleton<IndexerRowFilter>();
         builder.Services.AddSingleton<ClassTracker>();
@@ -46,6 +47,22 @@ public static class Extensions
         builder.Services.AddSingleton<UndecodableBlockStore>();
         builder.Services.AddSingleton<UndecodableBlocks>();
         builder.Services.AddTransient<ChainSynchronizer>();
+    }
+
+    /// <summary>Migrations (and the service roles' grants) as the schema owner (<see cref="DatabaseRoles.OwnerConnectionName"/>)
+    /// when given; everything else as the indexer's role (<c>ConnectionStrings:ciro</c>).</summary>
+    private static void AddSchemaMigrator(this IHostApplicationBuilder builder)
+    {
+        var owner = builder.Configuration.GetConnectionString(DatabaseRoles.OwnerConnectionName);
+        if (string.IsNullOrWhiteSpace(owner))
+        {
+            builder.Services.AddSingleton<SchemaMigrator>();
+            return;
+        }
+        // A data source of its own, opened only while migrating: the owner's pool holds no idle connection after.
+        builder.Services.AddSingleton(sp => new SchemaMigrator(
+            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(owner) { MaxPoolSize = 1, ConnectionIdleLifetime = 10 }.ConnectionString),
+            sp.GetRequiredService<ILogger<SchemaMigrator>>()));
     }
 
     /// <summary>The long-running service: migrate, then follow the chain; health and admin endpoints.</summary>

@@ -1,3 +1,4 @@
+using CiroAspire.AppHost.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace CiroAspire.AppHost.Deployment;
@@ -60,19 +61,24 @@ internal static class ProductionShape
         throw new InvalidOperationException($"Configuration 'Ciro:Shape' has value '{shape}'; expected development or production.");
     }
 
-    /// <summary>PostgreSQL: <c>Ciro:Deploy:Database=managed</c> (default; the connection string is a secret
+    /// <summary>PostgreSQL: <c>Ciro:Deploy:Database=managed</c> (default; the owner's connection string is a secret
     /// parameter, e.g. Azure Database for PostgreSQL flexible server with TimescaleDB allow-listed) or
-    /// <c>container</c> (TimescaleDB image, pinned, data on a named volume).</summary>
-    public static IResourceBuilder<IResourceWithConnectionString> AddProductionDatabase(this IDistributedApplicationBuilder builder)
+    /// <c>container</c> (TimescaleDB image, pinned, data on a named volume). Either way each service connects as its
+    /// own role through a secret connection-string parameter (<c>ciro-indexer</c>, <c>ciro-analytics</c>,
+    /// <c>ciro-alerts</c>); the owner's goes to the indexer's migrations only. The migrations create the roles;
+    /// their passwords are set once by the database's administrator (README "Deploying to Azure Container Apps").</summary>
+    public static CiroDatabase AddProductionDatabase(this IDistributedApplicationBuilder builder)
     {
-        if (builder.PlacementOf("Database") == Placement.Managed)
-        {
-            return builder.AddConnectionString(CiroResources.DatabaseName);
-        }
-        return builder.AddPostgres("postgres")
-            .WithImage(TimescaleImage, TimescaleTag)
-            .WithDataVolume("ciro-postgres-data")
-            .AddDatabase(CiroResources.DatabaseName);
+        var owner = builder.PlacementOf("Database") == Placement.Managed
+            ? builder.AddConnectionString(CiroResources.DatabaseName)
+            : builder.AddPostgres("postgres")
+                .WithImage(TimescaleImage, TimescaleTag)
+                .WithDataVolume("ciro-postgres-data")
+                .AddDatabase(CiroResources.DatabaseName);
+        return new(owner,
+            builder.AddConnectionString(CiroDatabase.RoleConnectionName("indexer")),
+            builder.AddConnectionString(CiroDatabase.RoleConnectionName("analytics")),
+            builder.AddConnectionString(CiroDatabase.RoleConnectionName("alerts")));
     }
 
     /// <summary>Redis: <c>Ciro:Deploy:Cache=managed</c> (default; e.g. Azure Cache for Redis) or <c>container</c>

@@ -1,4 +1,5 @@
 using Ciro.LocalInfrastructure;
+using Ciro.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -10,6 +11,10 @@ public sealed class LocalPostgresServerResource(string name, string command, str
     : ExecutableResource(name, command, workingDirectory)
 {
     public required string Password { get; init; }
+
+    /// <summary>The service roles' passwords, from their 0600 files beside the data (<see cref="ServiceLogins"/>).</summary>
+    public required IReadOnlyDictionary<string, string> RolePasswords { get; init; }
+
     public EndpointReference Endpoint => new(this, "tcp");
 }
 
@@ -19,8 +24,14 @@ public sealed class LocalPostgresDatabaseResource(string name, LocalPostgresServ
 {
     public LocalPostgresServerResource Parent { get; } = parent;
 
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={Parent.Endpoint.Property(EndpointProperty.Host)};Port={Parent.Endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={Parent.Password};Database={Name}");
+    /// <summary>The superuser's: the owner of the schema, used by the indexer's migrations only.</summary>
+    public ReferenceExpression ConnectionStringExpression => ConnectionStringAs("postgres", Parent.Password);
+
+    /// <summary>A service's connection string: its own role (<see cref="DatabaseRoles"/>) and password.</summary>
+    public ReferenceExpression ServiceConnectionString(string role) => ConnectionStringAs(role, Parent.RolePasswords[role]);
+
+    private ReferenceExpression ConnectionStringAs(string user, string password) => ReferenceExpression.Create(
+        $"Host={Parent.Endpoint.Property(EndpointProperty.Host)};Port={Parent.Endpoint.Property(EndpointProperty.Port)};Username={user};Password={password};Database={Name}");
 }
 
 public static class LocalPostgresExtensions
@@ -35,11 +46,13 @@ public static class LocalPostgresExtensions
         var dataFolder = PostgresDataFolder.Locate(Path.Combine(dataRoot, "postgres"));
         Console.WriteLine($"Ciro local PostgreSQL: {dataFolder.Choice}");
         var password = dataFolder.EnsureInitialisedWithPassword();
+        var rolePasswords = dataFolder.EnsureRolePasswords(DatabaseRoles.All);
         var command = PostgresServer.Command(dataFolder); // the port comes from PGPORT, which Aspire sets
 
         var server = new LocalPostgresServerResource(serverName, command[0], Path.GetDirectoryName(dataFolder.Directory)!)
         {
             Password = password,
+            RolePasswords = rolePasswords,
         };
         var serverBuilder = builder.AddResource(server)
             .WithArgs([.. command.Skip(1)])
@@ -66,6 +79,9 @@ public static class LocalPostgresExtensions
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (@event, ct) =>
         {
             var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
+            // Roles belong to the server: their logins exist before the database, so each service can connect as
+            // its own role once the indexer's migrations (as the owner) have granted it.
+            await ServiceLogins.ProvisionAsync(dataFolder, await MaintenanceConnectionString(server, ct), ct);
             await CreateDatabaseAsync(server, databaseName, ct);
             await notifications.PublishUpdateAsync(database, s => s with { State = KnownResourceStates.Running });
         });

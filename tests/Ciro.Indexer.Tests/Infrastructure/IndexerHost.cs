@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Ciro.Indexer.Extensions;
+using Ciro.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,7 +49,9 @@ public sealed class IndexerHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:ciro"] = connectionString,
+            // As deployed: migrations as the owner, everything else as the indexer's role.
+            ["ConnectionStrings:ciro-owner"] = connectionString,
+            ["ConnectionStrings:ciro"] = DatabaseRoles.ConnectionStringAs(connectionString, DatabaseRoles.Indexer),
             ["Starknet:RpcUrl"] = rpcUrl,
             ["Starknet:Client:BaseDelay"] = "00:00:00.020",
             ["Starknet:Client:MaxDelay"] = "00:00:00.200",
