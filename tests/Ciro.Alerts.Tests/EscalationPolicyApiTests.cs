@@ -41,9 +41,9 @@ public sealed class EscalationPolicyApiTests(AlertsFixture fixture)
             ("Alerts:Incidents:EscalationPolicies:0:Name", "configured"),
             ("Alerts:Incidents:EscalationPolicies:0:Steps:0:Targets:0:Channel", "email"),
             ("Alerts:Incidents:EscalationPolicies:0:Steps:0:Targets:0:Recipients:0", "cfg@example.org"));
-        var admin = await ClientAsync(alerts, Roles.Admin, "ada-admin");
-        var operatorClient = await ClientAsync(alerts, Roles.Operator, "otto-oncall");
-        var viewer = await ClientAsync(alerts, Roles.Viewer, "vera-viewer");
+        var admin = await ClientAsync(alerts, analytics, Roles.Admin, "ada-admin");
+        var operatorClient = await ClientAsync(alerts, analytics, Roles.Operator, "otto-oncall");
+        var viewer = await ClientAsync(alerts, analytics, Roles.Viewer, "vera-viewer");
 
         Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.PostAsync("/api/alerts/escalation-policies", Json(Policy))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync("/api/alerts/escalation-policies", Json(Policy))).StatusCode);
@@ -104,7 +104,7 @@ public sealed class EscalationPolicyApiTests(AlertsFixture fixture)
         await using var analytics = fixture.App(database);
         var clock = new FakeTimeProvider(T0);
         await using var alerts = Host(database, smtp, analytics, clock);
-        var admin = await ClientAsync(alerts, Roles.Admin, "ada-admin");
+        var admin = await ClientAsync(alerts, analytics, Roles.Admin, "ada-admin");
         var store = alerts.Services.GetRequiredService<IncidentStore>();
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/alerts/escalation-policies", Json(Policy))).StatusCode);
 
@@ -170,9 +170,11 @@ public sealed class EscalationPolicyApiTests(AlertsFixture fixture)
         return host;
     }
 
-    private static async Task<HttpClient> ClientAsync(WebApplicationFactory<Rules.AlertsOptions> alerts, string role, string name)
+    // Keys are made by analytics (it manages ciro.api_keys); the alerts service's database role only reads them.
+    private static async Task<HttpClient> ClientAsync(WebApplicationFactory<Rules.AlertsOptions> alerts,
+        WebApplicationFactory<Ciro.Analytics.Queries.AnalyticsQueries> analytics, string role, string name)
     {
-        var key = await alerts.Services.GetRequiredService<ApiKeyStore>().CreateAsync(name, role, default);
+        var key = await analytics.Services.GetRequiredService<ApiKeyStore>().CreateAsync(name, role, default);
         var client = alerts.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
         return client;

@@ -93,7 +93,7 @@ public sealed class IncidentLifecycleTests(AlertsFixture fixture)
         await using var analytics = fixture.App(database);
         await using var alerts = Host(database, smtp, analytics, clock, OnCall);
         var store = alerts.Services.GetRequiredService<IncidentStore>();
-        using var operatorClient = await ClientAsync(alerts, Roles.Operator, "alice");
+        using var operatorClient = await ClientAsync(alerts, analytics, Roles.Operator, "alice");
 
         var (incident, _) = await store.OpenOrRepeatAsync(Signals.Of("gas-spike", IncidentSeverity.Critical, "L2 gas per call 9x baseline", Transfer), default);
         await AdvanceAsync(clock, TimeSpan.FromMinutes(2));
@@ -151,7 +151,7 @@ public sealed class IncidentLifecycleTests(AlertsFixture fixture)
         await using var analytics = fixture.App(database);
         await using var alerts = Host(database, smtp, analytics, clock);
         var store = alerts.Services.GetRequiredService<IncidentStore>();
-        using var operatorClient = await ClientAsync(alerts, Roles.Operator, "bob");
+        using var operatorClient = await ClientAsync(alerts, analytics, Roles.Operator, "bob");
 
         using (var create = await operatorClient.PostAsJsonAsync("/api/alerts/silences", new
         {
@@ -288,8 +288,8 @@ public sealed class IncidentLifecycleTests(AlertsFixture fixture)
         var store = alerts.Services.GetRequiredService<IncidentStore>();
         var (incident, _) = await store.OpenOrRepeatAsync(Signals.Of("gas-spike", IncidentSeverity.Critical, "L2 gas per call 9x baseline", Transfer), default);
         using var anonymous = alerts.CreateClient();
-        using var viewer = await ClientAsync(alerts, Roles.Viewer, "vera");
-        using var operatorClient = await ClientAsync(alerts, Roles.Operator, "olga");
+        using var viewer = await ClientAsync(alerts, analytics, Roles.Viewer, "vera");
+        using var operatorClient = await ClientAsync(alerts, analytics, Roles.Operator, "olga");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/alerts/incidents")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync($"/api/alerts/incidents/{incident.Id}/ack", new { })).StatusCode);
@@ -343,9 +343,11 @@ public sealed class IncidentLifecycleTests(AlertsFixture fixture)
         return host;
     }
 
-    private static async Task<HttpClient> ClientAsync(WebApplicationFactory<Ciro.Alerts.Rules.AlertsOptions> alerts, string role, string name)
+    // Keys are made by analytics (it manages ciro.api_keys); the alerts service's database role only reads them.
+    private static async Task<HttpClient> ClientAsync(WebApplicationFactory<Ciro.Alerts.Rules.AlertsOptions> alerts,
+        WebApplicationFactory<Ciro.Analytics.Queries.AnalyticsQueries> analytics, string role, string name)
     {
-        var key = await alerts.Services.GetRequiredService<ApiKeyStore>().CreateAsync(name, role, default);
+        var key = await analytics.Services.GetRequiredService<ApiKeyStore>().CreateAsync(name, role, default);
         var client = alerts.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
         return client;

@@ -136,7 +136,7 @@ public sealed class NoEventRuleTests(AlertsFixture fixture)
         await using var analytics = fixture.App(database);
         await using var alerts = fixture.Alerts(database, smtp, analytics.Server.CreateHandler());
         using var http = alerts.CreateClient();
-        var key = await alerts.Services.GetRequiredService<Ciro.Auth.ApiKeyStore>().CreateAsync("reader", Ciro.Auth.Roles.Viewer, default);
+        var key = await analytics.Services.GetRequiredService<Ciro.Auth.ApiKeyStore>().CreateAsync("reader", Ciro.Auth.Roles.Viewer, default);
         http.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
         using var response = await http.GetAsync("/api/alerts/incidents?state=bogus';drop table x;--");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
