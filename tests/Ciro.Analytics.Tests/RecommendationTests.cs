@@ -36,7 +36,7 @@ public sealed class RecommendationTests(AnalyticsFixture fixture, Xunit.Abstract
         var run = await EvaluateAsync(http, chain.From, chain.To);
         Assert.Equal(LabBlocks, chain.Blocks);
         Assert.DoesNotContain(run.NotEvaluated, n => n.Rule is RecommendationRules.StoragePacking or RecommendationRules.CalldataPacking);
-        Assert.Contains(run.NotEvaluated, n => n.Rule == RecommendationRules.OldSierra && n.Reason.Contains("class", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.NotEvaluated, n => n.Rule == RecommendationRules.OldSierra);
         var all = (await http.GetFromJsonAsync<RecommendationList>("/api/recommendations", Json))!.Items;
         foreach (var r in all)
         {
@@ -72,10 +72,31 @@ public sealed class RecommendationTests(AnalyticsFixture fixture, Xunit.Abstract
         Assert.True(reverts.Evidence.GetProperty("topReasons").GetArrayLength() >= 1);
         Assert.Equal(3, reverts.Samples.Length);
 
+        // Old Sierra: the lab ledger runs a class compiled to Sierra 1.6.0, billed by VM resources; the simulator counts
+        // its calls' L2 gas and what Sierra gas would not charge of it (its admin state). The control runs Sierra 1.7.0.
+        var oldSierra = Single(all, RecommendationRules.OldSierra, r => r.Target.Contract == chain.LabLedger);
+        Assert.Equal(("1.6.0", "2.8.2"), (oldSierra.Evidence.GetProperty("sierraVersion").GetString(), oldSierra.Evidence.GetProperty("compilerVersion").GetString()));
+        Assert.Equal(chain.Truth("optimisation.oldSierraL2Gas"), oldSierra.Evidence.GetProperty("l2GasOfCalls").GetDouble());
+        Within(chain.Truth("optimisation.recompileSavingL2Gas") * BlocksPerWeek / LabBlocks, oldSierra.WeeklyL2Gas, oldSierra);
+        Assert.Equal(2 * LabBlocks, oldSierra.Evidence.GetProperty("calls").GetInt64());
+
+        // Resource bounds: the generous wallet bounds L2 gas at 20× its use, the tight one reverts on its bound every block;
+        // no other sender is flagged (every other transaction bounds at 1.5×).
+        Assert.Equal(2, all.Count(r => r.Rule == RecommendationRules.ResourceBounds));
+        var generous = Single(all, RecommendationRules.ResourceBounds, r => r.Target.Caller == chain.GenerousSender);
+        Assert.Equal(20, generous.Evidence.GetProperty("medianBoundToUse").GetDouble());
+        Assert.Equal(chain.Truth("optimisation.generousTransactions"), generous.Evidence.GetProperty("transactions").GetInt64());
+        Assert.Equal(chain.Truth("optimisation.generousUnusedBoundL2Gas"), generous.Evidence.GetProperty("unusedBoundL2Gas").GetDouble());
+        Assert.Equal((0, 0L), (generous.Evidence.GetProperty("revertedOnBound").GetInt32(), generous.WeeklyL2Gas));
+        var tight = Single(all, RecommendationRules.ResourceBounds, r => r.Target.Caller == chain.TightSender);
+        Assert.Equal(chain.Truth("optimisation.tightReverts"), tight.Evidence.GetProperty("revertedOnBound").GetInt64());
+        Within((double)chain.TightFee * BlocksPerWeek / LabBlocks, (double)tight.WeeklyFeeFri, tight);
+        Within(chain.Truth("optimisation.tightReverts") * 690_000.0 * BlocksPerWeek / LabBlocks, tight.WeeklyL2Gas, tight);
+        Assert.Equal("high", tight.Confidence);
+
         // Every saving says how it was computed, and nothing targets the efficient control ledger or its client.
         Assert.All(all, r => Assert.Contains("604,800", r.Formula, StringComparison.Ordinal));
         Assert.DoesNotContain(all, r => r.Target.Contract == chain.ControlLedger || r.Target.Caller == chain.ControlSender);
-        Assert.DoesNotContain(all, r => r.Rule == RecommendationRules.ResourceBounds);
 
         // Another run over the same window: the same rows (stable keys), still new.
         await EvaluateAsync(http, chain.From, chain.To);
@@ -90,6 +111,16 @@ public sealed class RecommendationTests(AnalyticsFixture fixture, Xunit.Abstract
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/api/recommendations/x1/accept", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsJsonAsync("/api/recommendations/999999/accept", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/recommendations?status=open")).StatusCode);
+        var badContract = await http.GetAsync("/api/recommendations?contract=ledger");
+        Assert.Equal(HttpStatusCode.BadRequest, badContract.StatusCode);
+        Assert.Contains("\"field\":\"contract\"", await badContract.Content.ReadAsStringAsync());
+        // By address (any spelling of the felt): the lab ledger's findings, or the caller's.
+        var lab = (await http.GetFromJsonAsync<RecommendationList>($"/api/recommendations?contract={chain.LabLedger.ToUpperInvariant().Replace("0X", "0x000", StringComparison.Ordinal)}", Json))!.Items;
+        Assert.Equal(all.Where(r => r.Target.Contract == chain.LabLedger).Select(r => r.Id).Order(), lab.Select(r => r.Id).Order());
+        Assert.Equal(
+            [RecommendationRules.CalldataPacking, RecommendationRules.EventKeys, RecommendationRules.OldSierra, RecommendationRules.StoragePacking],
+            lab.Select(r => r.Rule).Order(StringComparer.Ordinal));
+        Assert.Equal([tight.Id], (await http.GetFromJsonAsync<RecommendationList>($"/api/recommendations?contract={chain.TightSender}", Json))!.Items.Select(r => r.Id));
         var dismissed = await (await http.PostAsJsonAsync($"/api/recommendations/{keys.Id}/dismiss", new { reason = "indexers filter on score" }))
             .Content.ReadFromJsonAsync<Recommendation>(Json);
         Assert.Equal((RecommendationStatus.Dismissed, "indexers filter on score", "service:ops"), (dismissed!.Status, dismissed.StatusReason, dismissed.StatusBy));
@@ -159,7 +190,12 @@ public sealed class RecommendationTests(AnalyticsFixture fixture, Xunit.Abstract
         Assert.True(Math.Abs(estimate - truth) <= 0.1 * truth, $"{r.Rule} {r.Target}: estimate {estimate:0}, truth {truth:0} ({r.Formula})");
 
     private sealed record Chain(Npgsql.NpgsqlDataSource Db, DateTimeOffset From, DateTimeOffset To, DateTimeOffset QuietFrom, int Blocks,
-        string LabLedger, string ControlLedger, string ControlSender, string LabWorker, decimal RevertedSubmitFee);
+        string LabLedger, string ControlLedger, string ControlSender, string LabWorker, decimal RevertedSubmitFee,
+        string GenerousSender, string TightSender, decimal TightFee, IReadOnlyDictionary<string, long> Effects)
+    {
+        /// <summary>A truth the simulator counted over the chain (GET /admin/state's effects).</summary>
+        public long Truth(string effect) => Effects.TryGetValue(effect, out var n) ? n : throw new Xunit.Sdk.XunitException($"no effect {effect}");
+    }
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static Chain? _chain;
@@ -231,9 +267,12 @@ public sealed class RecommendationTests(AnalyticsFixture fixture, Xunit.Abstract
         var heartbeat = events.First(e => e.GetProperty("keys").GetArrayLength() == 2);
         var controlSender = (await Rpc("starknet_getTransactionByHash", new[] { control.GetProperty("transaction_hash").GetString() })).GetProperty("sender_address").GetString()!;
 
-        // Truth of the reverts rule: the fee of reverted transactions calling submit_job_result, from the receipts.
+        // Truth of the reverts rule: the fee of reverted transactions calling submit_job_result, from the receipts; of
+        // the resource-bounds rule: the wallet bounding L2 gas at 10× its use or more, and the one reverting on its
+        // bound with the fee its reverts paid.
         var submit = Selector.FromName("submit_job_result");
-        decimal revertedFee = 0;
+        decimal revertedFee = 0, tightFee = 0;
+        string? generousSender = null, tightSender = null;
         long? quiet = null;
         for (var n = before + 1; n <= head; n++)
         {
@@ -242,6 +281,20 @@ public sealed class RecommendationTests(AnalyticsFixture fixture, Xunit.Abstract
             var revertedHere = 0;
             foreach (var item in block.GetProperty("transactions").EnumerateArray())
             {
+                var (tx, txReceipt) = (item.GetProperty("transaction"), item.GetProperty("receipt"));
+                var sender = Hex(tx.GetProperty("sender_address"));
+                if (txReceipt.TryGetProperty("revert_reason", out var why) && why.GetString()!.StartsWith("Insufficient max L2Gas", StringComparison.Ordinal))
+                {
+                    Assert.True(tightSender is null || tightSender == sender, "two senders revert on their bound");
+                    tightSender = sender;
+                    tightFee += (decimal)(UInt128)Felt.Parse(txReceipt.GetProperty("actual_fee").GetProperty("amount").GetString()!).Low;
+                }
+                var bound = Felt.Parse(tx.GetProperty("resource_bounds").GetProperty("l2_gas").GetProperty("max_amount").GetString()!).Low;
+                if (bound >= 10 * (UInt128)txReceipt.GetProperty("execution_resources").GetProperty("l2_gas").GetUInt64())
+                {
+                    Assert.True(generousSender is null || generousSender == sender, "two senders bound at 10x their use");
+                    generousSender = sender;
+                }
                 var calldata = item.GetProperty("transaction").GetProperty("calldata").EnumerateArray().Select(f => Felt.Parse(f.GetString()!)).ToList();
                 if (calldata.Count < 3 || calldata[2] != submit)
                 {
@@ -261,6 +314,9 @@ public sealed class RecommendationTests(AnalyticsFixture fixture, Xunit.Abstract
             }
         }
         Assert.True(revertedFee > 0, "no submit_job_result reverted in the window");
+        Assert.True(tightSender is not null && generousSender is not null, "the scenario's tight and generous wallets were not found");
+        var effects = (await node.GetFromJsonAsync<JsonElement>("/admin/state")).GetProperty("effects").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetInt64());
 
         var db = await fixture.NewDatabaseAsync();
         var indexerDll = Output("Ciro.Indexer");
@@ -274,7 +330,7 @@ public sealed class RecommendationTests(AnalyticsFixture fixture, Xunit.Abstract
         DateTimeOffset Time(long n) => DateTimeOffset.FromUnixTimeSeconds(Genesis + n * BlockSeconds);
         return new Chain(db, Time(before + 1), Time(head).AddSeconds(1), Time(quiet!.Value), LabBlocks,
             Hex(lab.GetProperty("from_address")), Hex(control.GetProperty("from_address")), Hex(controlSender), Hex(heartbeat.GetProperty("keys")[1]),
-            revertedFee);
+            revertedFee, generousSender!, tightSender!, tightFee, effects);
     }
 
     private static string Hex(JsonElement felt) => Hex(felt.GetString()!);

@@ -45,8 +45,8 @@ public sealed class OptimisationScenarioTests
             && d.GetProperty("storage_entries").GetArrayLength() == 2);
         Assert.DoesNotContain(control.GetProperty("storage_entries").EnumerateArray(), e => Small(e));
 
-        // Three heartbeats, one call each, from one sender.
-        var heartbeats = traces.EnumerateArray().Where(t => t.GetProperty("trace_root").GetProperty("execute_invocation").GetProperty("calls").EnumerateArray()
+        // Three heartbeats, one call each, from one sender (a reverted transaction's execute_invocation has no calls).
+        var heartbeats = traces.EnumerateArray().Where(t => t.GetProperty("trace_root").GetProperty("execute_invocation").TryGetProperty("calls", out var c) && c.EnumerateArray()
             .Any(c => c.GetProperty("entry_point_selector").GetString() == Selector.FromName("heartbeat").ToString())).ToList();
         Assert.Equal(3, heartbeats.Count);
         Assert.All(heartbeats, t => Assert.Equal(1, t.GetProperty("trace_root").GetProperty("execute_invocation").GetProperty("calls").GetArrayLength()));
@@ -56,6 +56,51 @@ public sealed class OptimisationScenarioTests
         var bad = await sim.Http.PostAsJsonAsync("/admin/scenario", new { name = "optimisation", parameters = new { heartbeats = 0 } });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("parameters.heartbeats", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Ledgers_are_deployed_with_old_and_current_Sierra_and_the_wallets_bound_gas_as_seeded()
+    {
+        await using var sim = new SimulatorFactory(seed: 31, pregenerate: 3);
+        await sim.AdminAsync("/admin/scenario", new { name = "optimisation", parameters = new { heartbeats = 2 } });
+        await sim.AdvanceAsync(3);
+        var head = await sim.HeadAsync();
+
+        // The first optimisation block deploys both ledgers: the lab one with a class compiled to Sierra 1.6.0 (billed by
+        // VM resources), the control one with Sierra 1.7.0; later blocks deploy nothing.
+        var diff = (await sim.ResultAsync("starknet_getStateUpdate", new[] { new { block_number = head - 2 } })).GetProperty("state_diff");
+        var deployed = diff.GetProperty("deployed_contracts").EnumerateArray()
+            .ToDictionary(d => Felt.Parse(d.GetProperty("address").GetString()!), d => d.GetProperty("class_hash").GetString()!);
+        Assert.Equal(2, deployed.Count);
+        async Task<ulong[]> Versions(Felt ledger)
+        {
+            var program = (await sim.ResultAsync("starknet_getClass", new object[] { "latest", deployed[ledger] })).GetProperty("sierra_program");
+            return program.EnumerateArray().Take(6).Select(f => (ulong)Felt.Parse(f.GetString()!).Low).ToArray();
+        }
+        Assert.Equal(new ulong[] { 1, 6, 0, 2, 8, 2 }, await Versions(Ciro.ChainSimulator.Generation.Accounts.LabLedgerAddress));
+        Assert.Equal(new ulong[] { 1, 7, 0, 2, 12, 0 }, await Versions(Ciro.ChainSimulator.Generation.Accounts.ControlLedgerAddress));
+        var later = (await sim.ResultAsync("starknet_getStateUpdate", new[] { new { block_number = head } })).GetProperty("state_diff");
+        Assert.Equal(0, later.GetProperty("deployed_contracts").GetArrayLength());
+
+        // The truth the old-Sierra rule is checked against: the lab ledger's two calls a block (700,000 + 640,000 L2 gas)
+        // and the 31.6% of it Sierra gas would not charge.
+        var effects = (await sim.AdminAsync("/admin/state")).GetProperty("effects");
+        Assert.Equal(3 * 1_340_000L, effects.GetProperty("optimisation.oldSierraL2Gas").GetInt64());
+        Assert.Equal(3 * (700_000L - 478_528 + 640_000 - 437_511), effects.GetProperty("optimisation.recompileSavingL2Gas").GetInt64());
+
+        // The generous wallet bounds 20x the 850,000 its transfer uses; the tight one bounds 690,000 and reverts on it.
+        var block = await sim.ResultAsync("starknet_getBlockWithReceipts", new[] { new { block_number = head } });
+        var bounds = block.GetProperty("transactions").EnumerateArray()
+            .Select(t => (Bound: Felt.Parse(t.GetProperty("transaction").GetProperty("resource_bounds").GetProperty("l2_gas").GetProperty("max_amount").GetString()!).Low,
+                Used: t.GetProperty("receipt").GetProperty("execution_resources").GetProperty("l2_gas").GetUInt64(),
+                Reason: t.GetProperty("receipt").TryGetProperty("revert_reason", out var r) ? r.GetString() : null))
+            .ToList();
+        Assert.Equal((UInt128)17_000_000, Assert.Single(bounds, b => b.Bound >= 10 * (UInt128)b.Used).Bound);
+        var tight = Assert.Single(bounds, b => b.Reason?.StartsWith("Insufficient max L2Gas", StringComparison.Ordinal) == true);
+        Assert.Equal(((UInt128)690_000, 690_000UL), (tight.Bound, tight.Used));
+        Assert.All(bounds.Where(b => b.Bound < 10 * (UInt128)b.Used && b.Reason is null), b => Assert.Equal((UInt128)(b.Used * 3 / 2), b.Bound));
+        Assert.Equal(3L, effects.GetProperty("optimisation.tightReverts").GetInt64());
+        Assert.Equal(3 * 19 * 850_000L, effects.GetProperty("optimisation.generousUnusedBoundL2Gas").GetInt64());
     }
 
     private static bool Small(JsonElement entry) => Felt.Parse(entry.GetProperty("value").GetString()!).CompareTo(new Felt(0, 1UL << 32)) < 0;

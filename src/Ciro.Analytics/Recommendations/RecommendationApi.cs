@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ciro.Analytics.Apis;
 using Ciro.Auth;
+using Ciro.Starknet;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -16,7 +17,7 @@ public static class RecommendationApi
     {
         var read = app.MapGroup("api/recommendations").WithTags("Recommendations").RequireRole(Roles.Viewer);
         read.MapGet("/", List).WithName("ListRecommendations")
-            .WithSummary("Recommendations (optionally by status and rule), newest saving first, with what the last evaluation could not look at");
+            .WithSummary("Recommendations (optionally by status, rule and contract or caller address), largest weekly fee saving first, with what the last evaluation could not look at");
         read.MapGet("/{id}", Get).WithName("GetRecommendation").WithSummary("One recommendation: target, evidence, weekly saving and its formula, lifecycle");
         var write = app.MapGroup("api/recommendations").WithTags("Recommendations").RequireRole(Roles.Operator);
         write.MapPost("/{id}/accept", Accept).WithName("AcceptRecommendation").WithSummary("Accept: the next evaluations verify the saving (or report a regression)");
@@ -32,19 +33,32 @@ public static class RecommendationApi
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<Results<Ok<RecommendationList>, BadRequest<ProblemDetails>>> List(string? status, string? rule, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<RecommendationList>, BadRequest<ProblemDetails>>> List(string? status, string? rule, string? contract,
+        NpgsqlDataSource db, CancellationToken ct)
     {
         if (status is not null && !RecommendationStatus.All.Contains(status))
         {
             return TypedResults.BadRequest(ApiProblems.InvalidField("status", status, $"must be one of {string.Join(", ", RecommendationStatus.All)}"));
         }
+        string? address = null;
+        if (contract is not null)
+        {
+            if (!Felt.TryParse(contract, out var parsed))
+            {
+                return TypedResults.BadRequest(ApiProblems.InvalidField("contract", contract, "must be a contract or caller address (0x-prefixed hex felt)"));
+            }
+            address = parsed.ToString();
+        }
+        // contract matches the target's contract or its caller: the dashboard filters by one address either way.
         await using var command = db.CreateCommand($"""
             select {Columns} from ciro.recommendations
             where ($1::text is null or status = $1) and ($2::text is null or rule = $2)
+              and ($3::text is null or target->>'contract' = $3 or target->>'caller' = $3)
             order by weekly_fee_fri desc, id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)rule ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)address ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var items = new List<Recommendation>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {

@@ -20,10 +20,7 @@ public sealed class RecommendationEngine(NpgsqlDataSource dataSource, Recommenda
     public async Task<RecommendationRun> EvaluateAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         var window = await WindowAsync(from, to, ct);
-        var notEvaluated = new List<NotEvaluated>
-        {
-            new(RecommendationRules.OldSierra, "class information is not indexed (each contract's class hash over time and the Sierra/compiler version of each class, from starknet_getClass): classes billed by Cairo VM resources cannot be found yet"),
-        };
+        var notEvaluated = new List<NotEvaluated>();
         if (window.Blocks < 2)
         {
             notEvaluated.Add(new("*", $"fewer than two blocks indexed in [{window.From:O}, {window.To:O})"));
@@ -48,6 +45,19 @@ public sealed class RecommendationEngine(NpgsqlDataSource dataSource, Recommenda
             notEvaluated.Add(new(RecommendationRules.StoragePacking, why + ": storage slots and their values per transaction are unknown"));
             notEvaluated.Add(new(RecommendationRules.CalldataPacking, why + ": calldata per call is unknown"));
             notEvaluated.Add(new(RecommendationRules.Multicall, why + ": the saving counts L1 data gas only, not the account overhead"));
+        }
+        if (!await rules.HasClassesAsync(ct))
+        {
+            notEvaluated.Add(new(RecommendationRules.OldSierra, "class information is not indexed (Indexer:TrackClasses is off, or the node does not serve starknet_getStateUpdate and starknet_getClass): classes billed by Cairo VM resources cannot be found"));
+        }
+        else if (!traces)
+        {
+            notEvaluated.Add(new(RecommendationRules.OldSierra, "no call traces in this range: the L2 gas of each call into a contract with an old class is unknown"));
+        }
+        else
+        {
+            findings.AddRange(await rules.OldSierraAsync(window.From, window.To, ct));
+            evaluated.Add(RecommendationRules.OldSierra);
         }
 
         var scale = SecondsPerWeek / window.SpanSeconds;

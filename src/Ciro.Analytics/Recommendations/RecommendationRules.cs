@@ -19,6 +19,13 @@ public sealed class RecommendationRules(NpgsqlDataSource dataSource)
     /// versions compress by about 0.135, which this estimate does not apply).</summary>
     public const double L1DataGasPerDiffEntry = 64;
 
+    /// <summary>L2 gas per Cairo step of a call billed by VM resources (Sierra ≤ 1.6.0) and the same execution as
+    /// Sierra gas, at a range check every 25 steps and a Pedersen hash every 200: a step is 100 either way, a range
+    /// check 0.04 L1 gas = 1,600 as a VM resource and 70 as Sierra gas, a Pedersen hash 3,200 and 4,050.</summary>
+    public const double VmGasPerStep = 100 + 1_600.0 / 25 + 3_200.0 / 200;
+    public const double SierraGasPerStep = 100 + 70.0 / 25 + 4_050.0 / 200;
+    public const double RecompileSavingShare = 1 - SierraGasPerStep / VmGasPerStep;
+
     /// <summary>Bits a felt holds: small values written to separate slots could share one.</summary>
     public const double FeltBits = 251;
 
@@ -246,35 +253,117 @@ public sealed class RecommendationRules(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Senders whose v3 L2 gas bound is far above what their transactions use (funds locked while pending),
-    /// or who revert for running out of a bound.</summary>
+    /// or who revert for running out of a bound: those attempts' fee is the saving, since a bound from an estimate would
+    /// not have burnt it.</summary>
     public async Task<List<Finding>> ResourceBoundsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         const string sql = """
+            with txs as (
+              select sender, tx_hash, l2_gas, l1_data_gas, l2_gas_max_amount,
+                     execution_status = 'REVERTED' and revert_reason ilike '%max%gas%' as on_bound,
+                     case when fee_unit = 'FRI' then fee_amount else 0 end as fee_fri
+              from ciro.transactions
+              where block_time >= $1 and block_time < $2 and l2_gas_max_amount is not null and l2_gas > 0 and sender is not null)
             select ciro.felt_hex(sender), count(*),
                    percentile_cont(0.5) within group (order by l2_gas_max_amount::float8 / l2_gas),
                    sum(l2_gas_max_amount - l2_gas)::float8,
-                   count(*) filter (where execution_status = 'REVERTED' and revert_reason ilike '%max%gas%'),
-                   (array_agg(ciro.felt_hex(tx_hash) order by l2_gas_max_amount::float8 / l2_gas desc, tx_hash))[1:3]
-            from ciro.transactions
-            where block_time >= $1 and block_time < $2 and l2_gas_max_amount is not null and l2_gas > 0 and sender is not null
+                   count(*) filter (where on_bound),
+                   coalesce(sum(l2_gas) filter (where on_bound), 0)::float8,
+                   coalesce(sum(l1_data_gas) filter (where on_bound), 0)::float8,
+                   coalesce(sum(fee_fri) filter (where on_bound), 0),
+                   coalesce((array_agg(ciro.felt_hex(tx_hash) order by tx_hash) filter (where on_bound))[1:3],
+                            (array_agg(ciro.felt_hex(tx_hash) order by l2_gas_max_amount::float8 / l2_gas desc, tx_hash))[1:3])
+            from txs
             group by sender
             having count(*) >= $3
-               and (percentile_cont(0.5) within group (order by l2_gas_max_amount::float8 / l2_gas) >= 5
-                    or count(*) filter (where execution_status = 'REVERTED' and revert_reason ilike '%max%gas%') > 0)
+               and (percentile_cont(0.5) within group (order by l2_gas_max_amount::float8 / l2_gas) >= 5 or count(*) filter (where on_bound) > 0)
             """;
         var findings = new List<Finding>();
         await foreach (var r in QueryAsync(sql, [from, to, MinSamples], ct))
         {
             var (sender, txs, ratio, unused, tight) = (r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetInt64(4));
+            var fee = r.GetDecimal(7);
             findings.Add(new Finding(ResourceBounds, new RecommendationTarget("caller", Caller: sender),
                 tight > 0
-                    ? $"Resource bounds too tight: {tight} transactions of {sender} reverted on a gas bound"
+                    ? $"Resource bounds too tight: {tight} of {txs} transactions of {sender} reverted on a gas bound and paid {fee:0} FRI for nothing"
                     : $"Resource bounds: {sender} bounds L2 gas at {ratio:0.#}× what its transactions use (funds locked while they are pending)",
-                new() { ["transactions"] = txs, ["medianBoundToUse"] = Math.Round(ratio, 2), ["unusedBoundL2Gas"] = unused, ["revertedOnBound"] = tight },
-                r.GetFieldValue<string[]>(5), 0, 0, 0,
-                "no gas saving: the bound is what the sender may be charged, not what it is; the evidence is the headroom locked", "medium"));
+                new()
+                {
+                    ["transactions"] = txs, ["medianBoundToUse"] = Math.Round(ratio, 2), ["unusedBoundL2Gas"] = unused,
+                    ["meanUnusedBoundL2GasPerTx"] = Math.Round(unused / txs, 1), ["revertedOnBound"] = tight,
+                    ["revertedOnBoundFeeFri"] = fee.ToString("0", System.Globalization.CultureInfo.InvariantCulture),
+                },
+                r.GetFieldValue<string[]>(8), r.GetDouble(5), r.GetDouble(6), fee,
+                tight > 0
+                    ? "fee, L2 gas and L1 data gas of the transactions that reverted on a gas bound (a bound set from an estimate would not have burnt them)"
+                    : "no gas saving: the bound is what the sender may be charged, not what it is; the evidence is the headroom locked",
+                tight > 0 ? "high" : "medium"));
         }
         return findings;
+    }
+
+    /// <summary>Watched contracts whose class (at the window's end) was compiled to Sierra 1.6.0 or older: their calls
+    /// are billed by Cairo VM resources, which price builtins (range checks above all) far above Sierra gas. The saving
+    /// is the share of their calls' own L2 gas (nested calls excluded) that Sierra gas would not charge, at the stated
+    /// resource mix. Cairo 0 classes (no Sierra version) are left out: they need a rewrite, not a recompile.</summary>
+    public async Task<List<Finding>> OldSierraAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        const string sql = """
+            with current_class as (
+              select distinct on (cc.contract) cc.contract, cc.block_number as since, cc.class_hash, c.sierra_version, c.compiler_version
+              from ciro.contract_classes cc join ciro.classes c on c.class_hash = cc.class_hash
+              where cc.block_time < $2
+              order by cc.contract, cc.block_number desc),
+            old as (
+              select * from current_class
+              where sierra_version ~ '^[0-9]+\.[0-9]+\.[0-9]+$' and string_to_array(sierra_version, '.')::int[] <= array[1, 6, 0]),
+            calls as (
+              select o.contract, coalesce(ct.function_name, ciro.felt_hex(ct.selector)) as function, t.tx_hash,
+                     ct.l2_gas - coalesce((select sum(k.l2_gas) from ciro.call_traces k
+                                           where k.block_number = ct.block_number and k.block_time = ct.block_time
+                                             and k.tx_index = ct.tx_index and k.parent_id = ct.call_id), 0) as own_gas
+              from old o
+              join ciro.call_traces ct on ct.contract = o.contract and ct.block_number >= o.since
+              join ciro.transactions t on t.block_number = ct.block_number and t.block_time = ct.block_time and t.tx_index = ct.tx_index
+              where ct.block_time >= $1 and ct.block_time < $2 and ct.phase = 'execute' and ct.depth >= 1 and ct.l2_gas is not null)
+            select ciro.felt_hex(o.contract), ciro.felt_hex(o.class_hash), o.sierra_version, o.compiler_version, o.since,
+                   count(*), sum(c.own_gas)::float8,
+                   (array_agg(ciro.felt_hex(c.tx_hash) order by c.own_gas desc, c.tx_hash))[1:3],
+                   (select jsonb_agg(jsonb_build_object('function', f.function, 'calls', f.n, 'l2Gas', f.gas) order by f.gas desc, f.function)
+                    from (select function, count(*) as n, sum(own_gas) as gas from calls c2 where c2.contract = o.contract group by 1) f)::text
+            from old o join calls c on c.contract = o.contract
+            group by o.contract, o.class_hash, o.sierra_version, o.compiler_version, o.since
+            having count(*) >= $3
+            """;
+        var findings = new List<Finding>();
+        await foreach (var r in QueryAsync(sql, [from, to, MinSamples], ct))
+        {
+            var (contract, classHash, sierra, compiler, calls, gas) = (r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(5), r.GetDouble(6));
+            findings.Add(new Finding(OldSierra, new RecommendationTarget("contract", contract),
+                $"Recompile {contract}: its class was compiled{(compiler is null ? "" : $" by Cairo {compiler}")} to Sierra {sierra} and is billed by Cairo VM resources; Sierra 1.7.0 or later is billed by Sierra gas, about {RecompileSavingShare:P0} less",
+                new()
+                {
+                    ["classHash"] = classHash, ["sierraVersion"] = sierra, ["compilerVersion"] = compiler, ["classSinceBlock"] = r.GetInt64(4),
+                    ["calls"] = calls, ["l2GasOfCalls"] = gas, ["meanL2GasPerCall"] = Math.Round(gas / calls, 1),
+                    ["functions"] = System.Text.Json.JsonDocument.Parse(r.GetString(8)).RootElement.Clone(),
+                    ["assumedMix"] = "per Cairo step: 1/25 range check, 1/200 Pedersen (not in v0.8+ receipts or traces, which give L2 gas only)",
+                },
+                r.GetFieldValue<string[]>(7), gas * RecompileSavingShare, 0, null,
+                "Σ over calls into the contract of their own L2 gas (nested calls excluded) × (1 − 123.05 / 180) = × 0.3164: VM billing per Cairo step 100 + 1,600 / 25 (range check at 0.04 L1 gas) + 3,200 / 200 (Pedersen at 0.08 L1 gas) = 180 L2 gas, Sierra gas 100 + 70 / 25 + 4,050 / 200 = 123.05",
+                "low"));
+        }
+        return findings;
+    }
+
+    /// <summary>Whether any class information is indexed (the indexer's class tracking ran against a node serving
+    /// starknet_getStateUpdate and starknet_getClass).</summary>
+    public async Task<bool> HasClassesAsync(CancellationToken ct)
+    {
+        await foreach (var r in QueryAsync("select exists (select 1 from ciro.classes)", [], ct))
+        {
+            return r.GetBoolean(0);
+        }
+        return false;
     }
 
     public async Task<bool> HasTracesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)

@@ -26,6 +26,7 @@ public struct SimTx
     public ulong MonitorL2Gas;    // part of L2Gas the performance monitor's hooks cost (0 when nothing was sampled)
     public int FirstCall;         // index into SimBlock.Calls: the multicall's calls, in calldata order
     public int CallCount;
+    public ulong L2GasBound;      // resource_bounds.l2_gas.max_amount; 0: 1.5 × L2Gas, what a wallet's estimate adds
 
     public readonly bool Reverted => RevertReason >= 0;
 }

@@ -26,10 +26,13 @@ public sealed class Accounts
     public int SlotCount { get; }
 
     /// <summary>The optimisation scenario's senders (GasLab.cs): the lab ledger's client, the control ledger's
-    /// client, and a worker that sends one heartbeat per transaction.</summary>
+    /// client, a worker that sends one heartbeat per transaction, and two wallets whose L2 gas bounds are far above
+    /// what their transfers use (generous) or below it (tight: every transfer reverts).</summary>
     public SimAccount LabSender { get; }
     public SimAccount ControlSender { get; }
     public SimAccount LabWorker { get; }
+    public SimAccount GenerousSender { get; }
+    public SimAccount TightSender { get; }
 
     /// <summary>The optimisation scenario's two ledgers: same functions, the lab one with the seeded inefficiencies.</summary>
     public static readonly Felt LabLedgerAddress = FeltHash.Of(0x1AB1ED6E7, 1);
@@ -71,6 +74,8 @@ public sealed class Accounts
         LabSender = Make(5, 0);
         ControlSender = Make(5, 1);
         LabWorker = Make(5, 2);
+        GenerousSender = Make(5, 3);
+        TightSender = Make(5, 4);
         SlotCount = slot;
 
         JobManager = felts.Encode(options.JobManager);
@@ -89,6 +94,8 @@ public sealed class Accounts
         TargetContract.CdcPool => _options.CdcPool,
         TargetContract.MetricsRegistry => _options.MetricsRegistry,
         TargetContract.JobManagerB => JobManagerBAddress,
+        TargetContract.LabLedger => LabLedgerAddress,
+        TargetContract.ControlLedger => ControlLedgerAddress,
         _ => _options.FeeToken,
     };
 

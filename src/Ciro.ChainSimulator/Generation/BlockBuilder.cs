@@ -187,7 +187,7 @@ public sealed class BlockBuilder
     /// it stopped part-way) and only the nonce write, and still emits the fee Transfer.
     /// actual_fee = l1_gas·l1_price + l1_data_gas·l1_data_price + l2_gas·(l2_price + tip), all FRI.
     /// </summary>
-    public void End(ChainState state, ulong tip, short revertReason = -1)
+    public void End(ChainState state, ulong tip, short revertReason = -1, ulong l2GasBound = 0)
     {
         var sender = _sender ?? throw new InvalidOperationException("End without Begin");
         var reverted = revertReason >= 0;
@@ -248,6 +248,7 @@ public sealed class BlockBuilder
             MonitorL2Gas = reverted ? 0 : _monitorGas,
             FirstCall = _txFirstCall,
             CallCount = _simCalls.Count - _txFirstCall,
+            L2GasBound = l2GasBound,
         });
         L2GasUsed += _l2Gas;
         StorageWrites += _writes;

@@ -86,7 +86,7 @@ public sealed class BlockGenerator(SimulatorOptions options, FeltTable felts, Ac
         }
         if (scenario.LabHeartbeats > 0)
         {
-            new GasLab(builder, accounts).Block(state, number, scenario.LabHeartbeats);
+            new GasLab(builder, accounts, txs.Effects, options.Seed).Block(state, number, scenario.LabHeartbeats);
             txs.Effects["optimisation.blocks"] = 1;
         }
         while (scenario.TargetEventsPerBlock > 0 && builder.EventCount + 2 <= scenario.TargetEventsPerBlock)

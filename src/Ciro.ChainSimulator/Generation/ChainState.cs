@@ -71,6 +71,9 @@ public sealed class ChainState
 
     public SimClass ClassOf(TargetContract contract) => Classes[(int)contract];
 
+    /// <summary>The optimisation scenario's ledgers are deployed in its first block (GasLab.cs).</summary>
+    public bool LedgersDeployed;
+
     /// <summary>Prices in FRI; WEI prices follow from the FRI-per-WEI rate.</summary>
     public ulong L1GasFri = 22_087_000_000_000;
     public ulong L1DataGasFri = 500_000;
@@ -106,6 +109,7 @@ public sealed class ChainState
         JobManagerBDeployed = JobManagerBDeployed,
         JobManagerBMonitor = JobManagerBMonitor.Clone(),
         Classes = (SimClass[])Classes.Clone(),
+        LedgersDeployed = LedgersDeployed,
         L1GasFri = L1GasFri,
         L1DataGasFri = L1DataGasFri,
         L2GasFri = L2GasFri,

@@ -178,8 +178,14 @@ public static class CiroCatalog
         "Error in the called contract (0x0): Execution failed. Failure reason: 'Invalid result proof'.",
         "Error in the called contract (0x0): Execution failed. Failure reason: 'Worker not assigned'.",
         "Error in the called contract (0x0): Execution failed. Failure reason: 'u256_sub Overflow'.",
+        // The optimisation scenario's tight wallet (GasLab.cs): a transfer (450,000 + 400,000 L2 gas) bounded at the
+        // 690,000 its reverted attempt is charged.
+        "Insufficient max L2Gas: max amount: 690000, actual used: 850000.",
     ];
 
     /// <summary>The reason of a reverted STRK transfer (the sender's balance is short), an index into <see cref="RevertReasons"/>.</summary>
     public const short InsufficientBalance = 3;
+
+    /// <summary>The reason of a transaction whose L2 gas bound is below what it needs, an index into <see cref="RevertReasons"/>.</summary>
+    public const short InsufficientMaxL2Gas = 4;
 }

@@ -176,7 +176,7 @@ public sealed class ChainJsonWriter(FeltTable felts, SimulatorOptions options)
         Codes(w, "calldata"u8, b.Calldata(tx));
         w.WriteStartObject("resource_bounds"u8);
         Bounds(w, "l1_gas"u8, 0, b.Prices.L1Fri * 2);
-        Bounds(w, "l2_gas"u8, tx.L2Gas * 3 / 2, b.Prices.L2Fri * 2);
+        Bounds(w, "l2_gas"u8, tx.L2GasBound != 0 ? tx.L2GasBound : tx.L2Gas * 3 / 2, b.Prices.L2Fri * 2);
         if (!_v07)
         {
             Bounds(w, "l1_data_gas"u8, Math.Max(tx.L1DataGas * 2, 10_000), b.Prices.L1DataFri * 2);

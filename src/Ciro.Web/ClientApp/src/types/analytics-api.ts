@@ -417,7 +417,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recommendations (optionally by status and rule), newest saving first, with what the last evaluation could not look at */
+        /** Recommendations (optionally by status, rule and contract or caller address), largest weekly fee saving first, with what the last evaluation could not look at */
         get: operations["ListRecommendations"];
         put?: never;
         post?: never;
@@ -2756,6 +2756,7 @@ export interface operations {
             query?: {
                 status?: string;
                 rule?: string;
+                contract?: string;
             };
             header?: never;
             path?: never;
