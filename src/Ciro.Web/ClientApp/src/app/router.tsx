@@ -10,6 +10,8 @@ import { GasRoute } from './routes/gas';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { OnchainRoute } from './routes/onchain';
+import { RecommendationsRoute } from './routes/recommendations';
+import { ReportsRoute } from './routes/reports';
 import { TimingRoute } from './routes/timing';
 import { UsageRoute } from './routes/usage';
 import { WorkerRoute, WorkersRoute } from './routes/workers';
@@ -33,6 +35,8 @@ const router = createBrowserRouter([
       { path: paths.experiment.path, element: <ExperimentRoute /> },
       { path: paths.alerts.path, element: <AlertsRoute /> },
       { path: paths.incident.path, element: <IncidentRoute /> },
+      { path: paths.recommendations.path, element: <RecommendationsRoute /> },
+      { path: paths.reports.path, element: <ReportsRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

@@ -11,6 +11,8 @@ export const paths = {
   experiments: { path: '/experiments', label: 'Experiments', getHref: () => '/experiments' },
   experiment: { path: '/experiments/:id', label: 'Experiment', getHref: (id: string) => `/experiments/${encodeURIComponent(id)}` },
   alerts: { path: '/alerts', label: 'Alerts', getHref: () => '/alerts' },
+  recommendations: { path: '/recommendations', label: 'Recommendations', getHref: () => '/recommendations' },
+  reports: { path: '/reports', label: 'Reports', getHref: () => '/reports' },
   incident: { path: '/alerts/:id', label: 'Incident', getHref: (id: string) => `/alerts/${encodeURIComponent(id)}` },
   login: {
     path: '/login',
@@ -21,7 +23,7 @@ export const paths = {
 } as const;
 
 /** The views in the navigation, in order. */
-export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers, paths.usage, paths.anomalies, paths.onchain, paths.experiments, paths.alerts] as const;
+export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers, paths.usage, paths.anomalies, paths.onchain, paths.experiments, paths.alerts, paths.recommendations, paths.reports] as const;
 
 /** Where to go after signing in: the `next` parameter if it is a path on this site, else the dashboard. */
 export function safeNext(next: string | null): string {
