@@ -11,6 +11,11 @@ namespace Ciro.Testing;
 /// reading that analytics API and sending email to a real SMTP server (<see cref="SmtpCatcher"/>).</summary>
 public sealed class AlertsFixture : AnalyticsFixture
 {
+    /// <summary>The alerts tests' analytics hosts run no report scheduler: Quartz keeps schedulers in a process-wide
+    /// repository by name, so hosts started and stopped one after another in this process could stop a scheduler
+    /// whose services another host had already disposed (seen as ObjectDisposedException at a host's disposal).</summary>
+    protected override IEnumerable<(string Key, string Value)> AppDefaults => [("Ciro:Reports:Enabled", "false")];
+
     /// <summary>An empty rules folder.</summary>
     public static string NoRules { get; } = Directory.CreateTempSubdirectory("ciro-no-rules-").FullName;
 

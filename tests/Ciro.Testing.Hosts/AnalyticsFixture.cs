@@ -44,6 +44,9 @@ public class AnalyticsFixture : IAsyncLifetime
         return dataSource;
     }
 
+    /// <summary>Settings every analytics host of this fixture gets before a test's own.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> AppDefaults => [];
+
     /// <summary>The analytics API on <paramref name="database"/> (connected as its own role, as deployed) and this
     /// fixture's Redis; <paramref name="settings"/> override its configuration.</summary>
     public WebApplicationFactory<AnalyticsQueries> App(NpgsqlDataSource database, params (string Key, string Value)[] settings) =>
@@ -53,7 +56,7 @@ public class AnalyticsFixture : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:cache", Redis.ConnectionString);
             builder.UseSetting("Ciro:Analytics:LeaderboardMinSamples", "1");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            foreach (var (key, value) in settings)
+            foreach (var (key, value) in AppDefaults.Concat(settings))
             {
                 builder.UseSetting(key, value);
             }
