@@ -1,8 +1,10 @@
 import { FilterBar } from '@/components/filters/filter-bar';
+import { ChartAnnotationsContext } from '@/components/ui/chart-annotations';
 import { StatusSummary, type StatusItem } from '@/components/ui/status-summary';
 import { JobsActivityCard } from '@/features/activity/components/jobs-activity-card';
 import { JobsKpis } from '@/features/activity/components/jobs-kpis';
 import { useTimeRange } from '@/features/activity/hooks/use-time-range';
+import { useClassChanges } from '@/features/annotations/api/get-class-changes';
 import { BlockAgeKpi } from '@/features/blocks/components/block-age-kpi';
 import { LatestBlockDetails } from '@/features/blocks/components/latest-block-details';
 import { LatestBlockKpi } from '@/features/blocks/components/latest-block-kpi';
@@ -12,6 +14,7 @@ import { NetworkHealth } from '@/features/network/components/network-health';
 import { usePipelineStatus } from '@/features/pipeline/api/get-pipeline-status';
 import { useLiveHub } from '@/features/live/live-hub-context';
 import { useKpiFilters } from '@/hooks/use-kpi-filters';
+import { apiRange } from '@/lib/kpi-filters';
 import { kpiQuery } from '@/lib/kpi-query';
 import { FALLBACK_POLL_MS } from '@/lib/react-query';
 import { ViewFrame } from '../view-shell';
@@ -54,6 +57,8 @@ export function DashboardRoute() {
   const [range, setRange] = useTimeRange();
   const [filters, setFilters] = useKpiFilters();
   const statusItems = useStatusItems();
+  // The network chart marks the range's deploys and upgrades like every view's charts (ViewShell does it there).
+  const classChanges = useClassChanges(apiRange(filters), filters.contract);
   // Pushes keep the cache current while live; otherwise poll so the page never silently freezes.
   const refetchInterval = status === 'live' ? false : FALLBACK_POLL_MS;
 
@@ -66,7 +71,9 @@ export function DashboardRoute() {
         <JobsKpis refetchInterval={refetchInterval} />
       </div>
       <FilterBar key={filters.from ?? filters.period} filters={filters} onChange={setFilters} fields={[]} />
-      <NetworkHealth query={kpiQuery(filters)} refetchInterval={refetchInterval} />
+      <ChartAnnotationsContext.Provider value={classChanges}>
+        <NetworkHealth query={kpiQuery(filters)} refetchInterval={refetchInterval} />
+      </ChartAnnotationsContext.Provider>
       <JobsActivityCard range={range} onRangeChange={setRange} refetchInterval={refetchInterval} />
       <div className="columns">
         <IncidentsList />
