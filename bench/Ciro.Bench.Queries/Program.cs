@@ -11,10 +11,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-// bench/run queries [--events N]: everything on 127.0.0.1, a throwaway PostgreSQL, stops by itself.
-// bench/run report [--events N]: the same year, then the weekly report of its last whole week (queries + Chromium PDF).
+// bench/run queries [--events N] [--keep-data DIR]: everything on 127.0.0.1, a throwaway PostgreSQL (or one whose data
+// is kept in DIR and reused by the next run), stops by itself.
+// bench/run report [--events N] [--keep-data DIR]: the same year, then the weekly report of its last whole week (queries + Chromium PDF).
 var events = 50_000_000L;
 var report = false;
+string? keepData = null;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--events" && i + 1 < args.Length && long.TryParse(args[++i], out var n) && n >= 10_000)
@@ -25,28 +27,27 @@ for (var i = 0; i < args.Length; i++)
     {
         report = true;
     }
+    else if (args[i] == "--keep-data" && i + 1 < args.Length)
+    {
+        keepData = args[++i];
+    }
     else
     {
-        Console.Error.WriteLine("usage: bench/run queries|report [--events N (>= 10000)]");
+        Console.Error.WriteLine("usage: bench/run queries|report [--events N (>= 10000)] [--keep-data DIR]");
         return 2;
     }
 }
 
-await using var postgres = await LocalPostgres.StartAsync();
+await using var postgres = keepData is null ? await LocalPostgres.StartAsync() : await LocalPostgres.StartKeptAsync(keepData);
+// `timeout` (or Ctrl-C) ends the run with SIGTERM/SIGINT, which skips the disposals: the server must not outlive us.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => postgres.Dispose();
 await PostgresTuning.ApplyAsync(postgres);
-await using var db = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-var start = new DateTimeOffset(2025, 1, 6, 0, 0, 0, TimeSpan.Zero);
-var watch = Stopwatch.StartNew();
-var (generated, blocks, head, interval) = await ChainGenerator.GenerateAsync(db, events, start, TimeSpan.FromDays(365), Console.WriteLine);
-Console.WriteLine($"generated {generated:N0} raw events in {blocks:N0} blocks over 365 days in {watch.Elapsed.TotalSeconds:F0} s " +
-                  $"({generated / watch.Elapsed.TotalSeconds:N0} events/s, server-side INSERT … SELECT on 2 connections)");
-
 var metrics = new AnalyticsMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+var year = await BenchYear.OpenAsync(postgres, events, source => new RollupReconciler(source, metrics, NullLogger<RollupReconciler>.Instance));
+await using var db = year.Db;
+var (generated, blocks, head, interval) = (year.Events, year.Blocks, year.Head, year.Interval);
+var start = BenchYear.Start;
 var reconciler = new RollupReconciler(db, metrics, NullLogger<RollupReconciler>.Instance);
-watch.Restart();
-var hours = (await reconciler.ReconcileAsync(null, default)).Hours;
-Console.WriteLine($"backfilled {hours:N0} rollup hours (+ days, weeks) in {watch.Elapsed.TotalSeconds:F0} s");
 
 var options = Microsoft.Extensions.Options.Options.Create(new AnalyticsOptions());
 if (report)
@@ -95,9 +96,10 @@ var pump = Task.Run(async () =>
 });
 var lags = new List<double>();
 var others = ChainGenerator.OthersPerBlock(events, blocks);
+var next = await year.NextBlockAsync();
 for (var k = 0; k < 30; k++)
 {
-    var number = blocks + k;
+    var number = next + k;
     await using var connection = await db.OpenConnectionAsync();
     await using var tx = await connection.BeginTransactionAsync();
     await ChainGenerator.WriteBlockAsync(connection, tx, number, start, interval, others);

@@ -34,6 +34,14 @@ public sealed class AnalyticsOptions : IValidatableObject
     /// cancelled by the server and answered 503, so one heavy request cannot hold database time indefinitely.</summary>
     public int StatementTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Requests to /api one caller may make per <see cref="RateLimitWindowSeconds"/>; the next gets 429 with
+    /// Retry-After. A caller is its API key or token identity (for the dashboard's service key, the signed-in user it
+    /// names in X-Ciro-User), or its address when anonymous.</summary>
+    public int RateLimitRequests { get; set; } = 600;
+
+    /// <summary>The rate limit's fixed window, in seconds.</summary>
+    public int RateLimitWindowSeconds { get; set; } = 60;
+
     /// <summary>How often the gas recommendations are evaluated (src/Ciro.Analytics/Recommendations), in minutes.</summary>
     public int RecommendationIntervalMinutes { get; set; } = 60;
 
@@ -50,6 +58,8 @@ public sealed class AnalyticsOptions : IValidatableObject
             (nameof(CacheSeconds), CacheSeconds, 0, 86_400),
             (nameof(StatementTimeoutSeconds), StatementTimeoutSeconds, 1, 3600),
             (nameof(RecommendationIntervalMinutes), RecommendationIntervalMinutes, 1, 10_080),
+            (nameof(RateLimitRequests), RateLimitRequests, 1, 1_000_000),
+            (nameof(RateLimitWindowSeconds), RateLimitWindowSeconds, 1, 3600),
         ];
         foreach (var (key, value, min, max) in ranges.Where(r => r.Value < r.Min || r.Value > r.Max))
         {

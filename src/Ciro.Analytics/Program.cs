@@ -22,6 +22,7 @@ app.UseExceptionHandler();
 app.UseProblemJsonErrors();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 app.MapOpenApi();
 app.MapDefaultEndpoints();

@@ -12,11 +12,13 @@ public sealed class LocalPostgres : IAsyncDisposable, IDisposable
         ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=200"];
 
     private ChildProcess? _server;
+    private readonly bool _keep;
 
-    private LocalPostgres(PostgresDataFolder dataFolder, int port)
+    private LocalPostgres(PostgresDataFolder dataFolder, int port, bool keep = false)
     {
         DataFolder = dataFolder;
         Port = port;
+        _keep = keep;
     }
 
     public int Port { get; }
@@ -33,6 +35,23 @@ public sealed class LocalPostgres : IAsyncDisposable, IDisposable
         var dataFolder = PostgresDataFolder.Locate(dataDirectory ?? Path.Combine(Path.GetTempPath(), $"ciro-pg-{Guid.NewGuid():N}"));
         dataFolder.InitialiseTrusted();
         var server = new LocalPostgres(dataFolder, FreePort.Next());
+        await server.StartServerAsync();
+        return server;
+    }
+
+    /// <summary>
+    /// A server whose data outlives it, for a benchmark that generates its history once and measures it many times:
+    /// initdb (trust, loopback only) when <paramref name="dataDirectory"/> holds no cluster yet, else the cluster as it
+    /// is; dispose checkpoints and stops the server and keeps the folder.
+    /// </summary>
+    public static async Task<LocalPostgres> StartKeptAsync(string dataDirectory)
+    {
+        var dataFolder = PostgresDataFolder.Locate(dataDirectory);
+        if (!dataFolder.IsInitialised)
+        {
+            dataFolder.InitialiseTrusted();
+        }
+        var server = new LocalPostgres(dataFolder, FreePort.Next(), keep: true);
         await server.StartServerAsync();
         return server;
     }
@@ -89,6 +108,11 @@ public sealed class LocalPostgres : IAsyncDisposable, IDisposable
 
     public void Dispose()
     {
+        if (_keep)
+        {
+            StopKept();
+            return;
+        }
         Stop();
         NpgsqlConnection.ClearAllPools();
         try
@@ -101,6 +125,27 @@ public sealed class LocalPostgres : IAsyncDisposable, IDisposable
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    /// <summary>A checkpoint first: the server is stopped with SIGKILL (<see cref="Stop"/>), and with the data kept the
+    /// next start then replays almost no WAL (fsync is off, but a killed server's writes are in the page cache).</summary>
+    private void StopKept()
+    {
+        if (_server is { HasExited: false })
+        {
+            try
+            {
+                using var connection = new NpgsqlConnection(ConnectionString() + ";Pooling=false;Command Timeout=600");
+                connection.Open();
+                using var checkpoint = new NpgsqlCommand("checkpoint", connection);
+                checkpoint.ExecuteNonQuery();
+            }
+            catch (NpgsqlException)
+            {
+            }
+        }
+        NpgsqlConnection.ClearAllPools();
+        Stop();
     }
 
     public ValueTask DisposeAsync()

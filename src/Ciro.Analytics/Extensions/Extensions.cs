@@ -53,6 +53,8 @@ public static class Extensions
         builder.Services.AddSingleton<Experiments.UpgradeImpactQuery>();
         builder.Services.AddSingleton<Experiments.AbExperimentStore>();
         builder.Services.AddSingleton<QueryCache>();
+        builder.Services.AddSingleton<QueryCoalescer>();
+        builder.AddAnalyticsRateLimiting();
         builder.Services.AddSingleton<RollupReconciler>();
         builder.Services.AddSingleton<AnalyticsMetrics>();
         builder.Services.AddHostedService<ChainNotificationRelay>();

@@ -20,6 +20,8 @@ public sealed class AnalyticsMetrics
         RollupErrors = meter.CreateCounter<long>("ciro.analytics.rollup_errors", description: "Reconcile passes that failed (retried on the next notification)");
         CacheHits = meter.CreateCounter<long>("ciro.analytics.cache_hits", description: "KPI answers served from Redis");
         CacheMisses = meter.CreateCounter<long>("ciro.analytics.cache_misses", description: "KPI answers computed and stored in Redis");
+        QueriesCoalesced = meter.CreateCounter<long>("ciro.analytics.queries_coalesced", description: "Requests answered by an identical query already in flight instead of a query of their own");
+        RateLimited = meter.CreateCounter<long>("ciro.analytics.rate_limited", description: "Requests refused with 429 because their caller exceeded the rate limit");
     }
 
     public Counter<long> RollupHours { get; }
@@ -28,6 +30,8 @@ public sealed class AnalyticsMetrics
     public Counter<long> RollupErrors { get; }
     public Counter<long> CacheHits { get; }
     public Counter<long> CacheMisses { get; }
+    public Counter<long> QueriesCoalesced { get; }
+    public Counter<long> RateLimited { get; }
 
     public Counter<long> NotificationsRelayed { get; }
     public Counter<long> NotificationErrors { get; }

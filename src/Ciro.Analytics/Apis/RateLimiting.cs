@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Ciro.Analytics.Notifications;
+using Microsoft.Extensions.Options;
+
+namespace Ciro.Analytics.Apis;
+
+/// <summary>
+/// Per caller, one fixed window of <see cref="AnalyticsOptions.RateLimitRequests"/> requests to /api: a caller is
+/// its key or token identity; the dashboard's service key is shared by every signed-in user, so for a service key
+/// the user it names in <c>X-Ciro-User</c> is the caller (the header is trusted only from a service key); anonymous
+/// and failed-authentication requests count per address. A refused request gets 429 ProblemDetails with
+/// Retry-After and is counted (<c>ciro.analytics.rate_limited</c>). Health and OpenAPI are not limited.
+/// </summary>
+public static class RateLimiting
+{
+    private const string UserHeader = "X-Ciro-User";
+
+    public static void AddAnalyticsRateLimiting(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (!context.Request.Path.StartsWithSegments("/api"))
+                {
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                }
+                var options = context.RequestServices.GetRequiredService<IOptions<AnalyticsOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(Caller(context), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.RateLimitRequests,
+                    Window = TimeSpan.FromSeconds(options.RateLimitWindowSeconds),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.OnRejected = async (rejected, ct) =>
+            {
+                var context = rejected.HttpContext;
+                var window = context.RequestServices.GetRequiredService<IOptions<AnalyticsOptions>>().Value.RateLimitWindowSeconds;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(window);
+                var seconds = Math.Clamp((int)Math.Ceiling(retryAfter.TotalSeconds), 1, window);
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                context.RequestServices.GetRequiredService<AnalyticsMetrics>().RateLimited.Add(1);
+                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                    detail: $"More than {AnalyticsOptions.SectionName}:{nameof(AnalyticsOptions.RateLimitRequests)} requests in " +
+                            $"{window} s from this caller. Try again in {seconds} s.").ExecuteAsync(context);
+            };
+        });
+    }
+
+    /// <summary>The partition of a request (see the class summary).</summary>
+    public static string Caller(HttpContext context)
+    {
+        var name = context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null;
+        if (name is null)
+        {
+            return "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        }
+        var user = context.Request.Headers[UserHeader].ToString();
+        var serviceKey = context.User.Identity!.AuthenticationType == Ciro.Auth.ApiKeyAuthenticationHandler.SchemeName
+            && name.StartsWith("service:", StringComparison.Ordinal);
+        return serviceKey && user.Length > 0 ? $"{name}/user:{user}" : "identity:" + name;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.Json;
+using Ciro.Analytics.Notifications;
+using Ciro.Analytics.Rollups;
+using Ciro.Auth;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ciro.Analytics.Tests;
+
+/// <summary>Bounded work per request (issue 15): identical concurrent queries run once; a caller over its rate gets 429.</summary>
+[Collection(AnalyticsCollection.Name)]
+public sealed class BoundedWorkTests(AnalyticsFixture fixture)
+{
+    private const string NetworkUrl = "/api/kpi/network?from=2026-03-02T10:00:00Z&to=2026-03-02T11:00:00Z&bucket=hour";
+
+    [Fact]
+    public async Task Twenty_identical_concurrent_requests_run_one_database_query()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(db, KnownChain.Standard().Blocks);
+        // The Redis cache off (other tests' answers to the same URL may be stored): coalescing alone is measured.
+        await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0"));
+        var http = app.CreateClient();
+        await app.Services.GetRequiredService<RollupReconciler>().ReconcileAsync(null, default);
+        var coalesced = 0L;
+        using var listener = CountOf(app.Services.GetRequiredService<AnalyticsMetrics>().QueriesCoalesced, n => Interlocked.Add(ref coalesced, n));
+
+        // Hold the rollup table the network query reads: every query that reaches the database waits on the lock,
+        // so all 20 requests are in flight at once, and pg_stat_activity shows how many queries they started.
+        await using var locker = await db.OpenConnectionAsync();
+        await using var hold = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("lock table ciro.rollup_network in access exclusive mode", locker, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+        var requests = Enumerable.Range(0, 20).Select(_ => http.GetAsync(NetworkUrl)).ToList();
+        for (var i = 0; i < 1200 && Interlocked.Read(ref coalesced) < 19; i++)
+        {
+            await Task.Delay(100);
+        }
+        var waiting = await WaitingQueriesAsync(db);
+        await hold.RollbackAsync();
+        var responses = await Task.WhenAll(requests);
+
+        Assert.Equal(19, Interlocked.Read(ref coalesced));
+        Assert.Equal(1, waiting);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
+        Assert.Single(bodies.Distinct());
+        Assert.Equal(4, JsonDocument.Parse(bodies[0]).RootElement.GetProperty("items")[0].GetProperty("blocks").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_different_request_or_role_is_not_shared()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(db, KnownChain.Standard().Blocks);
+        const string viewerKey = "viewer-key-0123456789", operatorKey = "operator-key-0123456789";
+        await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0"),
+            ("Ciro:Auth:ServiceKeys:v:Key", viewerKey), ("Ciro:Auth:ServiceKeys:v:Role", Roles.Viewer),
+            ("Ciro:Auth:ServiceKeys:o:Key", operatorKey), ("Ciro:Auth:ServiceKeys:o:Role", Roles.Operator));
+        var http = app.CreateClient();
+        await app.Services.GetRequiredService<RollupReconciler>().ReconcileAsync(null, default);
+        var coalesced = 0L;
+        using var listener = CountOf(app.Services.GetRequiredService<AnalyticsMetrics>().QueriesCoalesced, n => Interlocked.Add(ref coalesced, n));
+
+        await using var locker = await db.OpenConnectionAsync();
+        await using var hold = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("lock table ciro.rollup_network in access exclusive mode", locker, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+        HttpRequestMessage Get(string url, string key) => new(HttpMethod.Get, url) { Headers = { { "X-Api-Key", key } } };
+        // Two roles × two ranges, three requests each: four queries, eight requests joined.
+        var requests = new List<Task<HttpResponseMessage>>();
+        foreach (var key in new[] { viewerKey, operatorKey })
+        {
+            foreach (var url in new[] { NetworkUrl, NetworkUrl.Replace("T11:00", "T12:00", StringComparison.Ordinal) })
+            {
+                requests.AddRange(Enumerable.Range(0, 3).Select(_ => http.SendAsync(Get(url, key))));
+            }
+        }
+        for (var i = 0; i < 1200 && Interlocked.Read(ref coalesced) < 8; i++)
+        {
+            await Task.Delay(100);
+        }
+        var waiting = await WaitingQueriesAsync(db);
+        await hold.RollbackAsync();
+        var responses = await Task.WhenAll(requests);
+
+        Assert.Equal(8, Interlocked.Read(ref coalesced));
+        Assert.Equal(4, waiting);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
+
+    [Fact]
+    public async Task The_request_after_the_limit_gets_429_with_retry_after_and_other_callers_are_not_limited()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(db, KnownChain.Standard().Blocks);
+        const string keyA = "caller-a-key-0123456789", keyB = "caller-b-key-0123456789", webKey = "web-service-key-0123456789";
+        // A window of an hour: the fifth and sixth requests cannot fall into different windows on a slow machine.
+        await using var app = fixture.App(db, ("Ciro:Analytics:RateLimitRequests", "5"), ("Ciro:Analytics:RateLimitWindowSeconds", "3600"),
+            ("Ciro:Auth:ServiceKeys:a:Key", keyA), ("Ciro:Auth:ServiceKeys:a:Role", Roles.Viewer),
+            ("Ciro:Auth:ServiceKeys:b:Key", keyB), ("Ciro:Auth:ServiceKeys:b:Role", Roles.Viewer),
+            ("Ciro:Auth:ServiceKeys:web:Key", webKey), ("Ciro:Auth:ServiceKeys:web:Role", Roles.Viewer));
+        var http = app.CreateClient();
+        async Task<HttpResponseMessage> Get(string key, string? user = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/blocks/latest") { Headers = { { "X-Api-Key", key } } };
+            if (user is not null)
+            {
+                request.Headers.Add("X-Ciro-User", user);
+            }
+            return await http.SendAsync(request);
+        }
+
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Get(keyA)).StatusCode);
+        }
+        var refused = await Get(keyA);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var seconds = int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, 1, 3600);
+        var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Contains("RateLimitRequests", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // Another key has its own window; the dashboard's service key counts per signed-in user.
+        Assert.Equal(HttpStatusCode.OK, (await Get(keyB)).StatusCode);
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Get(webKey, "alice")).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Get(webKey, "alice")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Get(webKey, "bob")).StatusCode);
+        // The header names a user only from a service key: an issued key cannot escape its window with it.
+        var issued = (await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync("mallory", Roles.Viewer, default)).Key;
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Get(issued, "user-" + i)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Get(issued, "user-6")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("RateLimitRequests", "0")]
+    [InlineData("RateLimitWindowSeconds", "3601")]
+    public async Task Rate_limit_settings_are_validated_at_start(string key, string value)
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await using var app = fixture.App(db, ($"Ciro:Analytics:{key}", value));
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        Assert.Contains($"Ciro:Analytics:{key} = {value}", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Network KPI reads of this database waiting on the held rollup table (the reconciler's writes are not selects).</summary>
+    private static async Task<long> WaitingQueriesAsync(NpgsqlDataSource db)
+    {
+        await using var count = db.CreateCommand("""
+            select count(*) from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid() and wait_event_type = 'Lock'
+              and query ilike 'select bucket_start,%from ciro.rollup_network%'
+            """);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private static MeterListener CountOf(Counter<long> counter, Action<long> add)
+    {
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, counter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => add(value));
+        listener.Start();
+        return listener;
+    }
+}
