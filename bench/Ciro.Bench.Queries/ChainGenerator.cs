@@ -66,7 +66,7 @@ public static class ChainGenerator
         NpgsqlDataSource db, long targetEvents, DateTimeOffset start, TimeSpan span, Action<string> log)
     {
         // ~50 events per block: at 50M events that is ~1M blocks, one every ~32 s, and ~12.5M transactions.
-        var blocks = Math.Max(1000, targetEvents / 50);
+        var blocks = BlocksFor(targetEvents);
         var interval = span.TotalSeconds / blocks;
         var othersPerBlock = Math.Max(0, ((double)targetEvents / blocks - LifecycleEvents) / EventsPerOtherTx);
         await using (var connection = await db.OpenConnectionAsync())
@@ -101,6 +101,9 @@ public static class ChainGenerator
             return (events, blocks, start.AddSeconds((blocks - 1) * interval), interval);
         }
     }
+
+    /// <summary>~50 events per block: at 50M events that is ~1M blocks, one every ~32 s.</summary>
+    public static long BlocksFor(long targetEvents) => Math.Max(1000, targetEvents / 50);
 
     /// <summary>Writes block <paramref name="number"/> (same shape as the history) in the caller's transaction.</summary>
     public static async Task WriteBlockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long number, DateTimeOffset start, double interval, double othersPerBlock)

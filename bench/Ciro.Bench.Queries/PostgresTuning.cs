@@ -17,7 +17,7 @@ public static class PostgresTuning
         ("effective_cache_size", "16GB"),
         ("work_mem", "64MB"),
         ("maintenance_work_mem", "1GB"),
-        ("max_wal_size", "32GB"),
+        ("max_wal_size", "4GB"), // WAL on top of ~30 GB of data: 32 GB filled a shared disk
         ("checkpoint_timeout", "30min"),
         ("wal_buffers", "64MB"),
         ("jit", "off"),

@@ -14,18 +14,25 @@ using Npgsql;
 // bench/run queries [--events N] [--keep-data DIR]: everything on 127.0.0.1, a throwaway PostgreSQL (or one whose data
 // is kept in DIR and reused by the next run), stops by itself.
 // bench/run report [--events N] [--keep-data DIR]: the same year, then the weekly report of its last whole week (queries + Chromium PDF).
+// bench/run bounded | dashboard [--events N] [--keep-data DIR]: the same year, then BoundedBench or DashboardBench
+// against the analytics service (its Release build as a child process).
 var events = 50_000_000L;
-var report = false;
+var mode = "queries";
 string? keepData = null;
+int? recentRollupDays = null;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--events" && i + 1 < args.Length && long.TryParse(args[++i], out var n) && n >= 10_000)
     {
         events = n;
     }
-    else if (args[i] == "--report")
+    else if (args[i] is "--report" or "--bounded" or "--dashboard" or "--bounded-dashboard")
     {
-        report = true;
+        mode = args[i][2..];
+    }
+    else if (args[i] == "--recent-rollups" && i + 1 < args.Length && int.TryParse(args[++i], out var days) && days >= 1)
+    {
+        recentRollupDays = days;
     }
     else if (args[i] == "--keep-data" && i + 1 < args.Length)
     {
@@ -33,7 +40,7 @@ for (var i = 0; i < args.Length; i++)
     }
     else
     {
-        Console.Error.WriteLine("usage: bench/run queries|report [--events N (>= 10000)] [--keep-data DIR]");
+        Console.Error.WriteLine("usage: bench/run queries|report|bounded|dashboard [--events N (>= 10000)] [--keep-data DIR [--recent-rollups DAYS]]");
         return 2;
     }
 }
@@ -43,16 +50,23 @@ await using var postgres = keepData is null ? await LocalPostgres.StartAsync() :
 AppDomain.CurrentDomain.ProcessExit += (_, _) => postgres.Dispose();
 await PostgresTuning.ApplyAsync(postgres);
 var metrics = new AnalyticsMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-var year = await BenchYear.OpenAsync(postgres, events, source => new RollupReconciler(source, metrics, NullLogger<RollupReconciler>.Instance));
+var year = await BenchYear.OpenAsync(postgres, events, source => new RollupReconciler(source, metrics, NullLogger<RollupReconciler>.Instance), recentRollupDays);
 await using var db = year.Db;
 var (generated, blocks, head, interval) = (year.Events, year.Blocks, year.Head, year.Interval);
 var start = BenchYear.Start;
 var reconciler = new RollupReconciler(db, metrics, NullLogger<RollupReconciler>.Instance);
 
 var options = Microsoft.Extensions.Options.Options.Create(new AnalyticsOptions());
-if (report)
+switch (mode)
 {
-    return await ReportBench.RunAsync(db, reconciler, options, head, generated);
+    case "report":
+        return await ReportBench.RunAsync(db, reconciler, options, head, generated);
+    case "bounded":
+        return await BoundedBench.RunAsync(postgres, year);
+    case "dashboard":
+        return await DashboardBench.RunAsync(postgres, year);
+    case "bounded-dashboard":
+        return await BoundedBench.RunAsync(postgres, year) + await DashboardBench.RunAsync(postgres, year);
 }
 var gas = new GasKpis(db);
 var workers = new WorkerKpis(db, options);

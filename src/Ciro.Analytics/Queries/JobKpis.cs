@@ -31,13 +31,44 @@ public sealed class JobKpis(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Jobs whose JobSubmitted falls in the range, newest first; filtered to a worker when given.</summary>
+    /// <summary>How long after the range end a job's lifecycle is followed: every scan has an upper time bound.</summary>
+    public static readonly TimeSpan LifecycleHorizon = TimeSpan.FromDays(7);
+
+    /// <summary>Jobs submitted in the range, newest first, with their lifecycle. Paged in SQL: the page's job ids are
+    /// chosen from the JobSubmitted events (and, with a worker filter, a JobAssigned to that worker), and only those
+    /// jobs' lifecycle events are read (index on name, job id, time), up to <see cref="LifecycleHorizon"/> after the range.</summary>
     public async Task<TablePage<JobRow>> GetJobsAsync(KpiRequest request, CancellationToken ct)
     {
+        var submittedInRange = $"""
+            from ciro.events s
+            where s.name = '{CiroEvents.JobSubmitted}' and s.decoded ? 'job_id' and s.block_time >= $1 and s.block_time < $2
+              and ($3::bytea is null or exists (
+                select 1 from ciro.events a
+                where a.name = '{CiroEvents.JobAssigned}' and a.decoded->>'job_id' = s.decoded->>'job_id'
+                  and a.block_time >= $1 and a.block_time < $4
+                  and {ChainSql.IsFelt("(a.decoded->>'worker')")} and ciro.felt_bytes(a.decoded->>'worker') = $3))
+            """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        void Bind(NpgsqlCommand command)
+        {
+            command.Parameters.AddWithValue(request.From);
+            command.Parameters.AddWithValue(request.To);
+            command.Parameters.Add(new NpgsqlParameter { Value = request.Worker?.ToBytes() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+            command.Parameters.AddWithValue(request.To + LifecycleHorizon);
+        }
+        long total;
+        await using (var count = new NpgsqlCommand($"select count(distinct s.decoded->>'job_id') {submittedInRange}", connection))
+        {
+            Bind(count);
+            total = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
         await using var command = new NpgsqlCommand($"""
-            with jobs as (
-              select distinct decoded->>'job_id' as job_id from ciro.events
-              where name = '{CiroEvents.JobSubmitted}' and decoded ? 'job_id' and block_time >= $1 and block_time < $2),
+            with page as (
+              select s.decoded->>'job_id' as job_id, min(s.block_time) as submitted_at
+              {submittedInRange}
+              group by 1
+              order by submitted_at desc, job_id
+              limit $5 offset $6),
             lifecycle as (
               select e.decoded->>'job_id' as job_id,
                      max(e.decoded->>'client') filter (where e.name = '{CiroEvents.JobSubmitted}') as client,
@@ -48,19 +79,18 @@ public sealed class JobKpis(NpgsqlDataSource dataSource)
                      min(e.block_time) filter (where e.name = '{CiroEvents.JobAssigned}') as assigned,
                      min(e.block_time) filter (where e.name = '{CiroEvents.JobCompleted}') as completed,
                      min(e.block_time) filter (where e.name = '{CiroEvents.PaymentReleased}') as paid
-              from ciro.events e join jobs j on j.job_id = e.decoded->>'job_id'
+              from page j join ciro.events e on e.decoded->>'job_id' = j.job_id
               where e.name in ({string.Join(", ", CiroEvents.Lifecycle.Select(n => $"'{n}'"))})
-                and e.decoded ? 'job_id' and e.block_time >= $1
+                and e.decoded ? 'job_id' and e.block_time >= $1 and e.block_time < $4
               group by 1)
             select job_id, client, worker, payment, submitted, allocated, assigned, completed, paid,
                    extract(epoch from completed - submitted)::float8
             from lifecycle
-            where $3::bytea is null or ({ChainSql.IsFelt("worker")} and ciro.felt_bytes(worker) = $3)
             order by submitted desc, job_id
             """, connection);
-        command.Parameters.AddWithValue(request.From);
-        command.Parameters.AddWithValue(request.To);
-        command.Parameters.Add(new NpgsqlParameter { Value = request.Worker?.ToBytes() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        Bind(command);
+        command.Parameters.AddWithValue((long)request.PageSize);
+        command.Parameters.AddWithValue((long)(request.Page - 1) * request.PageSize);
         var rows = new List<JobRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -70,6 +100,7 @@ public sealed class JobKpis(NpgsqlDataSource dataSource)
             rows.Add(new JobRow(reader.GetString(0), Text(1), Text(2), Text(3), Time(4), Time(5), Time(6), Time(7), Time(8),
                 reader.IsDBNull(9) ? null : reader.GetDouble(9)));
         }
-        return TablePage<JobRow>.Of(rows, request, "Each lifecycle time is the job's first event of that kind; payment is the JobSubmitted payment as a decimal string.");
+        return new TablePage<JobRow>(rows, request.Page, request.PageSize, total, request.Bucket, request.From, request.To,
+            ["Each lifecycle time is the job's first event of that kind; payment is the JobSubmitted payment as a decimal string."]);
     }
 }

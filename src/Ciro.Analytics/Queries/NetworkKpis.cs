@@ -60,22 +60,33 @@ public sealed class NetworkKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsO
         return TablePage<InclusionRow>.Of(rows, request, "An interval is a block's time minus the previous block's time, counted in the later block's bucket.");
     }
 
+    /// <summary>Raw blocks, newest first. Paged in SQL: only the page's blocks get their reverted count and previous
+    /// block, so pageSize=1 over 31 days reads one block, not ~85,000 (the total is an index-only count).</summary>
     public async Task<TablePage<BlockRow>> GetBlocksAsync(KpiRequest request, CancellationToken ct)
     {
         var limit = options.Value.BlockL2GasLimit;
         var target = options.Value.BlockL2GasTarget;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        long total;
+        await using (var count = new NpgsqlCommand("select count(*) from ciro.blocks where block_time >= $1 and block_time < $2", connection))
+        {
+            count.Parameters.AddWithValue(request.From);
+            count.Parameters.AddWithValue(request.To);
+            total = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
         await using var command = new NpgsqlCommand($"""
             select b.block_number, b.block_time, extract(epoch from b.block_time - p.block_time)::float8, b.tx_count,
                    {ChainSql.RevertedInBlock("b")},
                    b.event_count, b.l2_gas, b.l1_gas_price_fri::text, b.l1_data_gas_price_fri::text, b.l2_gas_price_fri::text
-            from ciro.blocks b
+            from (select * from ciro.blocks where block_time >= $1 and block_time < $2
+                  order by block_number desc limit $3 offset $4) b
             {ChainSql.PreviousBlock("b")}
-            where b.block_time >= $1 and b.block_time < $2
             order by b.block_number desc
             """, connection);
         command.Parameters.AddWithValue(request.From);
         command.Parameters.AddWithValue(request.To);
+        command.Parameters.AddWithValue((long)request.PageSize);
+        command.Parameters.AddWithValue((long)(request.Page - 1) * request.PageSize);
         var rows = new List<BlockRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -85,7 +96,8 @@ public sealed class NetworkKpis(NpgsqlDataSource dataSource, IOptions<AnalyticsO
                 reader.GetInt32(3), reader.GetInt64(4), reader.GetInt32(5), l2, Math.Round((double)l2 / limit, 6), Math.Round((double)l2 / target, 6),
                 reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
-        return TablePage<BlockRow>.Of(rows, request, $"Utilisation against limit {limit} and target {target} L2 gas per block.");
+        return new TablePage<BlockRow>(rows, request.Page, request.PageSize, total, request.Bucket, request.From, request.To,
+            [$"Utilisation against limit {limit} and target {target} L2 gas per block."]);
     }
 
     private async Task<List<NetworkRollup>> LoadAsync(KpiRequest request, CancellationToken ct)
