@@ -42,6 +42,12 @@ public sealed class AnalyticsOptions : IValidatableObject
     /// <summary>The rate limit's fixed window, in seconds.</summary>
     public int RateLimitWindowSeconds { get; set; } = 60;
 
+    /// <summary>Service keys (names in Ciro:Auth:ServiceKeys) whose own requests are not rate limited: the alerts
+    /// service reads every rule's series each evaluation and a 429 would be a missed evaluation. A request that
+    /// names a signed-in user in X-Ciro-User (the dashboard proxy) is still limited per user. Each name must be a
+    /// configured service key (checked at start).</summary>
+    public List<string> RateLimitExemptServiceKeys { get; set; } = [];
+
     /// <summary>How often the gas recommendations are evaluated (src/Ciro.Analytics/Recommendations), in minutes.</summary>
     public int RecommendationIntervalMinutes { get; set; } = 60;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Ciro.Analytics.Notifications;
 using Ciro.Analytics.Rollups;
@@ -146,6 +147,67 @@ public sealed class BoundedWorkTests(AnalyticsFixture fixture)
             Assert.Equal(HttpStatusCode.OK, (await Get(issued, "user-" + i)).StatusCode);
         }
         Assert.Equal(HttpStatusCode.TooManyRequests, (await Get(issued, "user-6")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_alerts_service_key_is_not_limited_at_a_rate_that_limits_a_user()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(db, KnownChain.Standard().Blocks);
+        const string alertsKey = "alerts-service-key-0123456789", webKey = "web-service-key-0123456789", bootstrap = "bootstrap-admin-key-0123456789";
+        await using var app = fixture.App(db, ("Ciro:Analytics:RateLimitRequests", "5"), ("Ciro:Analytics:RateLimitWindowSeconds", "3600"),
+            ("Ciro:Analytics:RateLimitExemptServiceKeys:0", "alerts"), ("Ciro:Auth:BootstrapAdminKey", bootstrap),
+            ("Ciro:Auth:ServiceKeys:alerts:Key", alertsKey), ("Ciro:Auth:ServiceKeys:alerts:Role", Roles.Viewer),
+            ("Ciro:Auth:ServiceKeys:web:Key", webKey), ("Ciro:Auth:ServiceKeys:web:Role", Roles.Viewer));
+        var http = app.CreateClient();
+        async Task<HttpStatusCode> Get(string key, string? user = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/blocks/latest") { Headers = { { "X-Api-Key", key } } };
+            if (user is not null)
+            {
+                request.Headers.Add("X-Ciro-User", user);
+            }
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        // A signed-in user through the dashboard's key is refused at the sixth request of the window …
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await Get(webKey, "alice"));
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Get(webKey, "alice"));
+        // … while the alerts service, calling for itself, makes four times as many and is never refused.
+        for (var i = 1; i <= 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await Get(alertsKey));
+        }
+        // The exempt key naming a user counts for that user like any other service key.
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await Get(alertsKey, "carol"));
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Get(alertsKey, "carol"));
+        // A stored key cannot be named like a service key (and so pass for the exempt one).
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/admin/keys")
+        {
+            Headers = { { "X-Api-Key", bootstrap } },
+            Content = JsonContent.Create(new { name = "service:alerts", role = Roles.Viewer }),
+        };
+        using var refused = await http.SendAsync(create);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("service:alerts", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_exempt_service_key_that_is_not_configured_stops_the_start()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await using var app = fixture.App(db, ("Ciro:Analytics:RateLimitExemptServiceKeys:0", "alertz"),
+            ("Ciro:Auth:ServiceKeys:alerts:Key", "alerts-service-key-0123456789"), ("Ciro:Auth:ServiceKeys:alerts:Role", Roles.Viewer));
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        Assert.Contains("Ciro:Analytics:RateLimitExemptServiceKeys = 'alertz' is not a service key of Ciro:Auth:ServiceKeys (configured: alerts)",
+            error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

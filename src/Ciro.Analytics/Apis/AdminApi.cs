@@ -36,6 +36,12 @@ public static class AdminApi
         {
             return TypedResults.BadRequest(ApiProblems.InvalidField("name", body?.Name, "must be 1 to 100 printable characters"));
         }
+        // Configured service keys are named "service:<name>" and are trusted to name a user in X-Ciro-User (and may be
+        // exempt from the rate limit): a stored key must not pass for one.
+        if (name.StartsWith("service:", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.BadRequest(ApiProblems.InvalidField("name", name, "must not start with 'service:' (reserved for configured service keys)"));
+        }
         if (body.Role is null || !Roles.All.Contains(body.Role))
         {
             return TypedResults.BadRequest(ApiProblems.InvalidField("role", body.Role, $"must be one of {string.Join(", ", Roles.All)}"));

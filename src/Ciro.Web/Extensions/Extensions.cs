@@ -2,6 +2,8 @@ using Ciro.Messages;
 using Ciro.Web.Apis;
 using Ciro.Web.Auth;
 using Ciro.Web.Live;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 namespace Ciro.Web.Extensions;
 
@@ -38,8 +40,20 @@ public static class Extensions
                 c.DefaultRequestHeaders.Add("X-Api-Key", analyticsKey);
             }
         });
+        // The standard resilience handler (ServiceDefaults) of every client here — the backends and the OIDC provider —
+        // takes a 429 as the answer, not a fault: retried, it would wait out the backend's Retry-After past the
+        // request timeout (the browser would get 502 instead of 429 + Retry-After), and counted, one throttled user
+        // would open the circuit for everyone.
+        builder.Services.ConfigureAll<HttpStandardResilienceOptions>(o =>
+        {
+            o.Retry.ShouldHandle = args => FaultNotThrottle(args.Outcome);
+            o.CircuitBreaker.ShouldHandle = args => FaultNotThrottle(args.Outcome);
+        });
         builder.Services.AddSingleton<LiveMetrics>();
         builder.Services.AddSingleton<PushClaims>();
         builder.Services.AddHostedService<LiveActivityPublisher>();
     }
+
+    private static ValueTask<bool> FaultNotThrottle(Outcome<HttpResponseMessage> outcome) => ValueTask.FromResult(
+        outcome.Result?.StatusCode != System.Net.HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(outcome));
 }
