@@ -42,8 +42,32 @@ public sealed class RuleCatalog
 
     /// <summary>The rule file that defines <paramref name="id"/> (also when that rule was left out for a problem), or
     /// null: such an id belongs to the file and cannot be created, changed or deleted through the API.</summary>
-    public string? FileOf(string id) =>
-        _files.Rules.FirstOrDefault(r => r.Id == id)?.Source ?? _files.Errors.FirstOrDefault(e => e.Rule == id)?.File;
+    public string? FileOf(string id) => FileOf(_files, id);
+
+    private static string? FileOf(RuleSet files, string id) =>
+        files.Rules.FirstOrDefault(r => r.Id == id)?.Source ?? files.Errors.FirstOrDefault(e => e.Rule == id)?.File;
+
+    /// <summary>The file rules and the stored API rules as one set (what runs, and what the rules command line
+    /// shows): an API rule whose id a rule file defines is left out as a problem, since the file's rule applies.</summary>
+    public static RuleSet Combine(RuleSet files, IReadOnlyList<StoredRule> stored)
+    {
+        var rules = files.Rules.ToList();
+        var errors = files.Errors.ToList();
+        foreach (var rule in stored)
+        {
+            if (FileOf(files, rule.Id) is { } file)
+            {
+                // Only possible when a rule file with this id was added after the API rule: the file wins.
+                errors.Add(new RuleFileError(ApiRuleStore.Source, rule.Id, "id", null,
+                    $"rule '{rule.Id}': id: '{rule.Id}' is also defined in the rule file {file}, whose rule applies; delete the API rule"));
+                continue;
+            }
+            var (parsed, problems) = ApiRuleStore.Validate(rule.Definition);
+            rules.AddRange(parsed.Where(p => p.Id == rule.Id));
+            errors.AddRange(problems);
+        }
+        return new RuleSet(rules, errors);
+    }
 
     /// <summary>Reads the API rules again; re-validates them only when a definition changed.</summary>
     public async Task RefreshAsync(CancellationToken ct)
@@ -57,24 +81,10 @@ public sealed class RuleCatalog
             {
                 return;
             }
-            var rules = _files.Rules.ToList();
-            var errors = _files.Errors.ToList();
-            foreach (var rule in stored)
-            {
-                if (FileOf(rule.Id) is { } file)
-                {
-                    // Only possible when a rule file with this id was added after the API rule: the file wins.
-                    errors.Add(new RuleFileError(ApiRuleStore.Source, rule.Id, "id", null,
-                        $"rule '{rule.Id}': id: '{rule.Id}' is also defined in the rule file {file}, whose rule applies; delete the API rule"));
-                    continue;
-                }
-                var (parsed, problems) = ApiRuleStore.Validate(rule.Definition);
-                rules.AddRange(parsed.Where(p => p.Id == rule.Id));
-                errors.AddRange(problems);
-            }
-            _current = new RuleSet(rules, errors);
+            var combined = Combine(_files, stored);
+            _current = combined;
             _loaded = loaded;
-            _logger.LogInformation("API rules loaded: {Count} ({Enabled} enabled)", stored.Count, rules.Count(r => r.Source == ApiRuleStore.Source && r.Enabled));
+            _logger.LogInformation("API rules loaded: {Count} ({Enabled} enabled)", stored.Count, combined.Rules.Count(r => r.Source == ApiRuleStore.Source && r.Enabled));
         }
         finally
         {

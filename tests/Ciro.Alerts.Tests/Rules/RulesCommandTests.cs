@@ -11,7 +11,7 @@ public sealed class RulesCommandTests
     private static async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
-        var code = await RulesCommand.RunAsync(args, output);
+        var code = await RulesCommand.RunAsync(args, output, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         return (code, output.ToString());
     }
 
@@ -20,7 +20,10 @@ public sealed class RulesCommandTests
     {
         var (code, output) = await RunAsync("check-rules", "--rules", Shipped);
         Assert.Equal(0, code);
-        Assert.Equal($"check-rules: 6 rules loaded from {Shipped}, 0 problems", output.Trim());
+        var lines = output.Trim().Split('\n');
+        Assert.Equal(7, lines.Length);
+        Assert.Equal("usage-anomaly-submit-ai-job  usage-anomaly  source usage-anomaly.yaml", lines[3]);
+        Assert.Equal($"check-rules: 6 rules loaded from {Shipped} (ConnectionStrings__ciro not set: rules created through the API not read), 0 problems", lines[^1]);
     }
 
     [Theory]
