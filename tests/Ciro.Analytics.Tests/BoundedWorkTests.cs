@@ -243,6 +243,56 @@ public sealed class BoundedWorkTests(AnalyticsFixture fixture)
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("transfer")]
+    public async Task Raw_gas_pages_from_sql_are_the_slices_of_the_definition(string? function)
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        var chain = KnownChain.Standard();
+        // A multicall calling transfer twice (one row for it), a block at the same second as block 6 (order by
+        // block number within a time) and two transactions of one block calling the same function.
+        chain.Blocks.Add(new KnownChain.Block(7, KnownChain.T0.AddHours(1).AddSeconds(10), [
+            new KnownChain.Tx(KnownChain.C2, [new(KnownChain.Token, "transfer"), new(KnownChain.JobManager, "submit_job_result"), new(KnownChain.Token, "transfer")], 9000, 900),
+            new KnownChain.Tx(KnownChain.W2, [new(KnownChain.Token, "transfer")], 2000, 300, "WEI"),
+        ]));
+        await KnownChain.InsertAsync(db, chain.Blocks);
+        await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0"));
+        var http = app.CreateClient();
+        var url = "/api/kpi/gas?from=2026-03-02T09:00:00Z&to=2026-03-02T12:00:00Z&bucket=raw" + (function is null ? "" : "&function=" + function);
+
+        // The definition: every (transaction, contract, function) of the range, newest first, read the plain way.
+        await using var definition = db.CreateCommand($"""
+            select distinct c.block_time, c.block_number, c.tx_index, c.contract, c.selector, ciro.felt_hex(c.contract), coalesce(c.function_name, ciro.felt_hex(c.selector))
+            from ciro.tx_calls c where c.block_time >= '2026-03-02T09:00:00Z' and c.block_time < '2026-03-02T12:00:00Z'
+              {(function is null ? "" : $"and c.function_name = '{function}'")}
+            order by c.block_time desc, c.block_number desc, c.tx_index, c.contract, c.selector
+            """);
+        var expected = new List<string>();
+        await using (var reader = await definition.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                expected.Add($"{reader.GetInt64(1)}/{reader.GetInt32(2)}/{reader.GetString(5)}/{reader.GetString(6)}");
+            }
+        }
+        Assert.Equal(function is null ? 16 : 5, expected.Count);
+
+        var whole = JsonDocument.Parse(await http.GetStringAsync(url + "&pageSize=1000")).RootElement;
+        var all = whole.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(expected, all.Select(e =>
+            $"{e.GetProperty("blockNumber").GetInt64()}/{e.GetProperty("txIndex").GetInt32()}/{e.GetProperty("contract").GetString()}/{e.GetProperty("function").GetString()}"));
+        Assert.Equal(expected.Count, whole.GetProperty("totalCount").GetInt64());
+        var paged = new List<string>();
+        for (var page = 1; page <= expected.Count + 1; page++)
+        {
+            var answer = JsonDocument.Parse(await http.GetStringAsync($"{url}&pageSize=1&page={page}")).RootElement;
+            Assert.Equal(expected.Count, answer.GetProperty("totalCount").GetInt64());
+            paged.AddRange(answer.GetProperty("items").EnumerateArray().Select(e => e.GetRawText()));
+        }
+        Assert.Equal(all.Select(e => e.GetRawText()), paged);
+    }
+
+    [Theory]
     [InlineData("RateLimitRequests", "0")]
     [InlineData("RateLimitWindowSeconds", "3601")]
     public async Task Rate_limit_settings_are_validated_at_start(string key, string value)

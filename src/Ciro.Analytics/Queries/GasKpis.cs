@@ -97,22 +97,47 @@ public sealed class GasKpis(NpgsqlDataSource dataSource)
         return row with { P50 = q[0], P95 = q[1], P99 = q[2] };
     }
 
-    /// <summary>Raw transactions (newest first), exact values; the drill-down behind a gas row.</summary>
+    /// <summary>
+    /// Raw transactions (newest first), exact values; the drill-down behind a gas row. Paged without reading the
+    /// range: the page walks the range's blocks newest first (<c>ciro.blocks</c> by time) and reads each block's calls
+    /// by their primary key, stopping once it has its rows, so only the page's calls are joined to their
+    /// transactions. The total counts the range's calls once per (transaction, contract, selector) — a function
+    /// called again in a multicall is found by a key probe — read by block number (<c>ciro.tx_calls</c> has no time
+    /// index: by time alone it read every call of the table, over the 30 s statement timeout on the 50M-event year).
+    /// </summary>
     public async Task<TablePage<GasTxRow>> GetTransactionsAsync(KpiRequest request, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var (filter, values) = Filter(request, 3);
+        long total;
+        await using (var count = new NpgsqlCommand($"""
+            with r as (select min(block_number) as low, max(block_number) as high from ciro.blocks where block_time >= $1 and block_time < $2)
+            select count(*) from r join ciro.tx_calls c on c.block_number between r.low and r.high
+            where c.block_time >= $1 and c.block_time < $2 {filter}
+              and (c.call_count = 1 or not exists (
+                    select 1 from ciro.tx_calls d
+                    where d.block_number = c.block_number and d.tx_index = c.tx_index and d.block_time = c.block_time
+                      and d.call_index < c.call_index and d.contract = c.contract and d.selector = c.selector))
+            """, connection))
+        {
+            count.Parameters.AddWithValue(request.From);
+            count.Parameters.AddWithValue(request.To);
+            foreach (var value in values)
+            {
+                count.Parameters.AddWithValue(value);
+            }
+            total = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
         await using var command = new NpgsqlCommand($"""
-            with c as (
-              select distinct block_number, block_time, tx_index, contract, selector, call_count, function_name
-              from ciro.tx_calls where block_time >= $1 and block_time < $2 {filter})
             select t.block_number, t.block_time, t.tx_index, ciro.felt_hex(t.tx_hash), ciro.felt_hex(t.sender),
                    ciro.felt_hex(c.contract), coalesce(c.function_name, ciro.felt_hex(c.selector)), c.call_count > 1,
-                   t.execution_status, t.l1_gas, t.l1_data_gas, t.l2_gas, t.fee_amount::text, t.fee_unit, count(*) over ()
-            from c join ciro.transactions t
-              on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
-            where t.block_time >= $1 and t.block_time < $2
-            order by t.block_time desc, t.block_number desc, t.tx_index, c.contract, c.selector
+                   t.execution_status, t.l1_gas, t.l1_data_gas, t.l2_gas, t.fee_amount::text, t.fee_unit
+            from (select block_number, block_time from ciro.blocks where block_time >= $1 and block_time < $2) b
+            cross join lateral (
+              select distinct tx_index, contract, selector, call_count, function_name
+              from ciro.tx_calls where block_number = b.block_number and block_time = b.block_time {filter}) c
+            join ciro.transactions t on t.block_number = b.block_number and t.tx_index = c.tx_index and t.block_time = b.block_time
+            order by b.block_time desc, b.block_number desc, c.tx_index, c.contract, c.selector
             limit {request.PageSize} offset {(long)(request.Page - 1) * request.PageSize}
             """, connection);
         command.Parameters.AddWithValue(request.From);
@@ -122,35 +147,14 @@ public sealed class GasKpis(NpgsqlDataSource dataSource)
             command.Parameters.AddWithValue(value);
         }
         var rows = new List<GasTxRow>();
-        long total = 0;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             rows.Add(new GasTxRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt32(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetBoolean(7) ? "multicall" : "single",
                 reader.GetString(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetString(12), reader.GetString(13)));
-            total = reader.GetInt64(14);
-        }
-        if (rows.Count == 0 && request.Page > 1)
-        {
-            total = await CountAsync(connection, request, filter, values, ct);
         }
         return new TablePage<GasTxRow>(rows, request.Page, request.PageSize, total, "raw", request.From, request.To, [AttributionNote]);
-    }
-
-    private static async Task<long> CountAsync(NpgsqlConnection connection, KpiRequest request, string filter, object[] values, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"""
-            select count(*) from (select distinct block_number, tx_index, contract, selector from ciro.tx_calls
-                                  where block_time >= $1 and block_time < $2 {filter}) c
-            """, connection);
-        command.Parameters.AddWithValue(request.From);
-        command.Parameters.AddWithValue(request.To);
-        foreach (var value in values)
-        {
-            command.Parameters.AddWithValue(value);
-        }
-        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Contract/function filters as SQL over columns contract, selector, function_name with
