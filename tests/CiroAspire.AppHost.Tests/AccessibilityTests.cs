@@ -5,7 +5,7 @@ namespace CiroAspire.AppHost.Tests;
 /// <summary>
 /// Accessibility of every view on the shared stack (no stack of its own): axe (@axe-core/playwright, WCAG 2.0/2.1
 /// A and AA) in Debian's Chromium finds no serious or critical violation on the sign-in page, each view of the
-/// navigation, a worker's and an incident's detail, in the dark and the light theme. The browser script,
+/// navigation (the alert rules and escalation policies among them), a worker's and an incident's detail, in the dark and the light theme. The browser script,
 /// ClientApp/e2e/a11y.e2e.mjs, first proves that axe reports a page built to fail.
 /// </summary>
 [Collection(StackCollection.Name)]
@@ -28,7 +28,7 @@ public sealed class AccessibilityTests(StackFixture stack, ITestOutputHelper out
             output.WriteLine($"{page.Path} ({page.Theme}): {page.Violations}");
         }
         // Every page in both themes; the views are the ones the navigation lists, so these must be among them.
-        string[] expected = ["/login", "/", "/gas", "/timing", "/workers", "/usage", "/anomalies", "/onchain", "/alerts"];
+        string[] expected = ["/login", "/", "/gas", "/timing", "/workers", "/usage", "/anomalies", "/onchain", "/alerts", "/alert-rules"];
         foreach (var theme in new[] { "dark", "light" })
         {
             var checkedPaths = pages.Where(p => p.Theme == theme).Select(p => p.Path).ToHashSet();

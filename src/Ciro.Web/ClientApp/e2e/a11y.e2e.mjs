@@ -5,7 +5,7 @@
 //   CIRO_E2E_USER=admin CIRO_E2E_PASSWORD=… node e2e/a11y.e2e.mjs http://127.0.0.1:8080 [--screenshots dir] [--timeout 240]
 //
 // Pages: the sign-in page (signed out), then every view the navigation lists (read from the page, so a new view is
-// checked without editing this script), the first worker's detail and the first incident's detail, each in both
+// checked without editing this script; /alert-rules, the alert rules and escalation policies, is one), the first worker's detail and the first incident's detail, each in both
 // themes (the system preference the app follows, emulated). Rules: WCAG 2.0/2.1 A and AA. Before the views, axe
 // runs on a page built to fail (an unlabelled input, grey on grey text) and must report it, so a checker that
 // finds nothing cannot pass. Prints one JSON line: {"selfCheck": [rule ids], "pages": [{path, theme, violations:

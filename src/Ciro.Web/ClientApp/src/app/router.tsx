@@ -2,7 +2,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { MainErrorFallback } from '@/components/errors/main-error-fallback';
 import { paths } from '@/config/paths';
 import { ProtectedRoot } from './protected-root';
-import { AlertsRoute, IncidentRoute } from './routes/alerts';
+import { AlertRulesRoute, AlertsRoute, IncidentRoute } from './routes/alerts';
 import { AnomaliesRoute } from './routes/anomalies';
 import { DashboardRoute } from './routes/dashboard';
 import { ExperimentRoute, ExperimentsRoute } from './routes/experiments';
@@ -34,6 +34,7 @@ const router = createBrowserRouter([
       { path: paths.experiments.path, element: <ExperimentsRoute /> },
       { path: paths.experiment.path, element: <ExperimentRoute /> },
       { path: paths.alerts.path, element: <AlertsRoute /> },
+      { path: paths.alertRules.path, element: <AlertRulesRoute /> },
       { path: paths.incident.path, element: <IncidentRoute /> },
       { path: paths.recommendations.path, element: <RecommendationsRoute /> },
       { path: paths.reports.path, element: <ReportsRoute /> },

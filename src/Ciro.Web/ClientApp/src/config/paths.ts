@@ -11,6 +11,7 @@ export const paths = {
   experiments: { path: '/experiments', label: 'Experiments', getHref: () => '/experiments' },
   experiment: { path: '/experiments/:id', label: 'Experiment', getHref: (id: string) => `/experiments/${encodeURIComponent(id)}` },
   alerts: { path: '/alerts', label: 'Alerts', getHref: () => '/alerts' },
+  alertRules: { path: '/alert-rules', label: 'Alert rules', getHref: () => '/alert-rules' },
   recommendations: { path: '/recommendations', label: 'Recommendations', getHref: () => '/recommendations' },
   reports: { path: '/reports', label: 'Reports', getHref: () => '/reports' },
   incident: { path: '/alerts/:id', label: 'Incident', getHref: (id: string) => `/alerts/${encodeURIComponent(id)}` },
@@ -23,7 +24,7 @@ export const paths = {
 } as const;
 
 /** The views in the navigation, in order. */
-export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers, paths.usage, paths.anomalies, paths.onchain, paths.experiments, paths.alerts, paths.recommendations, paths.reports] as const;
+export const NAV_VIEWS = [paths.dashboard, paths.gas, paths.timing, paths.workers, paths.usage, paths.anomalies, paths.onchain, paths.experiments, paths.alerts, paths.alertRules, paths.recommendations, paths.reports] as const;
 
 /** Where to go after signing in: the `next` parameter if it is a path on this site, else the dashboard. */
 export function safeNext(next: string | null): string {

@@ -2,7 +2,9 @@ import { useCallback, useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { paths } from '@/config/paths';
 import { AlertFilterBar, IncidentsCard, IncidentStatsCard } from '@/features/alerts/components/alerts-view';
+import { EscalationPoliciesCard } from '@/features/alerts/components/escalation-policies-card';
 import { IncidentDetail } from '@/features/alerts/components/incident-detail';
+import { RulesCard } from '@/features/alerts/components/rules-card';
 import { SilencesCard } from '@/features/alerts/components/silences-card';
 import { parseAlertFilters, writeAlertFilters, type AlertFilters } from '@/features/alerts/utils/alert-filters';
 import { useKpiFilters } from '@/hooks/use-kpi-filters';
@@ -53,6 +55,16 @@ export function IncidentRoute() {
         </Link>
       </p>
       <IncidentDetail id={id} />
+    </ViewFrame>
+  );
+}
+
+/** The rules that run and the escalation policies that page: what opens an incident and who hears of it. */
+export function AlertRulesRoute() {
+  return (
+    <ViewFrame>
+      <RulesCard />
+      <EscalationPoliciesCard />
     </ViewFrame>
   );
 }
