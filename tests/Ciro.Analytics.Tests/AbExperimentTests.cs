@@ -31,6 +31,7 @@ public sealed class AbExperimentTests(AnalyticsFixture fixture, Xunit.Abstractio
         await simulator.PostAsync("/admin/scenario", new { name = "ab-split", parameters = new { gasReduction = 0.2 } });
         var truth = (await simulator.Admin.GetFromJsonAsync<JsonElement>("/admin/scenario")).GetProperty("chain").GetProperty("parameters").GetProperty("truth");
         await simulator.PostAsync("/admin/advance", new { blocks = SplitBlocks });
+        var evenEffects = await EffectsAsync(simulator);
         await simulator.PostAsync("/admin/scenario", new { name = "ab-split", parameters = new { gasReduction = 0.2, split = 0.7 } });
         await simulator.PostAsync("/admin/advance", new { blocks = SplitBlocks });
         await simulator.PostAsync("/admin/scenario", new { name = "steady" });
@@ -70,6 +71,16 @@ public sealed class AbExperimentTests(AnalyticsFixture fixture, Xunit.Abstractio
         Assert.InRange(result.Control.Calls + result.Treatment.Calls, 300, 600);
         Assert.InRange(result.Treatment.Calls, 0.4 * (result.Control.Calls + result.Treatment.Calls), 0.6 * (result.Control.Calls + result.Treatment.Calls));
         Assert.Equal(Ciro.Starknet.Felt.Parse(truth.GetProperty("contractB").GetString()!).ToString(), Ciro.Starknet.Felt.Parse(result.Treatment.Variant).ToString());
+        // Latency beside gas: JobManager's deployments run jobs, so it is the job completion time. The split sends a job
+        // by a hash of its id and the variants differ only in gas, so the true difference is 0 s; every job the
+        // simulator sent to an arm in the window is a unit or still open at its end.
+        var latency = result.Latency;
+        Assert.Equal(AbExperimentStore.JobCompletionLatency, latency.Kind);
+        Assert.NotNull(latency.Difference);
+        Assert.True(latency.Difference.Contains(0), $"latency B − A {latency.Difference} does not hold 0");
+        Assert.Equal(evenEffects["ab-split.jobsA"], latency.Control.Units + latency.OpenJobsControl);
+        Assert.Equal(evenEffects["ab-split.jobsB"], latency.Treatment.Units + latency.OpenJobsTreatment);
+        Assert.InRange(latency.Control.Units, 0.8 * evenEffects["ab-split.resultsA"], evenEffects["ab-split.resultsA"]);
         // The answers the dashboard's Experiments view renders for its screenshots (ClientApp/e2e/experiments-screenshots.mjs).
         var recorded = Path.Combine(TestData.RepoRoot, "TestResults", "experiments");
         Directory.CreateDirectory(recorded);
@@ -92,6 +103,8 @@ public sealed class AbExperimentTests(AnalyticsFixture fixture, Xunit.Abstractio
         Assert.Equal("SampleRatioMismatch", skewedResult.Decision);
         Assert.True(skewedResult.Difference.Contains(trueDifference), $"{skewedResult.Difference}");
         Assert.False(skewedResult.CupedApplied);
+        Assert.Equal(AbExperimentStore.JobCompletionLatency, skewedResult.Latency.Kind);
+        Assert.True(skewedResult.Latency.Difference!.Contains(0), $"latency B − A {skewedResult.Latency.Difference} does not hold 0");
         await File.WriteAllTextAsync(Path.Combine(recorded, "list.json"), await http.GetStringAsync("/api/experiments/ab"));
 
         // Lifecycle: stop (once), archive; the default list hides archived experiments.
@@ -147,11 +160,17 @@ public sealed class AbExperimentTests(AnalyticsFixture fixture, Xunit.Abstractio
         return (await response.Content.ReadFromJsonAsync<AbExperiment>(Json))!;
     }
 
+    /// <summary>What the simulator counted so far (GET /admin/state's effects).</summary>
+    private static async Task<Dictionary<string, long>> EffectsAsync(SimulatedChain simulator) =>
+        (await simulator.Admin.GetFromJsonAsync<JsonElement>("/admin/state")).GetProperty("effects").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetInt64());
+
     private static async Task<AbExperimentResult> ResultAsync(HttpClient http, long id) =>
         (await http.GetFromJsonAsync<AbExperimentResult>($"/api/experiments/ab/{id}/result", Json))!;
 
     private void Print(AbExperimentResult r) => output.WriteLine(
         $"{r.Experiment.Name}: A {r.Control.Calls} calls ({r.Control.Reverted} reverted) mean {r.Control.Mean:F0}; B {r.Treatment.Calls} ({r.Treatment.Reverted}) mean {r.Treatment.Mean:F0}; " +
         $"B−A {r.Difference.Estimate:F0} [{r.Difference.Lower:F0}, {r.Difference.Upper:F0}], CUPED {r.CupedApplied} (−{r.VarianceReduction:P1} variance, {r.CallersWithPrePeriod} callers with a pre-period); " +
-        $"revert B−A [{r.RevertRateDifference.Lower:P2}, {r.RevertRateDifference.Upper:P2}] {r.Guardrail}; SRM share {r.SampleRatio.ObservedTreatmentShare:F3} χ² {r.SampleRatio.ChiSquare:F1} p {r.SampleRatio.PValue:G3}; {r.Decision}: {r.Reason}");
+        $"revert B−A [{r.RevertRateDifference.Lower:P2}, {r.RevertRateDifference.Upper:P2}] {r.Guardrail}; " +
+        $"latency ({r.Latency.Kind}) A {r.Latency.Control.Units} units ({r.Latency.OpenJobsControl} open) mean {r.Latency.Control.MeanSeconds:F0} s, B {r.Latency.Treatment.Units} ({r.Latency.OpenJobsTreatment}) mean {r.Latency.Treatment.MeanSeconds:F0} s, B−A {r.Latency.Difference?.Estimate:F0} [{r.Latency.Difference?.Lower:F0}, {r.Latency.Difference?.Upper:F0}] s; SRM share {r.SampleRatio.ObservedTreatmentShare:F3} χ² {r.SampleRatio.ChiSquare:F1} p {r.SampleRatio.PValue:G3}; {r.Decision}: {r.Reason}");
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ciro.Analytics.Apis;
+using Ciro.Analytics.Queries;
 using Ciro.Starknet;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -70,10 +71,24 @@ public sealed record AbArm(string Variant, long Calls, long Reverted, long Succe
 /// <summary>The sample-ratio check as served (the observed share is null before any unit).</summary>
 public sealed record AbSampleRatio(double PlannedTreatmentShare, double? ObservedTreatmentShare, double ChiSquare, double PValue, bool Mismatch);
 
+/// <summary>One arm's latency: its units (jobs or calls) and their mean and standard deviation in seconds.</summary>
+public sealed record AbLatencyArm(long Units, double MeanSeconds, double StandardDeviationSeconds);
+
+/// <summary>Latency beside gas and revert rate, in seconds: the job completion time when the variants run jobs
+/// (JobSubmitted → JobCompleted of the same job on the variant), else the inclusion time of the entry point's calls.</summary>
+/// <param name="Kind"><c>jobCompletion</c> or <c>inclusion</c>.</param>
+/// <param name="Difference">B − A in seconds, the same always-valid confidence sequence as the primary (no CUPED); null
+/// until each arm has two units.</param>
+/// <param name="OpenJobsControl">Jobs submitted to A in the window but not completed in it: not units (jobCompletion only).</param>
+/// <param name="OpenJobsTreatment">The same for B.</param>
+public sealed record AbLatency(string Kind, string Definition, AbLatencyArm Control, AbLatencyArm Treatment, EffectInterval? Difference,
+    long OpenJobsControl, long OpenJobsTreatment);
+
 /// <summary>The result of an experiment at this moment, from the indexed calls in [From, To).</summary>
 /// <param name="Difference">B − A of the metric per call: the always-valid confidence sequence at level 1 − α (CUPED-adjusted when a pre-period is set).</param>
 /// <param name="RevertRateDifference">B − A of the revert rate, same kind of interval: the guardrail.</param>
 /// <param name="Guardrail"><c>ok</c>, or <c>breached</c> when the revert-rate interval lies above the tolerance.</param>
+/// <param name="Latency">The secondary metric latency (reported, not a stopping rule).</param>
 /// <param name="Decision">The stopping rule's answer: Continue, Effect, NoMeaningfulEffect, GuardrailBreached, SampleRatioMismatch, MaxSampleReached.</param>
 public sealed record AbExperimentResult(
     AbExperiment Experiment,
@@ -88,6 +103,7 @@ public sealed record AbExperimentResult(
     long CallersWithPrePeriod,
     EffectInterval RevertRateDifference,
     string Guardrail,
+    AbLatency Latency,
     AbSampleRatio SampleRatio,
     string Decision,
     string Reason);
@@ -100,6 +116,8 @@ public sealed class AbExperimentStore(NpgsqlDataSource dataSource)
     public const string StoppedStatus = "stopped";
     public const string ArchivedStatus = "archived";
     public static readonly string[] Statuses = [RunningStatus, StoppedStatus, ArchivedStatus];
+    public const string JobCompletionLatency = "jobCompletion";
+    public const string InclusionLatency = "inclusion";
 
     private const string Columns = """
         id, name, variant_kind, ciro.felt_hex(control_variant), ciro.felt_hex(treatment_variant), entry_point, ciro.felt_hex(selector), metric,
@@ -332,10 +350,53 @@ public sealed class AbExperimentStore(NpgsqlDataSource dataSource)
         group by u.treated, u.caller, p.x
         """;
 
-    private const string ClassJoin = """
+    /// <summary>The class the contract of row <paramref name="alias"/> ran at that row's block, as <c>k.class_hash</c>.</summary>
+    private static string ClassJoin(string alias) => $"""
         left join lateral (select k.class_hash from ciro.contract_classes k
-                           where k.contract = c.contract and k.block_number <= c.block_number
+                           where k.contract = {alias}.contract and k.block_number <= {alias}.block_number
                            order by k.block_number desc limit 1) k on true
+        """;
+
+    /// <summary>Job completion time per arm: jobs whose JobSubmitted ($5, the event's selector) a variant emitted in
+    /// [$1, $2), and the seconds to the first JobCompleted ($6) of the same job on the same contract before $2. Read by
+    /// selector and raw keys (keys[2], keys[3]: the u256 job id after the selector key), so a second deployment the
+    /// indexer has no ABI for counts too. Returns per arm the jobs submitted, the completed ones, and their mean and
+    /// sample variance. $3 control, $4 treatment; {0} the variant of event s.</summary>
+    private const string JobLatencySql = """
+        with submitted as (
+          select {0} = $4 as treated, s.contract, s.keys[2:3] as job_id, min(s.block_time) as submitted_at
+          from ciro.events s
+          {1}
+          where s.selector = $5 and cardinality(s.keys) >= 3 and s.block_time >= $1 and s.block_time < $2
+            and {0} in ($3, $4)
+          group by 1, 2, 3
+        ), completed as (
+          select c.contract, c.keys[2:3] as job_id, min(c.block_time) as completed_at
+          from ciro.events c
+          where c.selector = $6 and cardinality(c.keys) >= 3 and c.block_time >= $1 and c.block_time < $2
+            and c.contract in (select distinct contract from submitted)
+          group by 1, 2
+        ), jobs as (
+          select j.treated, extract(epoch from d.completed_at - j.submitted_at)::float8 as y
+          from submitted j left join completed d on d.contract = j.contract and d.job_id = j.job_id and d.completed_at >= j.submitted_at
+        )
+        select treated, count(*), count(y), coalesce(avg(y), 0)::float8, coalesce(var_samp(y), 0)::float8 from jobs group by treated
+        """;
+
+    /// <summary>Inclusion time per arm: for each single call of the entry point ($5) on a variant in [$1, $2), its block's
+    /// time minus the previous block's. {0} the variant of call c.</summary>
+    private const string InclusionSql = """
+        select {0} = $4 as treated, count(*), count(*), coalesce(avg(y), 0)::float8, coalesce(var_samp(y), 0)::float8
+        from (
+          select c.contract, c.block_number, extract(epoch from c.block_time - p.block_time)::float8 as y
+          from ciro.tx_calls c
+          join lateral (select b.block_time from ciro.blocks b where b.block_number = c.block_number - 1 and b.block_time <= c.block_time
+                        order by b.block_time desc limit 1) p on true
+          where c.call_index = 0 and c.call_count = 1 and c.selector = $5 and c.block_time >= $1 and c.block_time < $2
+        ) c
+        {1}
+        where {0} in ($3, $4)
+        group by 1
         """;
 
     /// <summary>The experiment's result now (or as of <paramref name="asOf"/>, e.g. a report's week end): its window
@@ -350,7 +411,7 @@ public sealed class AbExperimentStore(NpgsqlDataSource dataSource)
         }
         var preStart = e.PrePeriodHours is { } h ? e.StartTime.AddHours(-h) : e.StartTime;
         var sql = e.VariantKind == "class"
-            ? string.Format(CultureInfo.InvariantCulture, UnitsSql, "k.class_hash", ClassJoin)
+            ? string.Format(CultureInfo.InvariantCulture, UnitsSql, "k.class_hash", ClassJoin("c"))
             : string.Format(CultureInfo.InvariantCulture, UnitsSql, "c.contract", "");
         var groups = new List<CallerUnits>();
         await using (var command = dataSource.CreateCommand(sql))
@@ -368,13 +429,56 @@ public sealed class AbExperimentStore(NpgsqlDataSource dataSource)
                     reader.GetInt64(3), reader.GetDouble(4), reader.GetDouble(5), reader.IsDBNull(6) ? null : reader.GetDouble(6)));
             }
         }
-        return Evaluate(e, e.StartTime, to, groups);
+        return Evaluate(e, e.StartTime, to, groups, await LatencyAsync(e, to, ct));
+    }
+
+    /// <summary>The variants' job completion times in [start, to) when they emitted JobSubmitted in it, else the
+    /// inclusion times of the entry point's calls.</summary>
+    private async Task<LatencySample> LatencyAsync(AbExperiment e, DateTimeOffset to, CancellationToken ct)
+    {
+        var byClass = e.VariantKind == "class";
+        var jobs = await LatencyArmsAsync(string.Format(CultureInfo.InvariantCulture, JobLatencySql, byClass ? "k.class_hash" : "s.contract", byClass ? ClassJoin("s") : ""),
+            e, to, [JobSubmittedSelector, JobCompletedSelector], ct);
+        if (jobs.Submitted > 0)
+        {
+            return jobs with { Kind = JobCompletionLatency };
+        }
+        var calls = await LatencyArmsAsync(string.Format(CultureInfo.InvariantCulture, InclusionSql, byClass ? "k.class_hash" : "c.contract", byClass ? ClassJoin("c") : ""),
+            e, to, [Felt.Parse(e.Selector)], ct);
+        return calls with { Kind = InclusionLatency };
+    }
+
+    private static readonly Felt JobSubmittedSelector = Ciro.Starknet.Selector.FromName(CiroEvents.JobSubmitted);
+    private static readonly Felt JobCompletedSelector = Ciro.Starknet.Selector.FromName(CiroEvents.JobCompleted);
+
+    private async Task<LatencySample> LatencyArmsAsync(string sql, AbExperiment e, DateTimeOffset to, Felt[] selectors, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = e.StartTime });
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
+        command.Parameters.Add(new NpgsqlParameter { Value = Felt.Parse(e.Control).ToBytes() });
+        command.Parameters.Add(new NpgsqlParameter { Value = Felt.Parse(e.Treatment).ToBytes() });
+        foreach (var selector in selectors)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = selector.ToBytes() });
+        }
+        var sample = new LatencySample("", new ArmMoments(), new ArmMoments(), 0, 0, 0);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var (treated, submitted, units) = (reader.GetBoolean(0), reader.GetInt64(1), reader.GetInt64(2));
+            var moments = ArmMoments.Group(units, reader.GetDouble(3), reader.GetDouble(4), 0);
+            sample = treated
+                ? sample with { Treatment = moments, OpenTreatment = submitted - units, Submitted = sample.Submitted + submitted }
+                : sample with { Control = moments, OpenControl = submitted - units, Submitted = sample.Submitted + submitted };
+        }
+        return sample;
     }
 
     /// <summary>The statistics on per-(arm, caller) groups: callers without a pre-period get the pooled mean of X
     /// (no adjustment, still unbiased), as Cuped assumes.</summary>
     public static AbExperimentResult Evaluate(AbExperiment e, DateTimeOffset from, DateTimeOffset to,
-        IReadOnlyList<CallerUnits> groups)
+        IReadOnlyList<CallerUnits> groups, LatencySample latency)
     {
         var withX = groups.Where(g => g.X is not null && g.Succeeded > 0).ToList();
         var meanX = withX.Count > 0 ? withX.Sum(g => g.X!.Value * g.Succeeded) / withX.Sum(g => g.Succeeded) : 0;
@@ -405,9 +509,19 @@ public sealed class AbExperimentStore(NpgsqlDataSource dataSource)
         return new AbExperimentResult(e, from, to, arms[0].Arm, arms[1].Arm, look.Difference, look.RelativeDifference, look.CupedApplied,
             look.VarianceReduction, withX.Select(g => g.Caller).Distinct().LongCount(), look.RevertRateDifference,
             look.RevertRateDifference.Lower > e.RevertRateTolerance ? "breached" : "ok",
+            Latency(plan, latency),
             new AbSampleRatio(srm.ExpectedTreatmentShare, double.IsNaN(srm.ObservedTreatmentShare) ? null : srm.ObservedTreatmentShare, srm.ChiSquare, srm.PValue, srm.Mismatch),
             look.Decision.ToString(), look.Reason);
     }
+
+    private static AbLatency Latency(ExperimentPlan plan, LatencySample s) => new(
+        s.Kind,
+        s.Kind == JobCompletionLatency
+            ? "seconds from a job's JobSubmitted on the variant to its JobCompleted there; jobs still open at the window's end are not units"
+            : "seconds from the previous block to the block of each call of the entry point (the chain records no submission time)",
+        Arm(s.Control), Arm(s.Treatment), SequentialTest.SecondaryDifference(plan, s.Control, s.Treatment), s.OpenControl, s.OpenTreatment);
+
+    private static AbLatencyArm Arm(ArmMoments m) => new(m.Count, m.MeanY, Math.Sqrt(m.VarianceY));
 
     private async Task<DateTimeOffset?> NewestBlockTimeAsync(CancellationToken ct)
     {
@@ -420,6 +534,9 @@ public sealed class AbExperimentStore(NpgsqlDataSource dataSource)
 /// <summary>The units one caller sent to one arm: calls, reverted, the metric's mean and sample variance over the
 /// successful ones, and the caller's pre-period mean of the metric (null without one).</summary>
 public sealed record CallerUnits(bool Treated, string? Caller, long Calls, long Reverted, long Succeeded, double Mean, double Variance, double? X);
+
+/// <summary>Latency units per arm (moments in seconds), and for job completion the jobs submitted and still open.</summary>
+public sealed record LatencySample(string Kind, ArmMoments Control, ArmMoments Treatment, long Submitted, long OpenControl, long OpenTreatment);
 
 /// <summary>A create request that passed validation.</summary>
 public sealed record ValidPlan(string Name, string VariantKind, Felt Control, Felt Treatment, string EntryPoint, Felt Selector, string Metric,

@@ -95,6 +95,20 @@ public static class SequentialTest
             c.MeanY != 0 ? primary.Estimate / c.MeanY : null, cupedApplied, cuped.VarianceReduction, guardrail, srm, decision, reason);
     }
 
+    /// <summary>B − A of a secondary metric (latency) with the primary's kind of always-valid confidence sequence, tuned
+    /// to the same planned size; no CUPED (a job or a block has no pre-period value of its own). Null until each arm
+    /// has two units (no spread to plug in).</summary>
+    public static EffectInterval? SecondaryDifference(ExperimentPlan plan, ArmMoments control, ArmMoments treatment)
+    {
+        if (control.Count < 2 || treatment.Count < 2)
+        {
+            return null;
+        }
+        var variance = control.VarianceY / control.Count + treatment.VarianceY / treatment.Count;
+        var plannedVariance = control.VarianceY / Planned(plan, 1 - plan.TreatmentShare) + treatment.VarianceY / Planned(plan, plan.TreatmentShare);
+        return Interval(treatment.MeanY - control.MeanY, variance, plannedVariance, plan.Alpha);
+    }
+
     private static (ExperimentDecision, string) Decide(ExperimentPlan plan, long nc, long nt, SampleRatioCheck srm, EffectInterval primary, EffectInterval guardrail)
     {
         var fmt = System.Globalization.CultureInfo.InvariantCulture;

@@ -89,7 +89,7 @@ public sealed class WeeklyReportBuilder(
                 $"A/B: {e.Name}",
                 ended is { } end && end <= period.End ? "concluded" : "running",
                 e.EntryPoint,
-                Invariant($"A {r.Control.Calls:N0} calls, mean {r.Control.Mean:N0}; B {r.Treatment.Calls:N0} calls, mean {r.Treatment.Mean:N0}; B − A {d.Estimate:+#,0;-#,0;0} [{d.Lower:+#,0;-#,0;0}, {d.Upper:+#,0;-#,0;0}]"),
+                Invariant($"A {r.Control.Calls:N0} calls, mean {r.Control.Mean:N0}; B {r.Treatment.Calls:N0} calls, mean {r.Treatment.Mean:N0}; B − A {d.Estimate:+#,0;-#,0;0} [{d.Lower:+#,0;-#,0;0}, {d.Upper:+#,0;-#,0;0}]") + LatencyText(r.Latency),
                 r.SampleRatio.Mismatch ? Invariant($"mismatch (p = {r.SampleRatio.PValue:G3})") : "ok",
                 r.Guardrail,
                 $"{r.Decision}: {r.Reason}",
@@ -118,6 +118,11 @@ public sealed class WeeklyReportBuilder(
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The experiment's latency beside its gas: B − A in seconds with its interval, once each arm has two units.</summary>
+    private static string LatencyText(AbLatency latency) => latency.Difference is { } l
+        ? Invariant($"; {(latency.Kind == AbExperimentStore.JobCompletionLatency ? "job completion time" : "inclusion time")} B − A {l.Estimate:+0.0;-0.0;0} s [{l.Lower:+0.0;-0.0;0}, {l.Upper:+0.0;-0.0;0}]")
+        : "";
 
     private async Task<List<KpiChange>> KpisAsync(ReportPeriod period, CancellationToken ct)
     {

@@ -53,6 +53,8 @@ public static class ProxiedRoutes
         new("GET", "/api/experiments/upgrades", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/experiments/ab", Backend.Analytics, Roles.Viewer),
         new("GET", "/api/experiments/ab/{id}/result", Backend.Analytics, Roles.Viewer),
+        new("POST", "/api/experiments/ab", Backend.Analytics, Roles.Operator),
+        new("POST", "/api/experiments/ab/{id}/stop", Backend.Analytics, Roles.Operator),
 
         // Ciro.Alerts: viewers read incidents and silences; operators act on them.
         new("GET", "/api/alerts/incidents", Backend.Alerts, Roles.Viewer),

@@ -714,10 +714,43 @@ export interface components {
             revertRateDifference: components["schemas"]["EffectInterval"];
             /** @description `ok`, or `breached` when the revert-rate interval lies above the tolerance. */
             guardrail: string;
+            /** @description The secondary metric latency (reported, not a stopping rule). */
+            latency: components["schemas"]["AbLatency"];
             sampleRatio: components["schemas"]["AbSampleRatio"];
             /** @description The stopping rule's answer: Continue, Effect, NoMeaningfulEffect, GuardrailBreached, SampleRatioMismatch, MaxSampleReached. */
             decision: string;
             reason: string;
+        };
+        /**
+         * @description Latency beside gas and revert rate, in seconds: the job completion time when the variants run jobs
+         *         (JobSubmitted → JobCompleted of the same job on the variant), else the inclusion time of the entry point's calls.
+         */
+        AbLatency: {
+            /** @description `jobCompletion` or `inclusion`. */
+            kind: string;
+            definition: string;
+            control: components["schemas"]["AbLatencyArm"];
+            treatment: components["schemas"]["AbLatencyArm"];
+            difference: null | components["schemas"]["EffectInterval"];
+            /**
+             * Format: int64
+             * @description Jobs submitted to A in the window but not completed in it: not units (jobCompletion only).
+             */
+            openJobsControl: number;
+            /**
+             * Format: int64
+             * @description The same for B.
+             */
+            openJobsTreatment: number;
+        };
+        /** @description One arm's latency: its units (jobs or calls) and their mean and standard deviation in seconds. */
+        AbLatencyArm: {
+            /** Format: int64 */
+            units: number;
+            /** Format: double */
+            meanSeconds: number;
+            /** Format: double */
+            standardDeviationSeconds: number;
         };
         /** @description The sample-ratio check as served (the observed share is null before any unit). */
         AbSampleRatio: {

@@ -9,3 +9,5 @@ export type AbArm = Schemas['AbArm'];
 export type EffectInterval = Schemas['EffectInterval'];
 export type UpgradeReport = Schemas['UpgradeReport'];
 export type FunctionImpact = Schemas['FunctionImpact'];
+export type AbLatency = Schemas['AbLatency'];
+export type CreateAbExperimentRequest = Schemas['CreateAbExperimentRequest'];

@@ -39,6 +39,15 @@ const result: AbExperimentResult = {
   callersWithPrePeriod: 8,
   revertRateDifference: { estimate: 0.0005, lower: -0.03, upper: 0.031, standardError: 0.011, excludesZero: false, halfWidth: 0.0305 },
   guardrail: 'ok',
+  latency: {
+    kind: 'jobCompletion',
+    definition: 'seconds from a job\'s JobSubmitted on the variant to its JobCompleted there',
+    control: { units: 185, meanSeconds: 2329, standardDeviationSeconds: 610 },
+    treatment: { units: 217, meanSeconds: 2428, standardDeviationSeconds: 640 },
+    difference: { estimate: 99.4, lower: -58.2, upper: 256.9, standardError: 62, excludesZero: false, halfWidth: 157.6 },
+    openJobsControl: 21,
+    openJobsTreatment: 31,
+  },
   sampleRatio: { plannedTreatmentShare: 0.5, observedTreatmentShare: 0.396, chiSquare: 43.1, pValue: 5.2e-11, mismatch: true },
   decision: 'SampleRatioMismatch',
   reason: 'treatment got 39.60% of units, planned 50.00%',
@@ -58,6 +67,10 @@ describe('A/B experiment result page', () => {
     expect(screen.getByTestId('experiment-srm')).toHaveTextContent('MISMATCH: B got 39.60% of units, planned 50.00%');
     expect(screen.getByTestId('experiment-guardrail')).toHaveAttribute('data-status', 'ok');
     expect(screen.getByTestId('experiment-cuped')).toHaveTextContent('8 callers with a 6 h pre-period');
+    expect(screen.getByTestId('latency-row')).toHaveAttribute('data-kind', 'jobCompletion');
+    expect(screen.getByTestId('latency-row')).toHaveTextContent('job completion time, B − A (A 2,329 s over 185, B 2,428 s over 217)+99.4 s−58.2 s+256.9 s');
+    // A viewer (no session here) gets no stop button.
+    expect(screen.queryByTestId('ab-experiment-stop')).not.toBeInTheDocument();
     expect(new URL(requestUrl(fetch.mock.calls[0]![0]), 'http://localhost').pathname).toBe('/api/experiments/ab/7/result');
   });
 

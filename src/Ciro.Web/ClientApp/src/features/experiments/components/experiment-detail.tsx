@@ -1,10 +1,12 @@
 import { QueryCard } from '@/components/ui/query-card';
 import { TableHead } from '@/components/ui/table-head';
-import type { AbArm, AbExperimentResult, EffectInterval } from '@/types/experiments';
+import { hasRole, useCurrentUser } from '@/lib/session';
+import type { AbArm, AbExperimentResult, AbLatency, EffectInterval } from '@/types/experiments';
 import { formatDecimal, formatGas, formatPercent } from '@/utils/format-kpi';
 import { formatUtcDateTime, shortHash } from '@/utils/format';
-import { useAbExperimentResult } from '../api/get-experiments';
+import { useAbExperimentResult } from '../api/get-ab-experiment-result';
 import { decisionText, intervalScale, signedGas } from '../utils/interval-scale';
+import { StopExperimentButton } from './stop-experiment-button';
 
 const PLOT_WIDTH = 560;
 
@@ -56,11 +58,33 @@ function ArmRow({ name, arm }: { name: string; arm: AbArm }) {
   );
 }
 
+const seconds = (value: number) => `${value < 0 ? '−' : value > 0 ? '+' : ''}${formatDecimal(Math.abs(value), 1)} s`;
+
+/** Latency beside gas: the kind (job completion or inclusion time), each arm's units and mean, B − A with its interval. */
+function LatencyRow({ latency }: { latency: AbLatency }) {
+  const d = latency.difference;
+  const name = latency.kind === 'jobCompletion' ? 'job completion time' : 'inclusion time';
+  return (
+    <tr data-testid="latency-row" data-kind={latency.kind}>
+      <th scope="row" title={latency.definition}>
+        {name}, B − A (A {formatGas(Math.round(latency.control.meanSeconds))} s over {formatGas(latency.control.units)}, B{' '}
+        {formatGas(Math.round(latency.treatment.meanSeconds))} s over {formatGas(latency.treatment.units)})
+      </th>
+      <td className="num">{d ? seconds(d.estimate) : '—'}</td>
+      <td className="num">{d ? seconds(d.lower) : '—'}</td>
+      <td className="num">{d ? seconds(d.upper) : '—'}</td>
+      <td />
+    </tr>
+  );
+}
+
 function ResultBody({ r }: { r: AbExperimentResult }) {
   const e = r.experiment;
   const srm = r.sampleRatio;
+  const operator = hasRole(useCurrentUser(), 'operator');
   return (
     <>
+      {operator && <StopExperimentButton experiment={e} />}
       <dl className="facts">
         <dt>Decision</dt>
         <dd data-testid="experiment-decision" data-decision={r.decision}>
@@ -105,6 +129,7 @@ function ResultBody({ r }: { r: AbExperimentResult }) {
             <td className="num">{formatPercent(r.revertRateDifference.upper, 2)}</td>
             <td />
           </tr>
+          <LatencyRow latency={r.latency} />
         </tbody>
       </table>
       <dl className="facts">

@@ -2,50 +2,64 @@ import { Link } from 'react-router';
 import { QueryCard } from '@/components/ui/query-card';
 import { TableHead } from '@/components/ui/table-head';
 import { paths } from '@/config/paths';
+import { hasRole, useCurrentUser } from '@/lib/session';
 import type { UpgradeReport } from '@/types/experiments';
 import { formatGas, formatPercent } from '@/utils/format-kpi';
 import { formatUtcDateTime, shortHash } from '@/utils/format';
-import { useAbExperiments, useUpgradeReports } from '../api/get-experiments';
+import { useAbExperiments } from '../api/get-ab-experiments';
+import { useUpgradeReports } from '../api/get-upgrade-reports';
 import { signedGas } from '../utils/interval-scale';
+import { CreateExperimentForm } from './create-experiment-form';
+import { StopExperimentButton } from './stop-experiment-button';
 
-/** The A/B experiments operators created (archived ones hidden), each linking to its result. */
+/** The A/B experiments operators created (archived ones hidden), each linking to its result; operators create and stop
+ * them here, viewers only read. */
 export function AbExperimentsCard() {
   const result = useAbExperiments();
+  const operator = hasRole(useCurrentUser(), 'operator');
   return (
-    <QueryCard
-      title="A/B experiments"
-      subtitle="two deployments or class hashes sharing traffic; created by operators through the API"
-      data-testid="ab-experiments"
-      query={result}
-      isEmpty={(rows) => rows.length === 0}
-      empty="No A/B experiment yet (POST /api/experiments/ab)"
-    >
-      {(rows) => (
-        <table className="table" data-testid="ab-experiments-table">
-          <caption className="visually-hidden">A/B experiments</caption>
-          <TableHead columns={['Name', 'Entry point', 'A', 'B', 'Planned B share', 'Start', 'Status']} />
-          <tbody>
-            {rows.map((e) => (
-              <tr key={e.id} data-testid="ab-experiment">
-                <td>
-                  <Link to={paths.experiment.getHref(String(e.id))}>{e.name}</Link>
-                </td>
-                <td className="mono">{e.entryPoint}</td>
-                <td className="mono" title={e.control}>
-                  {shortHash(e.control)}
-                </td>
-                <td className="mono" title={e.treatment}>
-                  {shortHash(e.treatment)}
-                </td>
-                <td className="num">{formatPercent(e.treatmentShare, 0)}</td>
-                <td>{formatUtcDateTime(e.startTime)}</td>
-                <td>{e.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </QueryCard>
+    <>
+      {operator && <CreateExperimentForm />}
+      <QueryCard
+        title="A/B experiments"
+        subtitle="two deployments or class hashes sharing traffic, created by operators"
+        data-testid="ab-experiments"
+        query={result}
+        isEmpty={(rows) => rows.length === 0}
+        empty={operator ? 'No A/B experiment yet: create one above.' : 'No A/B experiment yet (operators create them).'}
+      >
+        {(rows) => (
+          <table className="table" data-testid="ab-experiments-table">
+            <caption className="visually-hidden">A/B experiments</caption>
+            <TableHead columns={['Name', 'Entry point', 'A', 'B', 'Planned B share', 'Start', 'Status', ...(operator ? ['Action'] : [])]} />
+            <tbody>
+              {rows.map((e) => (
+                <tr key={e.id} data-testid="ab-experiment">
+                  <td>
+                    <Link to={paths.experiment.getHref(String(e.id))}>{e.name}</Link>
+                  </td>
+                  <td className="mono">{e.entryPoint}</td>
+                  <td className="mono" title={e.control}>
+                    {shortHash(e.control)}
+                  </td>
+                  <td className="mono" title={e.treatment}>
+                    {shortHash(e.treatment)}
+                  </td>
+                  <td className="num">{formatPercent(e.treatmentShare, 0)}</td>
+                  <td>{formatUtcDateTime(e.startTime)}</td>
+                  <td data-testid="ab-experiment-status">{e.status}</td>
+                  {operator && (
+                    <td>
+                      <StopExperimentButton experiment={e} />
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryCard>
+    </>
   );
 }
 
