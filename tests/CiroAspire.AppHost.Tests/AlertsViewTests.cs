@@ -8,7 +8,8 @@ namespace CiroAspire.AppHost.Tests;
 /// The dashboard's alerts view in Debian's Chromium on the whole stack: an incident the pipeline opened (the
 /// <see cref="StackFixture.DashboardRule"/> rule fires because the simulator never emits ReputationUpdated) appears
 /// in the list, its detail shows the timeline, and the Acknowledge button changes it — in the browser and in the
-/// database (state, who, the comment in the audit trail). The browser script is ClientApp/e2e/alerts.e2e.mjs;
+/// database (state, who, the comment in the audit trail), and in a second browser that has the incident open,
+/// without its reload. The browser script is ClientApp/e2e/alerts.e2e.mjs;
 /// its screenshots go to TestResults/screenshots/.
 /// </summary>
 [Collection(StackCollection.Name)]
@@ -23,6 +24,8 @@ public sealed class AlertsViewTests(StackFixture stack, ITestOutputHelper output
         var comment = run.GetProperty("comment").GetString()!;
         Assert.Equal("firing", run.GetProperty("before").GetString());
         Assert.Equal("acknowledged", run.GetProperty("after").GetString());
+        // A second browser with the incident open saw the ack arrive (incidentChanged push), without a reload.
+        Assert.Equal("acknowledged", run.GetProperty("secondBrowser").GetString());
 
         await using var connection = new NpgsqlConnection(await stack.App.GetConnectionStringAsync("ciro"));
         await connection.OpenAsync();

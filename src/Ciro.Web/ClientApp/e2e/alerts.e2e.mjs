@@ -7,9 +7,10 @@
 // Signs in (an operator or admin), opens /alerts filtered on the open incidents of RULE and waits for one to appear;
 // a state filter must change the URL and the list; the incident's detail must show its timeline; the Acknowledge
 // button must turn the incident "acknowledged" on the screen and add an "acknowledged" entry with the comment to
-// its timeline, without a reload. Prints one JSON line {"id", "comment", "before", "after", "timeline"} for the
+// its timeline, without a reload — on this browser and on a second one (its own session) that has the incident
+// open. Prints one JSON line {"id", "comment", "before", "after", "timeline", "secondBrowser"} for the
 // caller (CiroAspire.AppHost.Tests/AlertsViewTests) to compare with the database. Screenshots: alerts.png,
-// incident.png, incident-acknowledged.png. Exit codes: 0 pass, 1 a check failed (the message says which), 2 bad
+// incident.png, incident-acknowledged.png, incident-second-browser.png. Exit codes: 0 pass, 1 a check failed (the message says which), 2 bad
 // usage or no browser.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -49,8 +50,10 @@ const log = (message) => console.error(`[${((Date.now() - started) / 1000).toFix
 const timeout = () => Math.max(1_000, options.timeoutMs - (Date.now() - started));
 
 const userDataDir = await mkdtemp(path.join(tmpdir(), 'ciro-e2e-'));
+const secondUserDataDir = await mkdtemp(path.join(tmpdir(), 'ciro-e2e-second-'));
 const violations = [];
 let context;
+let second;
 let exitCode = 0;
 try {
   if (options.screenshots) await mkdir(options.screenshots, { recursive: true });
@@ -100,6 +103,28 @@ try {
     'the way back from the detail lost the rule filter');
   await shoot(page, 'incident.png');
 
+  // A second browser (its own profile and session) has the same incident open; it must see the ack without a reload.
+  second = await chromium.launchPersistentContext(secondUserDataDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  const other = second.pages()[0] ?? (await second.newPage());
+  const detail = `${base}/alerts/${encodeURIComponent(id)}`;
+  await other.goto(detail, { waitUntil: 'domcontentloaded', timeout: timeout() });
+  await signIn(other, process.env.CIRO_E2E_USER ?? '', process.env.CIRO_E2E_PASSWORD ?? '', timeout());
+  if (!other.url().includes(`/alerts/${id}`)) await other.goto(detail, { waitUntil: 'domcontentloaded', timeout: timeout() });
+  await other.getByTestId('live-status').filter({ hasText: 'live' }).waitFor({ timeout: timeout() });
+  const otherState = other.getByTestId('detail-state');
+  await otherState.waitFor({ timeout: timeout() });
+  const otherBefore = (await otherState.innerText()).trim();
+  check(otherBefore === 'firing', `the second browser shows state '${otherBefore}' before the ack, expected 'firing'`);
+  // A marker on window survives only if the page is never reloaded.
+  await other.evaluate(() => {
+    window.__ciroE2eLoaded = true;
+  });
+
   const comment = `acknowledged from the e2e at ${new Date().toISOString()}`;
   await page.getByTestId('incident-comment').fill(comment);
   await page.getByTestId('incident-ack').click();
@@ -115,14 +140,26 @@ try {
   const timeline = await entries.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-kind')));
   const after = (await state.innerText()).trim();
   log(`acknowledged; timeline ${timeline.join(', ')}`);
+  await other.waitForFunction(
+    () => document.querySelector('[data-testid="detail-state"]')?.textContent?.trim() === 'acknowledged',
+    undefined,
+    { timeout: timeout() },
+  );
+  check(await other.evaluate(() => window.__ciroE2eLoaded === true), 'the second browser reloaded: the ack did not reach it live');
+  await other.getByTestId('timeline-entry').filter({ hasText: comment }).waitFor({ timeout: timeout() });
+  const secondBrowser = (await otherState.innerText()).trim();
+  log(`second browser: ${otherBefore} → ${secondBrowser} without a reload`);
+  await shoot(other, 'incident-second-browser.png');
   await shoot(page, 'incident-acknowledged.png');
   check(violations.length === 0, `CSP violations: ${violations.join(' | ')}`);
-  console.log(JSON.stringify({ id, comment, before, after, timeline }));
+  console.log(JSON.stringify({ id, comment, before, after, timeline, secondBrowser }));
 } catch (error) {
   exitCode = error instanceof CheckFailed || (error instanceof Error && error.name === 'TimeoutError') ? 1 : 2;
   console.error(`alerts e2e: FAIL: ${error instanceof Error ? error.message : String(error)}`);
 } finally {
   await context?.close().catch(() => {});
+  await second?.close().catch(() => {});
   await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+  await rm(secondUserDataDir, { recursive: true, force: true }).catch(() => {});
 }
 process.exit(exitCode);

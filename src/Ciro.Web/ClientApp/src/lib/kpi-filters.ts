@@ -2,6 +2,7 @@
 //   ?period=24h                       a preset ending at the newest indexed block (the API's default "to")
 //   ?from=2026-11-30T10:00:00Z&to=…   an absolute range (wins over period)
 //   &contract=0x…&function=name&worker=0x…&metric=l2_gas
+//   &compare=previous                 time charts overlay the previous period of equal length (dashboard-only)
 // Names and meanings are the analytics API's query parameters (KpiParameters), so they pass through unchanged.
 
 export const PERIODS = [
@@ -24,9 +25,11 @@ export type KpiFilters = {
   function: string | undefined;
   worker: string | undefined;
   metric: string | undefined;
+  /** Time charts overlay the previous period of the same length (not an API parameter: the charts fetch it). */
+  compare?: boolean;
 };
 
-export const FILTER_KEYS = ['period', 'from', 'to', 'contract', 'function', 'worker', 'metric'] as const;
+export const FILTER_KEYS = ['period', 'from', 'to', 'contract', 'function', 'worker', 'metric', 'compare'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 const ADDRESS = /^0x[0-9a-f]{1,64}$/i;
@@ -59,15 +62,19 @@ export function parseKpiFilters(params: URLSearchParams): KpiFilters {
     function: fn && FUNCTION.test(fn) ? fn : undefined,
     worker: worker && ADDRESS.test(worker) ? worker.toLowerCase() : undefined,
     metric: metric && /^[a-z0-9_]{1,40}$/.test(metric) ? metric : undefined,
+    compare: params.get('compare') === 'previous',
   };
 }
 
 /** Writes changed filters into a copy of the query string; undefined removes a key, the default period is omitted. */
 export function writeKpiFilters(current: URLSearchParams, patch: Partial<KpiFilters>): URLSearchParams {
   const next = new URLSearchParams(current);
-  for (const [key, value] of Object.entries(patch) as [FilterKey, string | undefined][]) {
-    if (value === undefined || value === '' || (key === 'period' && value === DEFAULT_PERIOD)) next.delete(key);
-    else next.set(key, value);
+  for (const [key, value] of Object.entries(patch) as [FilterKey, string | boolean | undefined][]) {
+    if (key === 'compare') {
+      if (value) next.set('compare', 'previous');
+      else next.delete('compare');
+    } else if (value === undefined || value === '' || (key === 'period' && value === DEFAULT_PERIOD)) next.delete(key);
+    else next.set(key, String(value));
   }
   // Choosing a preset drops the absolute range, and an absolute range makes the preset irrelevant.
   if (patch.period !== undefined && patch.from === undefined) {
@@ -96,4 +103,16 @@ export function apiRange(filters: KpiFilters, now: number = Date.now()): ApiRang
 export function describeRange(filters: KpiFilters): string {
   if (filters.from && filters.to) return `${filters.from.slice(0, 16).replace('T', ' ')} → ${filters.to.slice(0, 16).replace('T', ' ')} UTC`;
   return `last ${PERIODS.find((p) => p.value === filters.period)?.label ?? filters.period}`;
+}
+
+/**
+ * The previous period of equal length, for the compare toggle: [from − length, from). A preset's range ends at the
+ * newest block, which the client does not know, so its length is the preset's (from to the minute of `now`).
+ * `shiftMs` moves a previous bucket onto the current range's x axis.
+ */
+export function previousRange(range: ApiRange, now: number = Date.now()): { from: string; to: string; shiftMs: number } {
+  const from = Date.parse(range.from);
+  const to = range.to ? Date.parse(range.to) : minuteFloor(now);
+  const shiftMs = Math.max(0, to - from);
+  return { from: new Date(from - shiftMs).toISOString(), to: new Date(from).toISOString(), shiftMs };
 }

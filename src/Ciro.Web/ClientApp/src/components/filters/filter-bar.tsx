@@ -16,7 +16,8 @@ type FilterBarProps = {
 const toInput = (iso: string | undefined) => (iso ? iso.slice(0, 16) : '');
 const fromInput = (value: string) => (value ? new Date(`${value}:00Z`).toISOString() : undefined);
 
-/** Time range (preset or absolute, UTC), contract, function, worker and metric type; every change goes to the URL. */
+/** Time range (preset or absolute, UTC), contract, function, worker, metric type and the compare-to-previous-period
+ * toggle of the time charts; every change goes to the URL. */
 export function FilterBar({ filters, onChange, metrics = [], fields = ['contract'] }: FilterBarProps) {
   const [from, setFrom] = useState(toInput(filters.from));
   const [to, setTo] = useState(toInput(filters.to));
@@ -85,6 +86,15 @@ export function FilterBar({ filters, onChange, metrics = [], fields = ['contract
           </select>
         </label>
       )}
+      <label className="filter-bar__field filter-bar__toggle">
+        <input
+          type="checkbox"
+          checked={filters.compare === true}
+          onChange={(e) => onChange({ compare: e.target.checked })}
+          data-testid="filter-compare"
+        />
+        Compare with the previous period
+      </label>
       <Button type="submit" data-testid="filter-apply">
         Apply
       </Button>

@@ -1,5 +1,6 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { placeAnnotations, useChartAnnotations } from './chart-annotations';
+import { alignPrevious, previousKey, type ChartRow } from './time-series-compare';
 
 export type Series = { key: string; label: string; color: string; dashed?: boolean };
 
@@ -10,6 +11,9 @@ type TimeSeriesChartProps = {
   height?: number;
   'data-testid'?: string;
   valueFormatter?: (value: number) => string;
+  /** The previous period's rows (same shape as `data`) and how far later they are drawn: each series gets a dashed,
+   * lighter twin on the current range's x axis (the compare toggle; see usePreviousPeriod). */
+  previous?: { data: readonly ChartRow[]; shiftMs: number };
 };
 
 /** "11-30 14:00" (UTC): buckets are hours or days. */
@@ -23,13 +27,25 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
  * A line chart over time buckets; colours come from the theme's CSS variables. The view's class changes (deploys,
  * upgrades) are drawn as labelled vertical lines at their buckets and listed for screen readers.
  */
-export function TimeSeriesChart({ data, series, height = 260, valueFormatter, 'data-testid': testId }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ data: current, series, height = 260, valueFormatter, previous, 'data-testid': testId }: TimeSeriesChartProps) {
+  const data = previous
+    ? alignPrevious(
+        current,
+        previous.data,
+        previous.shiftMs,
+        series.map((s) => s.key),
+      )
+    : current;
   const annotations = placeAnnotations(
     data.map((d) => d.t),
     useChartAnnotations(),
   );
+  const lines = [
+    ...series.map((s) => ({ ...s, previous: false })),
+    ...(previous ? series.map((s) => ({ ...s, key: previousKey(s.key), label: `${s.label}, previous period`, dashed: true, previous: true })) : []),
+  ];
   return (
-    <div className="chart" style={{ height }} data-testid={testId}>
+    <div className="chart" style={{ height }} data-testid={testId} data-compare={previous ? 'previous' : undefined}>
       {annotations.length > 0 && (
         <ul className="visually-hidden" data-testid="chart-annotations">
           {annotations.map((a) => (
@@ -57,14 +73,16 @@ export function TimeSeriesChart({ data, series, height = 260, valueFormatter, 'd
               label={{ value: a.label, position: 'insideTopLeft', fill: 'var(--warning)', fontSize: 11 }}
             />
           ))}
-          {series.map((s) => (
+          {lines.map((s) => (
             <Line
               key={s.key}
               type="monotone"
               dataKey={s.key}
               name={s.label}
               stroke={s.color}
-              strokeDasharray={s.dashed ? '4 4' : undefined}
+              strokeOpacity={s.previous ? 0.5 : 1}
+              strokeDasharray={s.previous ? '2 4' : s.dashed ? '4 4' : undefined}
+              className={s.previous ? 'chart__previous' : undefined}
               dot={data.length < 3}
               isAnimationActive={false}
               connectNulls={false}

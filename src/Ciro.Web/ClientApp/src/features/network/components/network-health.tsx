@@ -2,11 +2,14 @@ import { ExportButtons } from '@/components/ui/export-buttons';
 import { KpiCard } from '@/components/ui/kpi-card';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
 import { QueryCard } from '@/components/ui/query-card';
+import { usePreviousPeriod } from '@/components/ui/previous-period';
 import { TableHead } from '@/components/ui/table-head';
 import type { KpiQuery, NetworkRow } from '@/types/kpi';
 import { formatAmount, formatAmountShort, formatDecimal, formatGas, formatPercent, formatSeconds } from '@/utils/format-kpi';
 import type { ExportColumn } from '@/utils/table-export';
-import { useNetworkHealth } from '../api/get-network-health';
+import { getNetworkHealthQueryOptions, useNetworkHealth } from '../api/get-network-health';
+
+const chartRow = (r: NetworkRow) => ({ t: r.bucketStart, tps: r.tps, blockTime: r.blockTimeMeanSeconds, fullness: r.utilisationOfLimit * 100 });
 
 /** The columns the table shows, which are also the export's. */
 export const NETWORK_COLUMNS: ExportColumn<NetworkRow>[] = [
@@ -30,6 +33,7 @@ type NetworkHealthProps = { query: KpiQuery; refetchInterval: number | false };
 /** Chain health over the filtered range: the newest bucket as tiles, every bucket as a trend and a table. */
 export function NetworkHealth({ query, refetchInterval }: NetworkHealthProps) {
   const result = useNetworkHealth(query, refetchInterval);
+  const previous = usePreviousPeriod(getNetworkHealthQueryOptions, query);
   const page = result.data;
   const rows = page?.items ?? [];
   const newest = rows.at(-1);
@@ -77,7 +81,8 @@ export function NetworkHealth({ query, refetchInterval }: NetworkHealthProps) {
             />
           </div>
           <TimeSeriesChart
-            data={rows.map((r) => ({ t: r.bucketStart, tps: r.tps, blockTime: r.blockTimeMeanSeconds, fullness: r.utilisationOfLimit * 100 }))}
+            data={rows.map(chartRow)}
+            previous={previous && { data: previous.rows.map(chartRow), shiftMs: previous.shiftMs }}
             series={[
               { key: 'tps', label: 'TPS', color: 'var(--series-submitted)' },
               { key: 'blockTime', label: 'Block time (s)', color: 'var(--series-assigned)' },

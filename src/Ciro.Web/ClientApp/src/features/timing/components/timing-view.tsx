@@ -2,12 +2,16 @@ import { ExportButtons } from '@/components/ui/export-buttons';
 import { QueryCard } from '@/components/ui/query-card';
 import { SegmentedControl } from '@/components/ui/segmented-control';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
+import { usePreviousPeriod } from '@/components/ui/previous-period';
 import { TableHead } from '@/components/ui/table-head';
 import type { InclusionRow, JobStageRow, KpiQuery } from '@/types/kpi';
 import { formatSeconds } from '@/utils/format-kpi';
 import type { ExportColumn } from '@/utils/table-export';
-import { useInclusionIntervals } from '../api/get-inclusion-intervals';
-import { useJobStages } from '../api/get-job-stages';
+import { getInclusionIntervalsQueryOptions, useInclusionIntervals } from '../api/get-inclusion-intervals';
+import { getJobStagesQueryOptions, useJobStages } from '../api/get-job-stages';
+
+type PercentileRow = { bucketStart: string; meanSeconds?: number | null; p50Seconds?: number | null; p95Seconds?: number | null; p99Seconds?: number | null };
+const chartRow = (r: PercentileRow) => ({ t: r.bucketStart, mean: r.meanSeconds, p50: r.p50Seconds, p95: r.p95Seconds, p99: r.p99Seconds });
 
 const INCLUSION_COLUMNS: ExportColumn<InclusionRow>[] = [
   { key: 'bucketStart', value: (r) => r.bucketStart },
@@ -63,6 +67,7 @@ function PercentileTable<Row extends { bucketStart: string; meanSeconds?: number
 
 export function InclusionCard({ query }: { query: KpiQuery }) {
   const result = useInclusionIntervals(query);
+  const previous = usePreviousPeriod(getInclusionIntervalsQueryOptions, query);
   const rows = result.data?.items ?? [];
   return (
     <QueryCard
@@ -77,7 +82,8 @@ export function InclusionCard({ query }: { query: KpiQuery }) {
       {() => (
         <>
           <TimeSeriesChart
-            data={rows.map((r) => ({ t: r.bucketStart, mean: r.meanSeconds, p50: r.p50Seconds, p95: r.p95Seconds, p99: r.p99Seconds }))}
+            data={rows.map(chartRow)}
+            previous={previous && { data: previous.rows.map(chartRow), shiftMs: previous.shiftMs }}
             series={[
               { key: 'p50', label: 'p50 (s)', color: 'var(--series-submitted)' },
               { key: 'p95', label: 'p95 (s)', color: 'var(--series-assigned)' },
@@ -102,6 +108,7 @@ type JobStagesCardProps = { query: KpiQuery; stage: string; onStage: (stage: str
 
 export function JobStagesCard({ query, stage, onStage }: JobStagesCardProps) {
   const result = useJobStages(query);
+  const previous = usePreviousPeriod(getJobStagesQueryOptions, query);
   const all = result.data?.items ?? [];
   const stages = [...new Set(all.map((r) => r.stage))];
   const shown = stages.includes(stage) ? stage : (stages[0] ?? stage);
@@ -126,7 +133,8 @@ export function JobStagesCard({ query, stage, onStage }: JobStagesCardProps) {
             data-testid="stage-picker"
           />
           <TimeSeriesChart
-            data={rows.map((r) => ({ t: r.bucketStart, mean: r.meanSeconds, p50: r.p50Seconds, p95: r.p95Seconds, p99: r.p99Seconds }))}
+            data={rows.map(chartRow)}
+            previous={previous && { data: previous.rows.filter((r) => r.stage === shown).map(chartRow), shiftMs: previous.shiftMs }}
             series={[
               { key: 'mean', label: 'mean (s)', color: 'var(--series-completed)' },
               { key: 'p50', label: 'p50 (s)', color: 'var(--series-submitted)' },
