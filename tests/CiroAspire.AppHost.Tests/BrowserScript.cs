@@ -20,8 +20,12 @@ internal static class BrowserScript
     public static string Screenshots => Path.Combine(RepoRoot, "TestResults", "screenshots");
 
     /// <summary>Runs <paramref name="script"/> with the web endpoint as its first argument and returns its stdout.</summary>
+    public static Task<string> RunAsync(DistributedApplication app, string adminPassword, ITestOutputHelper output,
+        string script, params string[] args) => RunAsync(app, adminPassword, output, new Dictionary<string, string>(), script, args);
+
+    /// <summary>As above, with more environment variables for the script (secrets it needs stay off its command line).</summary>
     public static async Task<string> RunAsync(DistributedApplication app, string adminPassword, ITestOutputHelper output,
-        string script, params string[] args)
+        IReadOnlyDictionary<string, string> environment, string script, params string[] args)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -30,6 +34,10 @@ internal static class BrowserScript
             RedirectStandardError = true,
             Environment = { ["CIRO_E2E_USER"] = "admin", ["CIRO_E2E_PASSWORD"] = adminPassword },
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(app.GetEndpoint("web", "http").ToString());
         foreach (var arg in args)

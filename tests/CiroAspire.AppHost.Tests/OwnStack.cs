@@ -23,7 +23,8 @@ internal static class OwnStack
         ]);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         var app = await builder.BuildAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        // Generous: a dozen processes start on two cores, which other work may be using too.
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await app.StartAsync(cts.Token);
         await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync("web", cts.Token);
         return app;

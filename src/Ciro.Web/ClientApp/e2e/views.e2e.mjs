@@ -2,13 +2,20 @@
 // End-to-end check of every analytics view against a running Ciro.Web host, in Debian's Chromium (never a
 // downloaded one):
 //
-//   node e2e/views.e2e.mjs http://127.0.0.1:8080 [--screenshots dir] [--timeout 120]
+//   node e2e/views.e2e.mjs http://127.0.0.1:8080 [--from ISO --to ISO] [--chain URL] [--screenshots dir] [--timeout 120]
 //
-// One fixed, past range (the three whole hours before the newest indexed block's hour) is used for every view, so the
-// figures cannot move while they are compared. For each view the page must show a number equal to the one the
-// analytics API (through the same host) gives for the same filters; a filter must change the URL and the data; a
-// drill-down must keep the range; an export must download the rows the API gives. Screenshots of every view go to
-// --screenshots. Exit codes: 0 pass, 1 a check failed (the message says which), 2 bad usage or no browser.
+// One fixed, past range is used for every view, so the figures cannot move while they are compared: --from/--to
+// (whole hours: bucketed answers cover every bucket that overlaps the range), or by default the three whole hours
+// before the newest indexed block's hour. With --chain (the chain simulator's base URL, its admin key in
+// CIRO_E2E_CHAIN_KEY) the script first reads the simulator's ground truth for the range (/admin/state,
+// /admin/blocks/{n}) and computes by hand what the views must show: blocks, transactions, reverted share, TPS over
+// the chain's own block intervals, L2 gas fullness, inclusion intervals, jobs assigned and completed (the
+// leaderboard's totals), the hourly transaction count of the anomaly series. Each view must then show those
+// numbers, and also the analytics API's (through the same host) for the same filters; a filter must change the URL
+// and the data; a drill-down must keep the range; an export must download the rows the API gives. Screenshots of
+// every view go to --screenshots. Prints one JSON line last: {"range", "truth", "checked"} (the caller,
+// CiroAspire.AppHost.Tests/ViewsTruthTests, logs it). Exit codes: 0 pass, 1 a check failed (the message says which),
+// 2 bad usage or no browser.
 import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,20 +25,30 @@ import { signIn } from './sign-in.mjs';
 
 function usage(message) {
   console.error(`views e2e: ${message}`);
-  console.error('usage: node e2e/views.e2e.mjs <base-url> [--screenshots dir] [--timeout seconds]');
+  console.error('usage: node e2e/views.e2e.mjs <base-url> [--from ISO --to ISO] [--chain URL] [--screenshots dir] [--timeout seconds]');
   process.exit(2);
 }
 
 const argv = process.argv.slice(2);
-const options = { baseUrl: undefined, screenshots: undefined, timeoutMs: 120_000 };
+const options = { baseUrl: undefined, from: undefined, to: undefined, chain: undefined, screenshots: undefined, timeoutMs: 120_000 };
 for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--screenshots') options.screenshots = argv[++i] ?? usage('--screenshots needs a folder');
+  if (argv[i] === '--from') options.from = argv[++i] ?? usage('--from needs a time');
+  else if (argv[i] === '--to') options.to = argv[++i] ?? usage('--to needs a time');
+  else if (argv[i] === '--chain') options.chain = argv[++i] ?? usage('--chain needs the simulator URL');
+  else if (argv[i] === '--screenshots') options.screenshots = argv[++i] ?? usage('--screenshots needs a folder');
   else if (argv[i] === '--timeout') options.timeoutMs = Number(argv[++i]) * 1000;
   else if (argv[i].startsWith('--')) usage(`unknown option ${argv[i]}`);
   else options.baseUrl = argv[i];
 }
 if (!options.baseUrl || !URL.canParse(options.baseUrl)) usage('missing or bad base URL');
 if (!(options.timeoutMs > 0)) usage('--timeout needs a number of seconds');
+if ((options.from === undefined) !== (options.to === undefined)) usage('--from and --to go together');
+for (const [name, value] of [['--from', options.from], ['--to', options.to]]) {
+  if (value !== undefined && (Number.isNaN(Date.parse(value)) || Date.parse(value) % 3_600_000 !== 0)) usage(`${name} must be an ISO-8601 time on a whole hour, got ${value}`);
+}
+if (options.chain !== undefined && !URL.canParse(options.chain)) usage(`--chain is not a URL: ${options.chain}`);
+// The views' tiles and tables show the newest bucket (an hour): the ground truth is of one hour.
+if (options.chain !== undefined && Date.parse(options.to ?? '') - Date.parse(options.from ?? '') !== 3_600_000) usage('--chain needs --from and --to one hour apart');
 const base = options.baseUrl.replace(/\/+$/, '');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) usage(`no Chromium at ${executablePath} (apt-get install -y chromium)`);
@@ -67,6 +84,75 @@ async function api(pathAndQuery) {
 const decimal = (value, digits) => (value === null || value === undefined ? '—' : String(Number(value.toFixed(digits))));
 const seconds = (value, digits) => (value === null || value === undefined ? '—' : `${Number(value.toFixed(digits))} s`);
 const grouped = (value) => Math.round(value).toLocaleString('en-US');
+
+/** The chain simulator's admin API (ground truth): its key from CIRO_E2E_CHAIN_KEY. */
+async function chainAdmin(pathAndQuery) {
+  const response = await fetch(`${options.chain.replace(/\/+$/, '')}${pathAndQuery}`, {
+    headers: { Accept: 'application/json', 'X-Admin-Key': process.env.CIRO_E2E_CHAIN_KEY ?? '' },
+  });
+  if (!response.ok) throw new CheckFailed(`simulator GET ${pathAndQuery} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  return response.json();
+}
+
+/** The first block at or after `seconds` (block timestamps never decrease), or head + 1. */
+async function firstBlockAtOrAfter(seconds, head) {
+  let low = 0;
+  let high = head + 1;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if ((await chainAdmin(`/admin/blocks/${middle}`)).timestamp >= seconds) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+// Rounded as the API rounds ratios (6 places) before the page formats them.
+const round6 = (value) => Math.round(value * 1e6) / 1e6;
+
+/**
+ * What the views must show for [from, to), computed by hand from the simulator's canonical blocks: every block whose
+ * timestamp is in the range, and the block before the first (block n's inclusion interval is its time minus block
+ * n − 1's, counted in block n's bucket).
+ */
+async function groundTruth(from, to) {
+  const state = await chainAdmin('/admin/state');
+  const fromSeconds = from.getTime() / 1000;
+  const toSeconds = to.getTime() / 1000;
+  check(state.head.timestamp >= toSeconds, `the simulator's head (block ${state.head.number} at ${state.head.timestamp}) has not passed the range's end ${toSeconds}`);
+  const first = await firstBlockAtOrAfter(fromSeconds, state.head.number);
+  const end = await firstBlockAtOrAfter(toSeconds, state.head.number);
+  check(end > first, `the simulator has no block in ${from.toISOString()} → ${to.toISOString()}`);
+  const numbers = [];
+  for (let n = Math.max(0, first - 1); n < end; n++) numbers.push(n);
+  const blocks = new Map();
+  for (let i = 0; i < numbers.length; i += 16) {
+    const batch = await Promise.all(numbers.slice(i, i + 16).map((n) => chainAdmin(`/admin/blocks/${n}`)));
+    for (const block of batch) blocks.set(block.number, block);
+  }
+  const truth = { firstBlock: first, lastBlock: end - 1, blocks: 0, transactions: 0, reverted: 0, events: 0, l2Gas: 0n, intervals: 0, intervalSeconds: 0, eventsByName: {} };
+  for (let n = first; n < end; n++) {
+    const block = blocks.get(n);
+    check(block.timestamp >= fromSeconds && block.timestamp < toSeconds, `block ${n} at ${block.timestamp} is outside the range`);
+    truth.blocks += 1;
+    truth.transactions += block.transactionCount;
+    truth.reverted += block.revertedTransactions;
+    truth.events += block.eventCount;
+    truth.l2Gas += BigInt(block.l2GasUsed);
+    for (const [name, count] of Object.entries(block.eventsByName)) truth.eventsByName[name] = (truth.eventsByName[name] ?? 0) + count;
+    if (n > 0) {
+      truth.intervals += 1;
+      truth.intervalSeconds += block.timestamp - blocks.get(n - 1).timestamp;
+    }
+  }
+  truth.blockL2GasLimit = BigInt(state.gas.blockL2GasLimit);
+  return truth;
+}
+
+/** Every cell of a column of a table, as numbers (grouped digits allowed). */
+async function columnSum(locator) {
+  const cells = await locator.allInnerTexts();
+  return cells.reduce((sum, cell) => sum + Number(cell.replaceAll(',', '')), 0);
+}
 
 let context;
 let page;
@@ -136,11 +222,29 @@ try {
   // that overlaps the range, so the range ends on an hour boundary: the hour still filling is not in it.
   const status = await api('/api/pipeline/status');
   check(status.newestBlockTime, `no block indexed yet (pipeline status ${JSON.stringify(status)})`);
-  const to = new Date(Math.floor(Date.parse(status.newestBlockTime) / 3_600_000) * 3_600_000);
-  const from = new Date(to.getTime() - 3 * 3_600_000);
+  const to = options.to ? new Date(options.to) : new Date(Math.floor(Date.parse(status.newestBlockTime) / 3_600_000) * 3_600_000);
+  const from = options.from ? new Date(options.from) : new Date(to.getTime() - 3 * 3_600_000);
   const range = `from=${from.toISOString()}&to=${to.toISOString()}`;
   const encodedRange = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
   log(`range ${from.toISOString()} → ${to.toISOString()} (newest block ${status.newestBlock})`);
+  const checked = [];
+
+  // The simulator's ground truth, and the stack caught up with it: the range's blocks indexed and rolled up.
+  const truth = options.chain ? await groundTruth(from, to) : undefined;
+  if (truth) {
+    log(`truth: blocks ${truth.firstBlock}..${truth.lastBlock}, ${truth.transactions} tx (${truth.reverted} reverted), ${truth.intervals} intervals, ` +
+      `JobAssigned ${truth.eventsByName.JobAssigned ?? 0}, JobCompleted ${truth.eventsByName.JobCompleted ?? 0}`);
+    const caughtUp = Date.now() + Math.min(timeout(), 240_000);
+    let totals;
+    while (Date.now() < caughtUp) {
+      const rows = (await api(`/api/kpi/network?${range}`)).items;
+      totals = { blocks: rows.reduce((s, r) => s + r.blocks, 0), transactions: rows.reduce((s, r) => s + r.transactions, 0) };
+      if (totals.blocks === truth.blocks && totals.transactions === truth.transactions) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    check(totals.blocks === truth.blocks && totals.transactions === truth.transactions,
+      `the API has ${totals.blocks} blocks / ${totals.transactions} tx in the range, the simulator ${truth.blocks} / ${truth.transactions}`);
+  }
 
   // Overview: the newest bucket's TPS tile.
   const network = await api(`/api/kpi/network?${range}`);
@@ -151,6 +255,17 @@ try {
   await expectText('net-reverted', `${(newest.revertedShare * 100).toFixed(2)}%`, 'overview reverted share');
   await expectText('status-indexer', status.indexerState, 'status summary indexer state');
   log(`overview: TPS ${decimal(newest.tps, 3)}, reverted ${newest.revertedShare} = API`);
+  if (truth) {
+    // TPS divides by the chain's own time (the sum of the hour's block intervals), not by the hour.
+    await expectText('net-tps', decimal(round6(truth.transactions / truth.intervalSeconds), 3), 'overview TPS vs the simulator');
+    await expectText('net-reverted', `${(round6(truth.reverted / truth.transactions) * 100).toFixed(2)}%`, 'overview reverted share vs the simulator');
+    const fullness = round6(Number(truth.l2Gas) / Number(BigInt(truth.blocks) * truth.blockL2GasLimit));
+    await expectText('net-fullness', `${(fullness * 100).toFixed(2)}%`, 'overview L2 gas fullness vs the simulator');
+    const hint = (await page.getByTestId('net-tps').locator('xpath=..').locator('.kpi__hint').innerText()).trim();
+    check(hint === `${truth.transactions} tx in ${truth.blocks} blocks`, `overview shows "${hint}", the simulator has ${truth.transactions} tx in ${truth.blocks} blocks`);
+    checked.push(`overview: ${hint}, TPS ${decimal(round6(truth.transactions / truth.intervalSeconds), 3)}, reverted ${truth.reverted}/${truth.transactions}, fullness ${(fullness * 100).toFixed(2)}%`);
+    log(`overview = simulator: ${checked.at(-1)}`);
+  }
   await screenshot('overview');
 
   // Gas: the busiest function's transaction count over the range = the API's rows added up.
@@ -246,6 +361,13 @@ try {
   const exported = JSON.parse(await readFile(inclusionPath, 'utf8'));
   check(JSON.stringify(exported) === JSON.stringify(inclusion.items), `inclusion JSON export differs from the API:\n${JSON.stringify(exported).slice(0, 400)}\n${JSON.stringify(inclusion.items).slice(0, 400)}`);
   log(`timing export: ${inclusionDownload.suggestedFilename()} = the API's ${inclusion.items.length} rows, field for field`);
+  if (truth) {
+    const mean = seconds(round6(truth.intervalSeconds / truth.intervals), 3);
+    check(inclusionCells[1] === String(truth.intervals) && inclusionCells[2] === mean,
+      `timing: the hour shows ${inclusionCells[1]} inclusion intervals, mean ${inclusionCells[2]}; the simulator's blocks give ${truth.intervals}, mean ${mean}`);
+    checked.push(`timing: ${truth.intervals} inclusion intervals, mean ${mean}`);
+    log(`timing = simulator: ${checked.at(-1)}`);
+  }
   await screenshot('timing');
 
   // Workers: the leader's completed jobs; its detail keeps the range and shows its rank and stake.
@@ -254,6 +376,23 @@ try {
   check(leader, 'no worker in the range');
   await open('/workers', range);
   await expectText('worker-completed', String(leader.completed), `leaderboard: completed jobs of ${leader.worker}`);
+  if (truth) {
+    // Every worker on one page (the table pages by 10): the column totals are the range's JobAssigned / JobCompleted.
+    check(board.items.length <= 10, `${board.items.length} workers do not fit one page of the leaderboard`);
+    const table = page.getByTestId('leaderboard-table');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="worker-link"]').length === n, board.items.length, { timeout: timeout() });
+    const completedSum = await columnSum(table.getByTestId('worker-completed'));
+    const headers = await table.locator('thead th').allInnerTexts();
+    const assignedColumn = headers.findIndex((h) => h.trim().startsWith('Assigned'));
+    check(assignedColumn >= 0, `the leaderboard has no Assigned column (${headers.join(' | ')})`);
+    const assignedSum = await columnSum(table.locator(`tbody tr td:nth-child(${assignedColumn + 1})`));
+    const assigned = truth.eventsByName.JobAssigned ?? 0;
+    const completed = truth.eventsByName.JobCompleted ?? 0;
+    check(completedSum === completed && assignedSum === assigned,
+      `leaderboard totals: ${assignedSum} assigned / ${completedSum} completed; the simulator's blocks have ${assigned} JobAssigned / ${completed} JobCompleted`);
+    checked.push(`workers: ${board.items.length} workers, ${assignedSum} assigned, ${completedSum} completed`);
+    log(`workers = simulator: ${checked.at(-1)}`);
+  }
   await screenshot('workers');
   await page.getByTestId('worker-link').first().click();
   await page.waitForURL((url) => url.pathname === `/workers/${leader.worker}`, { timeout: timeout() });
@@ -284,10 +423,52 @@ try {
   await open('/anomalies', `${encodedRange}&metric=tx_count`);
   await expectText('anomaly-value', decimal(newestHour.value, 4), 'anomalies: newest hour value');
   log(`anomalies: newest hour value ${decimal(newestHour.value, 4)} = API`);
+  if (truth) {
+    await expectText('anomaly-value', String(truth.transactions), 'anomalies: the hour\'s transactions vs the simulator');
+    checked.push(`anomalies: tx_count ${truth.transactions}`);
+    log(`anomalies = simulator: ${checked.at(-1)}`);
+  }
   await screenshot('anomalies');
+
+  // The compare toggle: on the hour after the range (still filling), the timing charts overlay the range itself as the
+  // previous period — the toggle goes to the URL, the same API call is made for the shifted range, and the inclusion
+  // chart draws a second, dashed series whose point sits on the current one's x.
+  const nextHour = `from=${encodeURIComponent(to.toISOString())}&to=${encodeURIComponent(new Date(to.getTime() + 3_600_000).toISOString())}`;
+  await open('/timing', nextHour);
+  await page.getByTestId('inclusion-chart').locator('.recharts-line').first().waitFor({ state: 'attached', timeout: timeout() });
+  const previousCall = page.waitForRequest((request) => {
+    const url = new URL(request.url());
+    return url.pathname === '/api/kpi/timing/inclusion' && url.searchParams.get('from') === from.toISOString() && url.searchParams.get('to') === to.toISOString();
+  }, { timeout: timeout() });
+  await page.getByTestId('filter-compare').check();
+  await page.waitForURL((url) => url.searchParams.get('compare') === 'previous' && url.searchParams.get('from') === to.toISOString(), { timeout: timeout() });
+  await previousCall;
+  const chart = page.getByTestId('inclusion-chart');
+  // Six lines (p50, p95, p99 and their previous-period twins); a previous line and its dots are drawn at half opacity.
+  const dots = async () => ({
+    lines: await chart.locator('.recharts-line').count(),
+    current: await chart.locator('circle.recharts-line-dot:not([stroke-opacity="0.5"])').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cx')))),
+    previous: await chart.locator('circle.recharts-line-dot[stroke-opacity="0.5"]').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cx')))),
+  });
+  const drawn = Date.now() + Math.min(timeout(), 60_000);
+  let seen = await dots();
+  while (Date.now() < drawn && !(seen.lines === 6 && seen.previous.length > 0)) {
+    await page.waitForTimeout(250);
+    seen = await dots();
+  }
+  const legend = await chart.locator('.recharts-legend-item-text').allInnerTexts();
+  check(legend.includes('p50 (s), previous period') && seen.lines === 6, `the inclusion chart draws ${seen.lines} lines, legend ${legend.join(' | ')}: no previous-period series`);
+  const currentXs = seen.current;
+  const previousXs = seen.previous;
+  check(previousXs.length > 0 && currentXs.length > 0 && previousXs.every((x) => currentXs.some((c) => Math.abs(c - x) < 0.5)),
+    `the previous period's points (x ${previousXs.join(', ')}) are not on the current buckets (x ${currentXs.join(', ')})`);
+  checked.push(`compare: ?compare=previous, inclusion for ${from.toISOString()} → ${to.toISOString()} fetched, ${previousXs.length} previous points on the current buckets`);
+  log(checked.at(-1));
+  await screenshot('timing-compare');
 
   check(pageProblems.length === 0, `the page reported errors:\n${pageProblems.join('\n')}`);
   console.log('views e2e: PASS');
+  console.log(JSON.stringify({ range: { from: from.toISOString(), to: to.toISOString() }, truth: truth && { ...truth, l2Gas: String(truth.l2Gas), blockL2GasLimit: String(truth.blockL2GasLimit) }, checked }));
 } catch (error) {
   exitCode = error instanceof CheckFailed ? 1 : 2;
   console.error(`views e2e: FAIL: ${error instanceof Error ? error.message : String(error)}`);

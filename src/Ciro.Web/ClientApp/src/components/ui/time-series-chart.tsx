@@ -82,7 +82,6 @@ export function TimeSeriesChart({ data: current, series, height = 260, valueForm
               stroke={s.color}
               strokeOpacity={s.previous ? 0.5 : 1}
               strokeDasharray={s.previous ? '2 4' : s.dashed ? '4 4' : undefined}
-              className={s.previous ? 'chart__previous' : undefined}
               dot={data.length < 3}
               isAnimationActive={false}
               connectNulls={false}
