@@ -1,5 +1,7 @@
+using System.Numerics;
 using Ciro.Analytics.Anomalies;
 using Ciro.Analytics.Rollups;
+using Ciro.Starknet;
 using Npgsql;
 
 namespace Ciro.Analytics.Queries;
@@ -16,17 +18,55 @@ public sealed class AnomalyKpis(NpgsqlDataSource dataSource)
 {
     private static readonly TimeSpan History = TimeSpan.FromDays(28);
 
-    /// <summary>Replays the detector over the 28 days before the range (its warm-up and baseline), then reports the range.</summary>
+    /// <summary>Replays the detector over the 28 days before the range (its warm-up and baseline), then reports the range.
+    /// Reads only the counts and sums the series use (<see cref="NetworkHour"/>, <see cref="GasHour"/>), not whole rollup
+    /// rows: 58 days of hourly gas rows are ~35,000 rows of five DDSketches each, and building those sketches took
+    /// 2.5–4.3 s of a 30-day request on the 50M-event year.</summary>
     public async Task<TablePage<AnomalyRow>> GetAsync(KpiRequest request, CancellationToken ct)
     {
         var start = Buckets.Floor(request.From - History, Buckets.Hour);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var network = (await RollupStore.LoadAsync<NetworkRollup, NetworkRollup.Whole>(connection, null, Buckets.Hour, start, request.To, t => t, ct))
-            .Rows.ToDictionary(r => r.BucketStart);
+        var network = new Dictionary<DateTimeOffset, NetworkHour>();
+        await using (var command = new NpgsqlCommand("""
+            select bucket_start, blocks, tx_count, reverted, events, l2_gas, intervals, interval_ms_sum
+            from ciro.rollup_network where bucket = $1 and bucket_start >= $2 and bucket_start < $3
+            """, connection))
+        {
+            command.Parameters.AddWithValue(Buckets.Hour);
+            command.Parameters.AddWithValue(start);
+            command.Parameters.AddWithValue(request.To);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                network[reader.GetFieldValue<DateTimeOffset>(0)] = new NetworkHour(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                    reader.GetInt64(4), reader.GetFieldValue<BigInteger>(5), reader.GetInt64(6), reader.GetFieldValue<BigInteger>(7));
+            }
+        }
         var (filter, values) = GasKpis.Filter(request, 4);
-        var gas = await RollupStore.LoadAsync<GasRollup, GasKey>(connection, null, Buckets.Hour, start, request.To, t => t, ct, filter, values);
+        var gas = new List<GasHour>();
+        await using (var command = new NpgsqlCommand($"""
+            select bucket_start, contract, selector, function_name, tx_count, l2_gas
+            from ciro.rollup_gas where bucket = $1 and bucket_start >= $2 and bucket_start < $3 {filter}
+            order by bucket_start, contract, selector, multicall
+            """, connection))
+        {
+            command.Parameters.AddWithValue(Buckets.Hour);
+            command.Parameters.AddWithValue(start);
+            command.Parameters.AddWithValue(request.To);
+            foreach (var value in values)
+            {
+                command.Parameters.AddWithValue(value);
+            }
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                gas.Add(new GasHour(reader.GetFieldValue<DateTimeOffset>(0), Felt.FromBytes(reader.GetFieldValue<byte[]>(1)),
+                    Felt.FromBytes(reader.GetFieldValue<byte[]>(2)), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4),
+                    reader.GetFieldValue<BigInteger>(5)));
+            }
+        }
         var functionFiltered = request.Contract is not null || request.FunctionName is not null || request.Selector is not null;
-        var gasByHour = gas.Rows.GroupBy(r => r.BucketStart).ToDictionary(g => g.Key, g => g.ToList());
+        var gasByHour = gas.GroupBy(r => r.Hour).ToDictionary(g => g.Key, g => g.ToList());
         var metric = request.Metric!;
         var detector = new StreamingDetector(functionFiltered ? $"{metric} of the filtered functions" : $"network {metric}");
         var rows = new List<AnomalyRow>();
@@ -59,7 +99,7 @@ public sealed class AnomalyKpis(NpgsqlDataSource dataSource)
             "Scores come from the streaming detector replayed over the 28 days before the range; hours without blocks are 'no data', not zero.");
     }
 
-    private static double Value(string metric, bool functionFiltered, NetworkRollup? network, List<GasRollup>? gas)
+    private static double Value(string metric, bool functionFiltered, NetworkHour? network, List<GasHour>? gas)
     {
         if (network is null || network.Blocks == 0)
         {
@@ -79,5 +119,11 @@ public sealed class AnomalyKpis(NpgsqlDataSource dataSource)
         };
     }
 
-    private static string FunctionLabel(GasRollup r) => $"{r.Key.Contract}.{r.FunctionName ?? r.Key.Selector.ToString()}";
+    private static string FunctionLabel(GasHour r) => $"{r.Contract}.{r.FunctionName ?? r.Selector.ToString()}";
+
+    /// <summary>The fields of an hourly <see cref="NetworkRollup"/> row the series read.</summary>
+    private sealed record NetworkHour(long Blocks, long TxCount, long Reverted, long Events, BigInteger L2Gas, long Intervals, BigInteger IntervalMsSum);
+
+    /// <summary>The fields of an hourly <see cref="GasRollup"/> row the series and the driver read.</summary>
+    private sealed record GasHour(DateTimeOffset Hour, Felt Contract, Felt Selector, string? FunctionName, long TxCount, BigInteger L2Gas);
 }
