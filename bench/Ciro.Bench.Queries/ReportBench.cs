@@ -3,6 +3,7 @@ using Ciro.Analytics;
 using Ciro.Analytics.Queries;
 using Ciro.Analytics.Reports;
 using Ciro.Analytics.Rollups;
+using Ciro.Printing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -21,7 +22,8 @@ public static class ReportBench
         var builder = new WeeklyReportBuilder(db, new NetworkKpis(db, analytics), new GasKpis(db), new JobKpis(db), new WorkerKpis(db, analytics),
             new IncidentSummary(db), reconciler, new Ciro.Analytics.Experiments.AbExperimentStore(db), new Ciro.Analytics.Experiments.UpgradeImpactQuery(db),
             reportOptions, TimeProvider.System);
-        var pdf = new PdfRenderer(reportOptions, NullLogger<PdfRenderer>.Instance);
+        var pdf = new PdfRenderer(Options.Create(new PdfRendererOptions { ChromiumPath = reportOptions.Value.ChromiumPath, RenderTimeout = reportOptions.Value.RenderTimeout }),
+            NullLogger<PdfRenderer>.Instance);
         var period = ReportPeriod.WeekBefore(head);
         const int Runs = 5;
         var totals = new List<double>();
@@ -33,7 +35,7 @@ public static class ReportBench
             var watch = Stopwatch.StartNew();
             last = await builder.BuildAsync(period, default);
             var queried = watch.Elapsed.TotalMilliseconds;
-            document = await pdf.RenderAsync(ReportDocuments.ToHtml(last), default);
+            document = await pdf.RenderHtmlAsync(ReportDocuments.ToHtml(last), default);
             if (run > 0)
             {
                 totals.Add(watch.Elapsed.TotalMilliseconds);

@@ -1,5 +1,6 @@
 using Ciro.Web.Apis;
 using Ciro.Web.Auth;
+using Ciro.Web.Exports;
 using Ciro.Web.Extensions;
 using Ciro.Web.Live;
 
@@ -29,6 +30,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapAuthApi();
 app.MapOidcSignIn();
+app.MapPdfExportApi();
 app.MapHub<ActivityHub>("/hubs/activity").RequireAuthorization();
 app.MapBackendProxy();
 // Client-side routes get the app; unknown hub paths get a 404 rather than the page.

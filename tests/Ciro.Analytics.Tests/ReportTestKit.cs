@@ -119,29 +119,8 @@ public static class ReportTestKit
         }
     }
 
-    /// <summary>pdftotext -layout of a PDF (poppler-utils, installed by scripts/setup.sh).</summary>
-    public static async Task<string> PdfTextAsync(byte[] pdf)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"ciro-report-{Guid.NewGuid():N}.pdf");
-        await File.WriteAllBytesAsync(file, pdf);
-        try
-        {
-            var info = new ProcessStartInfo("pdftotext") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { "-layout", "-enc", "UTF-8", file, "-" })
-            {
-                info.ArgumentList.Add(argument);
-            }
-            using var process = Process.Start(info)!;
-            var text = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, $"pdftotext failed: {await process.StandardError.ReadToEndAsync()}");
-            return text;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
+    /// <summary>pdftotext -layout of a PDF.</summary>
+    public static Task<string> PdfTextAsync(byte[] pdf) => Ciro.Testing.PdfText.ReadAsync(pdf);
 
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response)
     {

@@ -97,6 +97,17 @@ public sealed class WebFixture : IAsyncLifetime
                 newestBlockAgeSeconds = 1, checkedAt = now,
             },
             "/api/alerts/incidents" => Array.Empty<object>(),
+            // What the PDF export's print page reads (PdfExportTests).
+            "/api/kpi/network" => new
+            {
+                items = Array.Empty<object>(), page = 1, pageSize = 100, totalCount = 0, bucket = "1h", from = now.AddDays(-1), to = now,
+                notes = Array.Empty<string>(),
+            },
+            "/api/alerts/incidents/stats" => new
+            {
+                from = now.AddDays(-7), to = now, incidents = 3, open = 1, acknowledged = 2, meanTimeToAcknowledgeSeconds = 90.0, resolved = 1,
+                meanTimeToResolveSeconds = 600.0,
+            },
             _ => new { backend, path },
         };
     }

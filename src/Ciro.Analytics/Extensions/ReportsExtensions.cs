@@ -1,4 +1,6 @@
 using Ciro.Analytics.Reports;
+using Ciro.Printing;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Ciro.Analytics.Extensions;
@@ -15,7 +17,13 @@ public static class ReportsExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IncidentSummary>();
         builder.Services.AddSingleton<WeeklyReportBuilder>();
-        builder.Services.AddSingleton<PdfRenderer>();
+        builder.Services.AddPdfRenderer((pdf, services) =>
+        {
+            var reports = services.GetRequiredService<IOptions<ReportOptions>>().Value;
+            pdf.ChromiumPath = reports.ChromiumPath;
+            pdf.RenderTimeout = reports.RenderTimeout;
+            pdf.RenderTimeoutKey = $"{ReportOptions.SectionName}:{nameof(ReportOptions.RenderTimeout)}";
+        });
         builder.Services.AddSingleton<ReportArchive>();
         builder.Services.AddSingleton<ReportMailer>();
         builder.Services.AddSingleton<ReportMetrics>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ciro.Printing;
 
 namespace Ciro.Analytics.Reports;
 
@@ -21,7 +22,7 @@ public sealed class WeeklyReportService(
             if (await archive.FindAsync(ReportArchive.Weekly, period.Start, ct) is null)
             {
                 var report = await builder.BuildAsync(period, ct);
-                var document = await pdf.RenderAsync(ReportDocuments.ToHtml(report), ct);
+                var document = await pdf.RenderHtmlAsync(ReportDocuments.ToHtml(report), ct);
                 generated = await archive.InsertAsync(report, scheduledFor, ReportDocuments.ToJson(report), ReportDocuments.ToCsv(report), document, ct);
             }
             var stored = await archive.FindAsync(ReportArchive.Weekly, period.Start, ct)

@@ -1,6 +1,7 @@
 using Ciro.Messages;
 using Ciro.Web.Apis;
 using Ciro.Web.Auth;
+using Ciro.Web.Exports;
 using Ciro.Web.Live;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -15,6 +16,7 @@ public static class Extensions
         builder.Services.AddProblemDetails();
         builder.AddWebAuth();
         builder.AddWebRateLimiting();
+        builder.AddPdfExport();
         // Messages go to browsers with our serializer's metadata (camelCase, enums as strings): the shape
         // ClientApp/src/types/messages.ts is generated from.
         builder.Services.AddSignalR()

@@ -10,6 +10,7 @@ import { GasRoute } from './routes/gas';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { OnchainRoute } from './routes/onchain';
+import { PrintRoute } from './routes/print';
 import { RecommendationsRoute } from './routes/recommendations';
 import { ReportsRoute } from './routes/reports';
 import { TimingRoute } from './routes/timing';
@@ -19,6 +20,8 @@ import { WorkerRoute, WorkersRoute } from './routes/workers';
 // Views go under ProtectedRoot's children: they render only for a signed-in user, with the live hub connected.
 const router = createBrowserRouter([
   { path: paths.login.path, element: <LoginRoute />, errorElement: <MainErrorFallback /> },
+  // What the server's Chromium prints for a PDF export: its own session check, no frame and no live hub.
+  { path: paths.print.path, element: <PrintRoute />, errorElement: <MainErrorFallback /> },
   {
     element: <ProtectedRoot />,
     errorElement: <MainErrorFallback />,

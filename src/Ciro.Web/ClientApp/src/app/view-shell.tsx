@@ -5,6 +5,7 @@ import { DashboardLayout } from '@/components/layouts/dashboard-layout';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
 import { useClassChanges } from '@/features/annotations/api/get-class-changes';
 import { UserMenu } from '@/features/auth/components/user-menu';
+import { PdfExportMenu } from '@/features/exports/components/pdf-export-menu';
 import { LiveStatusPill } from '@/features/live/components/live-status-pill';
 import { ReorgBanner } from '@/features/live/components/reorg-banner';
 import { PipelineBanner } from '@/features/pipeline/components/pipeline-banner';
@@ -20,6 +21,7 @@ export function ViewFrame({ children }: { children: ReactNode }) {
     <DashboardLayout
       status={
         <span className="layout__actions">
+          <PdfExportMenu />
           <UserMenu />
           <ThemeToggle />
           <LiveStatusPill />

@@ -15,6 +15,7 @@ export const paths = {
   recommendations: { path: '/recommendations', label: 'Recommendations', getHref: () => '/recommendations' },
   reports: { path: '/reports', label: 'Reports', getHref: () => '/reports' },
   incident: { path: '/alerts/:id', label: 'Incident', getHref: (id: string) => `/alerts/${encodeURIComponent(id)}` },
+  print: { path: '/print', label: 'Print', getHref: () => '/print' },
   login: {
     path: '/login',
     label: 'Sign in',

@@ -70,9 +70,9 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, `HTTP ${response.status} ${response.statusText}`.trim(), text.slice(0, 300) || undefined);
 }
 
-type RequestOptions = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; params?: QueryParams; body?: unknown; signal?: AbortSignal };
+type RequestOptions = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; params?: QueryParams; body?: unknown; signal?: AbortSignal; blob?: boolean };
 
-async function request<T>(path: string, { method, params, body, signal }: RequestOptions): Promise<T> {
+async function request<T>(path: string, { method, params, body, signal, blob }: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && antiforgeryToken) headers['X-XSRF-TOKEN'] = antiforgeryToken;
@@ -94,6 +94,7 @@ async function request<T>(path: string, { method, params, body, signal }: Reques
     throw await toApiError(response);
   }
   if (response.status === 204) return undefined as T;
+  if (blob) return (await response.blob()) as T;
   return (await response.json()) as T;
 }
 
@@ -105,6 +106,10 @@ export const api = {
   /** A state-changing call: sends the anti-forgery token; the server also checks the caller's role (403). */
   post<T>(path: string, body?: unknown, options: { params?: QueryParams; signal?: AbortSignal } = {}): Promise<T> {
     return request<T>(path, { method: 'POST', body, ...options });
+  },
+  /** A POST whose answer is a file (e.g. a PDF); errors are ProblemDetails as for every call. */
+  postForBlob(path: string, body?: unknown, options: { signal?: AbortSignal } = {}): Promise<Blob> {
+    return request<Blob>(path, { method: 'POST', body, blob: true, ...options });
   },
   put<T>(path: string, body?: unknown, options: { params?: QueryParams; signal?: AbortSignal } = {}): Promise<T> {
     return request<T>(path, { method: 'PUT', body, ...options });

@@ -1,6 +1,6 @@
-/** Saves text as a file through a temporary object URL (no server round trip). */
-export function downloadText(filename: string, text: string, mimeType: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+/** Saves a blob as a file through a temporary object URL. */
+export function downloadBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
@@ -10,4 +10,9 @@ export function downloadText(filename: string, text: string, mimeType: string): 
   link.remove();
   // Let the browser start the download before the URL goes away.
   setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
+
+/** Saves text as a file (no server round trip). */
+export function downloadText(filename: string, text: string, mimeType: string): void {
+  downloadBlob(filename, new Blob([text], { type: mimeType }));
 }
