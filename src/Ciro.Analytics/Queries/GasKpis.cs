@@ -98,27 +98,34 @@ public sealed class GasKpis(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Raw transactions (newest first), exact values; the drill-down behind a gas row. Paged without reading the
-    /// range: the page walks the range's blocks newest first (<c>ciro.blocks</c> by time) and reads each block's calls
-    /// by their primary key, stopping once it has its rows, so only the page's calls are joined to their
-    /// transactions. The total counts the range's calls once per (transaction, contract, selector) — a function
-    /// called again in a multicall is found by a key probe — read by block number (<c>ciro.tx_calls</c> has no time
-    /// index: by time alone it read every call of the table, over the 30 s statement timeout on the 50M-event year).
+    /// Raw transactions (newest first), exact values; the drill-down behind a gas row. Only the page's calls are
+    /// joined to their transactions. <c>ciro.tx_calls</c> has no time index (filtered by time alone it reads the whole
+    /// table), so without a contract/function filter the page walks the range's blocks newest first (<c>ciro.blocks</c>
+    /// by time), reading each block's calls by primary key until it is full, and the total counts the calls of the
+    /// range's block numbers once per (transaction, contract, selector) — a function called again in a multicall is
+    /// found by a key probe. With a filter, the filter's index (function or contract, then time) finds the calls: a
+    /// rare function would otherwise walk every block of the range.
     /// </summary>
     public async Task<TablePage<GasTxRow>> GetTransactionsAsync(KpiRequest request, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var (filter, values) = Filter(request, 3);
+        var countSql = filter.Length == 0
+            ? """
+              with r as (select min(block_number) as low, max(block_number) as high from ciro.blocks where block_time >= $1 and block_time < $2)
+              select count(*) from r join ciro.tx_calls c on c.block_number between r.low and r.high
+              where c.block_time >= $1 and c.block_time < $2
+                and (c.call_count = 1 or not exists (
+                      select 1 from ciro.tx_calls d
+                      where d.block_number = c.block_number and d.tx_index = c.tx_index and d.block_time = c.block_time
+                        and d.call_index < c.call_index and d.contract = c.contract and d.selector = c.selector))
+              """
+            : $"""
+              select count(*) from (select distinct block_number, tx_index, contract, selector from ciro.tx_calls
+                                    where block_time >= $1 and block_time < $2 {filter}) c
+              """;
         long total;
-        await using (var count = new NpgsqlCommand($"""
-            with r as (select min(block_number) as low, max(block_number) as high from ciro.blocks where block_time >= $1 and block_time < $2)
-            select count(*) from r join ciro.tx_calls c on c.block_number between r.low and r.high
-            where c.block_time >= $1 and c.block_time < $2 {filter}
-              and (c.call_count = 1 or not exists (
-                    select 1 from ciro.tx_calls d
-                    where d.block_number = c.block_number and d.tx_index = c.tx_index and d.block_time = c.block_time
-                      and d.call_index < c.call_index and d.contract = c.contract and d.selector = c.selector))
-            """, connection))
+        await using (var count = new NpgsqlCommand(countSql, connection))
         {
             count.Parameters.AddWithValue(request.From);
             count.Parameters.AddWithValue(request.To);
@@ -128,14 +135,23 @@ public sealed class GasKpis(NpgsqlDataSource dataSource)
             }
             total = (long)(await count.ExecuteScalarAsync(ct))!;
         }
+        var calls = filter.Length == 0
+            ? """
+              (select block_number, block_time from ciro.blocks where block_time >= $1 and block_time < $2) b
+              cross join lateral (
+                select distinct tx_index, contract, selector, call_count, function_name
+                from ciro.tx_calls where block_number = b.block_number and block_time = b.block_time) c
+              """
+            : $"""
+              (select distinct block_number, block_time, tx_index, contract, selector, call_count, function_name
+               from ciro.tx_calls where block_time >= $1 and block_time < $2 {filter}) c
+              cross join lateral (select c.block_number, c.block_time) b
+              """;
         await using var command = new NpgsqlCommand($"""
             select t.block_number, t.block_time, t.tx_index, ciro.felt_hex(t.tx_hash), ciro.felt_hex(t.sender),
                    ciro.felt_hex(c.contract), coalesce(c.function_name, ciro.felt_hex(c.selector)), c.call_count > 1,
                    t.execution_status, t.l1_gas, t.l1_data_gas, t.l2_gas, t.fee_amount::text, t.fee_unit
-            from (select block_number, block_time from ciro.blocks where block_time >= $1 and block_time < $2) b
-            cross join lateral (
-              select distinct tx_index, contract, selector, call_count, function_name
-              from ciro.tx_calls where block_number = b.block_number and block_time = b.block_time {filter}) c
+            from {calls}
             join ciro.transactions t on t.block_number = b.block_number and t.tx_index = c.tx_index and t.block_time = b.block_time
             order by b.block_time desc, b.block_number desc, c.tx_index, c.contract, c.selector
             limit {request.PageSize} offset {(long)(request.Page - 1) * request.PageSize}
