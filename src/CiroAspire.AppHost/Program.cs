@@ -92,5 +92,12 @@ if (production)
     alerts.WithAlertChannelParameters().WithProductionScale();
     web.WithProductionScale();
 }
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // The .NET SDK's container images carry no browser: the weekly report and the dashboard's PDF export print with
+    // Chromium, so the published services start with both off (README "Deploying to Azure Container Apps").
+    analytics.WithEnvironment("Ciro__Reports__Enabled", "false");
+    web.WithEnvironment("Ciro__Web__PdfExport__Enabled", "false");
+}
 
 builder.Build().Run();

@@ -54,6 +54,19 @@ public sealed class PdfExportTests(WebFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Turned_off_the_web_starts_without_a_browser_and_the_export_is_503_naming_the_key()
+    {
+        await using var web = fixture.Web(("Ciro:Web:PdfExport:Enabled", "false"), ("Ciro:Web:PdfExport:ChromiumPath", "/nonexistent/chromium"));
+        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = WebFixture.Address(web) };
+        var session = await WebAuthTests.SignInAsync(http, WebFixture.Viewer);
+        using var response = await http.SendAsync(ExportRequest(session, """{"views":["gas"]}"""));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("PDF export is off", problem.GetProperty("title").GetString());
+        Assert.Contains("Ciro:Web:PdfExport:Enabled=false", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Without_the_anti_forgery_token_the_export_is_refused()
     {
         using var http = Client();

@@ -55,6 +55,9 @@ public sealed partial class ManifestTests
         Assert.Equal("{analytics-viewer-key.value}", Env(resources, "web")["Ciro__AnalyticsApiKey"]);
         Assert.Equal("{analytics-operator-key.value}", Env(resources, "web")["Ciro__Web__OperatorApiKey"]);
         Assert.Equal("{web-admin-password-hash.value}", Env(resources, "web")["Ciro__Web__Users__admin__PasswordHash"]);
+        // The SDK's container images have no Chromium: what prints PDFs starts turned off rather than failing its start.
+        Assert.Equal("false", Env(resources, "analytics")["Ciro__Reports__Enabled"]);
+        Assert.Equal("false", Env(resources, "web")["Ciro__Web__PdfExport__Enabled"]);
 
         // Each service connects as its own database role; the owner's connection string goes to the indexer's
         // migrations only, and the web has none.

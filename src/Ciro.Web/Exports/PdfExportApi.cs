@@ -127,6 +127,12 @@ public static partial class PdfExportApi
         {
             return TypedResults.BadRequest(problem);
         }
+        if (!options.Value.Enabled)
+        {
+            metrics.Exports.Add(1, new KeyValuePair<string, object?>("outcome", "off"));
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "PDF export is off",
+                detail: $"This server has no PDF export ({PdfExportOptions.SectionName}:{nameof(PdfExportOptions.Enabled)}=false); CSV and JSON exports work.");
+        }
         if (!gate.TryEnter())
         {
             metrics.Exports.Add(1, new KeyValuePair<string, object?>("outcome", "busy"));

@@ -8,6 +8,10 @@ public sealed class PdfExportOptions : IValidatableObject
 {
     public const string SectionName = "Ciro:Web:PdfExport";
 
+    /// <summary>Off: the web starts without a browser and the export answers 503 naming this key (the default
+    /// container images of the production shape have no Chromium).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Debian's Chromium, which opens the dashboard's print page and prints it (never a downloaded browser).</summary>
     public string ChromiumPath { get; set; } = "/usr/bin/chromium";
 
@@ -27,10 +31,10 @@ public sealed class PdfExportOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!File.Exists(ChromiumPath))
+        if (Enabled && !File.Exists(ChromiumPath))
         {
             yield return new ValidationResult(
-                $"{SectionName}:{nameof(ChromiumPath)} = '{ChromiumPath}' does not exist: install Debian's chromium (scripts/setup.sh).", [nameof(ChromiumPath)]);
+                $"{SectionName}:{nameof(ChromiumPath)} = '{ChromiumPath}' does not exist: install Debian's chromium (scripts/setup.sh) or turn the export off ({SectionName}:{nameof(Enabled)}=false).", [nameof(ChromiumPath)]);
         }
         if (RenderTimeout < TimeSpan.FromSeconds(5) || RenderTimeout > TimeSpan.FromMinutes(10))
         {
