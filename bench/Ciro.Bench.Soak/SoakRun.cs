@@ -292,12 +292,19 @@ internal sealed partial class SoakRun(SoakOptions options, string root, string o
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Least-squares slope of a service's RSS after warm-up (a third of the run, at most 10 min), in MB/h.</summary>
-    private static double GrowthPerHour(List<Dictionary<string, double>> rows, string service)
+    /// <summary>
+    /// Minutes excluded from the growth slopes: start-up, JIT tiering, pools and caches filling. A third of the run,
+    /// at most 15 min (a 60-minute soak fits its slope on minutes 15-60).
+    /// </summary>
+    private static double WarmUpMinutes(List<Dictionary<string, double>> rows) =>
+        rows.Count == 0 ? 0 : Math.Min(15, rows[^1]["t_min"] / 3);
+
+    /// <summary>Least-squares slope of one column (a service's RSS or GC heap, MB) after warm-up, in MB/h.</summary>
+    private static double GrowthPerHour(List<Dictionary<string, double>> rows, string column)
     {
-        var warm = rows.Count == 0 ? 0 : Math.Min(10, rows[^1]["t_min"] / 3);
-        var points = rows.Where(r => r["t_min"] >= warm && double.IsFinite(r[$"rss_mb {service}"]))
-            .Select(r => (X: r["t_min"] / 60, Y: r[$"rss_mb {service}"])).ToList();
+        var warm = WarmUpMinutes(rows);
+        var points = rows.Where(r => r["t_min"] >= warm && r.TryGetValue(column, out var v) && double.IsFinite(v))
+            .Select(r => (X: r["t_min"] / 60, Y: r[column])).ToList();
         if (points.Count < 3)
         {
             return double.NaN;
@@ -305,6 +312,26 @@ internal sealed partial class SoakRun(SoakOptions options, string root, string o
         var (mx, my) = (points.Average(p => p.X), points.Average(p => p.Y));
         var sxx = points.Sum(p => (p.X - mx) * (p.X - mx));
         return sxx == 0 ? double.NaN : points.Sum(p => (p.X - mx) * (p.Y - my)) / sxx;
+    }
+
+    /// <summary>
+    /// growth.csv: per service, RSS and GC heap at the end of warm-up and at the end, and both slopes after warm-up. RSS
+    /// rising with a flat GC heap is the runtime keeping memory (GC budget, native buffers); both rising is a leak.
+    /// </summary>
+    private static string GrowthCsv(List<Dictionary<string, double>> rows)
+    {
+        var warm = WarmUpMinutes(rows);
+        var after = rows.Where(r => r["t_min"] >= warm).ToList();
+        var csv = new StringBuilder("service,warm_up_min,rss_mb_after_warm_up,rss_mb_end,rss_mb_per_h,gc_heap_mb_after_warm_up,gc_heap_mb_end,gc_heap_mb_per_h\n");
+        foreach (var service in Ciro.Append("chain"))
+        {
+            string At(int i, string column) => after.Count == 0 ? "" : after[i][column].ToString("0.#", CultureInfo.InvariantCulture);
+            string Slope(string column) => GrowthPerHour(rows, column) is var g && double.IsFinite(g) ? g.ToString("0.#", CultureInfo.InvariantCulture) : "";
+            csv.AppendLine(string.Join(',', service, warm.ToString("0.#", CultureInfo.InvariantCulture),
+                At(0, $"rss_mb {service}"), At(after.Count - 1, $"rss_mb {service}"), Slope($"rss_mb {service}"),
+                At(0, $"gc_heap_mb {service}"), At(after.Count - 1, $"gc_heap_mb {service}"), Slope($"gc_heap_mb {service}")));
+        }
+        return csv.ToString();
     }
 
     private int Report(List<Dictionary<string, double>> rows, TimeSpan elapsed, long transactions, long shed)
@@ -324,7 +351,8 @@ internal sealed partial class SoakRun(SoakOptions options, string root, string o
         var apiAll = _recorder.Series.Where(s => s.StartsWith(DashboardLoad.ApiPrefix, StringComparison.Ordinal)).SelectMany(_recorder.All).ToList();
         var api = Recorder.Percentile(apiAll, 0.95);
         var push = Recorder.Percentile(_recorder.All(DashboardLoad.PushSeries), 0.95);
-        var growth = Ciro.ToDictionary(s => s, s => GrowthPerHour(rows, s));
+        var growth = Ciro.ToDictionary(s => s, s => GrowthPerHour(rows, $"rss_mb {s}"));
+        File.WriteAllText(Path.Combine(output, "growth.csv"), GrowthCsv(rows));
         var worst = growth.Where(g => double.IsFinite(g.Value)).OrderByDescending(g => g.Value).FirstOrDefault();
         var errors = rows.Count == 0 ? Interlocked.Read(ref _errors) : (long)rows[^1]["errors"];
         var rate = transactions / elapsed.TotalSeconds;
@@ -334,8 +362,9 @@ internal sealed partial class SoakRun(SoakOptions options, string root, string o
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s[DashboardLoad.ApiPrefix.Length..]} {Recorder.Percentile(_recorder.All(s), 0.95):F0} (n={_recorder.All(s).Count})"))));
         Log(string.Create(CultureInfo.InvariantCulture,
             $"alert evaluation p95 {Recorder.Percentile(_recorder.All("alert_eval_ms"), 0.95):F0} ms (n={_recorder.All("alert_eval_ms").Count}); requests shed by the load generator {shed}"));
-        Log("RSS growth after warm-up (MB/h): " + string.Join(", ", growth.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Value:F1}")))
-            + (rows.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"; simulator (holds the chain in memory, not a Ciro service) {GrowthPerHour(rows, "chain"):F0}") : ""));
+        Log(string.Create(CultureInfo.InvariantCulture, $"RSS growth after the first {WarmUpMinutes(rows):0.#} min (MB/h): ")
+            + string.Join(", ", growth.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Value:F1} (GC heap {GrowthPerHour(rows, $"gc_heap_mb {g.Key}"):F1})")))
+            + (rows.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"; simulator (holds the chain in memory, not a Ciro service) {GrowthPerHour(rows, "rss_mb chain"):F0}") : ""));
         if (rows.Count > 0)
         {
             Log(string.Create(CultureInfo.InvariantCulture,
