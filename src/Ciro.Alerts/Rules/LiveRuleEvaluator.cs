@@ -56,9 +56,12 @@ public sealed class LiveRuleEvaluator(
                     _states.Remove(gone);
                 }
             }
+            // A typed client per pass (transient), not one captured for the life of this singleton; the pass's rules
+            // share its reads.
+            var data = PassReads.For(services.GetRequiredService<AnalyticsReader>(), rules, at);
             foreach (var rule in rules)
             {
-                await EvaluateAsync(rule, at, ct);
+                await EvaluateAsync(rule, at, data, ct);
             }
             var elapsed = time.GetElapsedTime(started);
             metrics.EvaluationDuration.Record(elapsed.TotalSeconds);
@@ -70,7 +73,7 @@ public sealed class LiveRuleEvaluator(
         }
     }
 
-    private async Task EvaluateAsync(AlertRule rule, DateTimeOffset at, CancellationToken ct)
+    private async Task EvaluateAsync(AlertRule rule, DateTimeOffset at, IRuleData data, CancellationToken ct)
     {
         var tag = new KeyValuePair<string, object?>("rule", rule.Id);
         try
@@ -81,9 +84,7 @@ public sealed class LiveRuleEvaluator(
             {
                 states = _states.TryGetValue(rule.Id, out var s) ? new(s) : [];
             }
-            // A typed client per evaluation (transient), not one captured for the life of this singleton.
-            var analytics = services.GetRequiredService<AnalyticsReader>();
-            var outcomes = await RuleEvaluator.EvaluateAsync(rule, states, at, analytics, options.Value.DashboardUrl, ct);
+            var outcomes = await RuleEvaluator.EvaluateAsync(rule, states, at, data, options.Value.DashboardUrl, ct);
             foreach (var outcome in outcomes)
             {
                 var breaching = outcome.Measurement.Value >= rule.Threshold;

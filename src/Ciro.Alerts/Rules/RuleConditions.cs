@@ -28,7 +28,7 @@ public static class RuleConditions
     /// longer lookback costs every evaluation another page of the lifecycle join.</summary>
     public static readonly TimeSpan JobLookback = TimeSpan.FromMinutes(10);
 
-    private const string SubmitJobResult = "submit_job_result";
+    public const string SubmitJobResult = "submit_job_result";
 
     public static Task<IReadOnlyList<Measurement>> MeasureAsync(AlertRule rule, DateTimeOffset at, IRuleData data, CancellationToken ct) => rule.Kind switch
     {
