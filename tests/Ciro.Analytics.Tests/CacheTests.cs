@@ -43,4 +43,34 @@ public sealed class CacheTests(AnalyticsFixture fixture)
         }
         Assert.Equal(99, await Blocks());
     }
+
+    [Fact]
+    public async Task The_jobs_activity_comes_from_redis_until_a_block_notification_invalidates_it()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(db, KnownChain.Standard().Blocks);
+        await using var app = fixture.App(db);
+        var http = app.CreateClient();
+        await app.Services.GetRequiredService<RollupReconciler>().ReconcileAsync(null, default);
+        // A window no other test asks for: the fixture's Redis is shared by the collection's databases.
+        const string url = "/api/activity/jobs?minutes=1417";
+        async Task<long> AsOfBlock() => (await http.GetFromJsonAsync<JsonElement>(url)).GetProperty("asOfBlock").GetInt64();
+        Assert.Equal(6, await AsOfBlock());
+        // Block 7 stored without a notification: the cached answer still ends at block 6.
+        await KnownChain.InsertAsync(db, [KnownChain.WithEvents(7, KnownChain.T0.AddHours(1).AddSeconds(20), "JobSubmitted")]);
+        Assert.Equal(6, await AsOfBlock());
+        using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Redis.ConnectionString);
+        var generation = (long)await redis.GetDatabase().StringGetAsync(Caching.QueryCache.GenerationKey);
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await connection.NotifyAsync(tx, new BlocksCommitted(7, 7, KnownChain.T0.AddHours(1).AddSeconds(20)), default);
+            await tx.CommitAsync();
+        }
+        for (var i = 0; i < 100 && (long)await redis.GetDatabase().StringGetAsync(Caching.QueryCache.GenerationKey) == generation; i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(7, await AsOfBlock());
+    }
 }
