@@ -80,6 +80,9 @@ internal sealed class SoakStack : IAsyncDisposable
             ["Ciro__Auth__ServiceKeys__services__Role"] = "viewer",
             ["Ciro__Auth__ServiceKeys__weboperator__Key"] = OperatorKey,
             ["Ciro__Auth__ServiceKeys__weboperator__Role"] = "operator",
+            // As the AppHost: the alerts service's own reads with the viewer key are not rate limited (a 429 would be
+            // a missed evaluation); dashboard requests naming their user stay limited per user.
+            ["Ciro__Analytics__RateLimitExemptServiceKeys__0"] = "services",
         };
         var db = Postgres.ConnectionString(Database);
         var indexer = Start("indexer", "Ciro.Indexer", new()
