@@ -71,6 +71,9 @@ public sealed class AnomalyKpis(NpgsqlDataSource dataSource)
         var detector = new StreamingDetector(functionFiltered ? $"{metric} of the filtered functions" : $"network {metric}");
         var rows = new List<AnomalyRow>();
         var history = new Dictionary<string, (double Sum, int Hours)>();
+        // "Per hour before" averages over the replay's hours the chain had blocks: the 28 days replayed may start
+        // before the chain did, and those empty hours are no data, not hours without calls.
+        var hoursWithBlocks = 0;
         for (var hour = start; hour < request.To; hour = hour.AddHours(1))
         {
             var value = Value(metric, functionFiltered, network.GetValueOrDefault(hour), gasByHour.GetValueOrDefault(hour));
@@ -80,7 +83,7 @@ public sealed class AnomalyKpis(NpgsqlDataSource dataSource)
             string? driver = null;
             if (score.Score >= 0.5 && metric is "tx_count" or "l2_gas" && perFunction.Count > 0)
             {
-                var hoursSeen = Math.Max(1, (int)(hour - start).TotalHours);
+                var hoursSeen = Math.Max(1, hoursWithBlocks);
                 var top = perFunction.MaxBy(kv => kv.Value - history.GetValueOrDefault(kv.Key).Sum / hoursSeen);
                 driver = $"{top.Key}: {top.Value:G6} this hour vs {history.GetValueOrDefault(top.Key).Sum / hoursSeen:G6} per hour before";
             }
@@ -88,6 +91,10 @@ public sealed class AnomalyKpis(NpgsqlDataSource dataSource)
             {
                 var h = history.GetValueOrDefault(label);
                 history[label] = (h.Sum + v, h.Hours + 1);
+            }
+            if (network.GetValueOrDefault(hour) is { Blocks: > 0 })
+            {
+                hoursWithBlocks++;
             }
             if (hour >= Buckets.Floor(request.From, Buckets.Hour))
             {

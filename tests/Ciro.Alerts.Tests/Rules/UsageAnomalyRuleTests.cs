@@ -72,6 +72,12 @@ public sealed class UsageAnomalyRuleTests(UsageChain chain, ITestOutputHelper ou
         var (value, expected) = (surge.GetProperty("value").GetDouble(), surge.GetProperty("expected").GetDouble());
         Assert.InRange(value / expected, 3.5, 7); // ×5 submissions, Poisson noise of one hour's count
         Assert.True(surge.GetProperty("score").GetDouble() >= Shipped.Threshold, surge.ToString());
+        // The explanation's "per hour before" is the week of steady's rate, not diluted by the replayed hours before
+        // the chain began (it said 8.7 against ~36 when it averaged over all 28 days).
+        var driver = surge.GetProperty("driver").GetString()!;
+        var before = System.Text.RegularExpressions.Regex.Match(driver, @"vs ([0-9.]+) per hour before");
+        Assert.True(before.Success, driver);
+        Assert.InRange(double.Parse(before.Groups[1].Value, CultureInfo.InvariantCulture) / expected, 0.75, 1.33);
     }
 
     [Fact]
