@@ -440,7 +440,9 @@ try {
     const url = new URL(request.url());
     return url.pathname === '/api/kpi/timing/inclusion' && url.searchParams.get('from') === from.toISOString() && url.searchParams.get('to') === to.toISOString();
   }, { timeout: timeout() });
-  await page.getByTestId('filter-compare').check();
+  // click, not check(): the box follows the URL, so it turns checked only once the router has navigated, and
+  // Playwright's check() reads it back straight after the click.
+  await page.getByTestId('filter-compare').click();
   await page.waitForURL((url) => url.searchParams.get('compare') === 'previous' && url.searchParams.get('from') === to.toISOString(), { timeout: timeout() });
   await previousCall;
   const chart = page.getByTestId('inclusion-chart');
