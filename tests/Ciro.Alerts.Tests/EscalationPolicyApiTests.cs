@@ -119,13 +119,13 @@ public sealed class EscalationPolicyApiTests(AlertsFixture fixture)
             Assert.Equal(2, (await updated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32());
         }
         clock.SetUtcNow(T0 + TimeSpan.FromMinutes(5));
-        await EscalateDueAsync(store);
+        await EscalateDueAsync(store, database, clock);
         Assert.Equal(["first@example.org", "deputy@example.org"], await RecipientsAsync(database, incident.Id));
 
         // Deleted before the second round is due (+15 min): the incident stops escalating, a new one gets the default notice.
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/alerts/escalation-policies/api-oncall")).StatusCode);
         clock.SetUtcNow(T0 + TimeSpan.FromMinutes(16));
-        await EscalateDueAsync(store);
+        await EscalateDueAsync(store, database, clock);
         Assert.Equal(["first@example.org", "deputy@example.org"], await RecipientsAsync(database, incident.Id));
         Assert.Equal(0L, await ScalarAsync(database, $"select count(*) from alerts.incidents where id = '{incident.Id}' and next_escalation_at is not null"));
         var (other, _) = await store.OpenOrRepeatAsync(Signals.Of("slow-execution", IncidentSeverity.Critical, "p95 4x baseline"), default);
@@ -139,11 +139,25 @@ public sealed class EscalationPolicyApiTests(AlertsFixture fixture)
             .GetProperty("recipients")[0].GetString());
     }
 
-    /// <summary>Runs every due step now (the Quartz sweep may run some first; each step is claimed once either way).</summary>
-    private static async Task EscalateDueAsync(IncidentStore store)
+    /// <summary>Runs every due step now (the Quartz sweep may run some first; each step is claimed once either way).
+    /// A step the sweep holds is skipped by the claim (skip locked), so this waits until no step is due any more,
+    /// i.e. the sweep's claim committed too.</summary>
+    private static async Task EscalateDueAsync(IncidentStore store, NpgsqlDataSource database, TimeProvider clock)
     {
-        while (await store.EscalateNextDueAsync(default))
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
         {
+            while (await store.EscalateNextDueAsync(default))
+            {
+            }
+            await using var due = database.CreateCommand(
+                "select count(*) from alerts.incidents where next_escalation_at <= $1 and state <> 'resolved'");
+            due.Parameters.AddWithValue(clock.GetUtcNow());
+            if ((long)(await due.ExecuteScalarAsync())! == 0 || DateTime.UtcNow > deadline)
+            {
+                return;
+            }
+            await Task.Delay(50);
         }
     }
 
