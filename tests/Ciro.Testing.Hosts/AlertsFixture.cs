@@ -13,8 +13,12 @@ public sealed class AlertsFixture : AnalyticsFixture
 {
     /// <summary>The alerts tests' analytics hosts run no report scheduler: Quartz keeps schedulers in a process-wide
     /// repository by name, so hosts started and stopped one after another in this process could stop a scheduler
-    /// whose services another host had already disposed (seen as ObjectDisposedException at a host's disposal).</summary>
-    protected override IEnumerable<(string Key, string Value)> AppDefaults => [("Ciro:Reports:Enabled", "false")];
+    /// whose services another host had already disposed (seen as ObjectDisposedException at a host's disposal).
+    /// Their per-caller rate limit is lifted: the alerts service reads unauthenticated here (deployed, its key is
+    /// exempt, Ciro:Analytics:RateLimitExemptServiceKeys), and a test walking a fake clock evaluates hundreds of times a
+    /// real minute; a 429 would have its client's retry wait for Retry-After on that fake clock, for ever.</summary>
+    protected override IEnumerable<(string Key, string Value)> AppDefaults =>
+        [("Ciro:Reports:Enabled", "false"), ("Ciro:Analytics:RateLimitRequests", "1000000")];
 
     /// <summary>An empty rules folder.</summary>
     public static string NoRules { get; } = Directory.CreateTempSubdirectory("ciro-no-rules-").FullName;
