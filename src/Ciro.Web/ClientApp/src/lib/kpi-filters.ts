@@ -2,7 +2,8 @@
 //   ?period=24h                       a preset ending at the newest indexed block (the API's default "to")
 //   ?from=2026-11-30T10:00:00Z&to=…   an absolute range (wins over period)
 //   &contract=0x…&function=name&worker=0x…&metric=l2_gas
-//   &compare=previous                 time charts overlay the previous period of equal length (dashboard-only)
+//   &compare=previous                 time charts overlay the previous period of equal length (overview, timing, usage,
+//                                     gas function detail, worker detail)
 // Names and meanings are the analytics API's query parameters (KpiParameters), so they pass through unchanged.
 
 export const PERIODS = [

@@ -13,11 +13,11 @@ function useWorkerQuery() {
   return { filters, setFilters, query };
 }
 
-/** Keeps the range on the way to a worker's detail. */
+/** Keeps the range and the compare toggle on the way to a worker's detail. */
 function useRangeSuffix(): string {
   const [params] = useSearchParams();
   const kept = new URLSearchParams();
-  for (const key of ['period', 'from', 'to']) {
+  for (const key of ['period', 'from', 'to', 'compare']) {
     const value = params.get(key);
     if (value) kept.set(key, value);
   }

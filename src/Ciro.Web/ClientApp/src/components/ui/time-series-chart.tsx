@@ -1,8 +1,15 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { placeAnnotations, useChartAnnotations } from './chart-annotations';
-import { alignPrevious, previousKey, type ChartRow } from './time-series-compare';
+import { alignPrevious, comparedSeries, previousKey, type ChartRow } from './time-series-compare';
 
-export type Series = { key: string; label: string; color: string; dashed?: boolean };
+export type Series = {
+  key: string;
+  label: string;
+  color: string;
+  dashed?: boolean;
+  /** false: no previous-period twin with the compare toggle (a reference line such as the peers' median of this range). */
+  compare?: boolean;
+};
 
 type TimeSeriesChartProps = {
   /** One object per bucket: `t` is the ISO bucket start, the other keys are the series values (null = no data). */
@@ -28,12 +35,13 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
  * upgrades) are drawn as labelled vertical lines at their buckets and listed for screen readers.
  */
 export function TimeSeriesChart({ data: current, series, height = 260, valueFormatter, previous, 'data-testid': testId }: TimeSeriesChartProps) {
+  const twins = comparedSeries(series);
   const data = previous
     ? alignPrevious(
         current,
         previous.data,
         previous.shiftMs,
-        series.map((s) => s.key),
+        twins.map((s) => s.key),
       )
     : current;
   const annotations = placeAnnotations(
@@ -42,7 +50,7 @@ export function TimeSeriesChart({ data: current, series, height = 260, valueForm
   );
   const lines = [
     ...series.map((s) => ({ ...s, previous: false })),
-    ...(previous ? series.map((s) => ({ ...s, key: previousKey(s.key), label: `${s.label}, previous period`, dashed: true, previous: true })) : []),
+    ...(previous ? twins.map((s) => ({ ...s, key: previousKey(s.key), label: `${s.label}, previous period`, dashed: true, previous: true })) : []),
   ];
   return (
     <div className="chart" style={{ height }} data-testid={testId} data-compare={previous ? 'previous' : undefined}>

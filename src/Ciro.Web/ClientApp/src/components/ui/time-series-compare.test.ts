@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignPrevious } from './time-series-compare';
+import { alignPrevious, comparedSeries } from './time-series-compare';
 
 const HOUR = 3_600_000;
 
@@ -41,5 +41,12 @@ describe('alignPrevious', () => {
     const current = [{ t: '2026-11-30T10:00:00Z', a: 1, b: 2 }];
     expect(alignPrevious(current, [], HOUR, ['a', 'b'])).toEqual(current);
     expect(alignPrevious(current, [{ t: '2026-11-30T09:00:00Z', a: 7 }], HOUR, ['a', 'b'])).toEqual([{ t: '2026-11-30T10:00:00Z', a: 1, b: 2, previous_a: 7, previous_b: null }]);
+  });
+});
+
+describe('comparedSeries', () => {
+  it('twins every series but those marked compare: false', () => {
+    const series = [{ key: 'p50' }, { key: 'peers', compare: false }, { key: 'p95', compare: true }];
+    expect(comparedSeries(series).map((s) => s.key)).toEqual(['p50', 'p95']);
   });
 });

@@ -3,6 +3,11 @@
 
 export type ChartRow = { t: string } & Record<string, number | string | null | undefined>;
 
+/** The series that get a previous-period twin: all but those marked `compare: false`. */
+export function comparedSeries<S extends { compare?: boolean }>(series: readonly S[]): S[] {
+  return series.filter((s) => s.compare !== false);
+}
+
 /** The key a series' previous-period values are drawn from. */
 export const previousKey = (key: string) => `previous_${key}`;
 

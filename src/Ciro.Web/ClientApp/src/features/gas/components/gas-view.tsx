@@ -6,6 +6,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { ExportButtons } from '@/components/ui/export-buttons';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
 import { QueryCard } from '@/components/ui/query-card';
+import { usePreviousPeriod } from '@/components/ui/previous-period';
 import { TableHead } from '@/components/ui/table-head';
 import { env } from '@/config/env';
 import type { KpiFilters } from '@/lib/kpi-filters';
@@ -13,7 +14,7 @@ import type { GasRow, GasTxRow, KpiQuery } from '@/types/kpi';
 import { shortHash } from '@/utils/format';
 import { formatAmount, formatDecimal, formatGas, formatPercent } from '@/utils/format-kpi';
 import type { ExportColumn } from '@/utils/table-export';
-import { useGas } from '../api/get-gas';
+import { getGasQueryOptions, useGas } from '../api/get-gas';
 import { useGasTransactions } from '../api/get-gas-transactions';
 import { groupByFunction, type FunctionGas } from '../utils/group-gas';
 
@@ -53,6 +54,11 @@ const BUCKET_COLUMNS: ExportColumn<GasRow>[] = [
 
 const column = createColumnHelper<FunctionGas>();
 
+/** The drilled function's trend: single calls only (a multicall carries the whole multicall's gas). */
+const singleCalls = (rows: readonly GasRow[]) => rows.filter((r) => r.callShape === 'single');
+const percentileRow = (r: GasRow) => ({ t: r.bucketStart, p50: r.p50, p95: r.p95 });
+const unitsRow = (r: GasRow) => ({ t: r.bucketStart, l2: r.l2Gas, l1Data: r.l1DataGas, l1: r.l1Gas });
+
 function compareAmounts(a: string, b: string): number {
   const d = BigInt(a) - BigInt(b);
   return d > 0n ? 1 : d < 0n ? -1 : 0;
@@ -67,7 +73,8 @@ type GasViewProps = {
 /** Gas by contract → function; choosing a function shows its percentiles per bucket and its transactions. */
 export function GasView({ filters, query, onFilter }: GasViewProps) {
   const metric = filters.metric ?? 'l2_gas';
-  const gas = useGas({ ...query, metric, pageSize: 1000 });
+  const gasQuery: KpiQuery = { ...query, metric, pageSize: 1000 };
+  const gas = useGas(gasQuery);
   const rows = gas.data?.items ?? [];
   const functions = groupByFunction(rows, metric);
   const drilled = filters.function !== undefined;
@@ -129,16 +136,25 @@ export function GasView({ filters, query, onFilter }: GasViewProps) {
           </>
         )}
       </QueryCard>
-      {drilled && <FunctionDetail filters={filters} rows={rows} query={query} onFilter={onFilter} metric={metric} />}
+      {drilled && <FunctionDetail filters={filters} rows={rows} query={query} gasQuery={gasQuery} onFilter={onFilter} metric={metric} />}
     </>
   );
 }
 
-type FunctionDetailProps = { filters: KpiFilters; rows: GasRow[]; query: KpiQuery; metric: string; onFilter: (patch: Partial<KpiFilters>) => void };
+type FunctionDetailProps = {
+  filters: KpiFilters;
+  rows: GasRow[];
+  query: KpiQuery;
+  /** The query `rows` came from, asked again for the previous period with the compare toggle. */
+  gasQuery: KpiQuery;
+  metric: string;
+  onFilter: (patch: Partial<KpiFilters>) => void;
+};
 
 /** One function: p50/p95 of the metric per bucket (single calls are exact; multicalls carry the whole multicall's gas) and its transactions. */
-function FunctionDetail({ filters, rows, query, metric, onFilter }: FunctionDetailProps) {
-  const trend = rows.filter((r) => r.callShape === 'single');
+function FunctionDetail({ filters, rows, query, gasQuery, metric, onFilter }: FunctionDetailProps) {
+  const trend = singleCalls(rows);
+  const previous = usePreviousPeriod(getGasQueryOptions, gasQuery);
   const sorted = [...rows].sort((a, b) => b.bucketStart.localeCompare(a.bucketStart) || a.callShape.localeCompare(b.callShape));
   return (
     <>
@@ -157,7 +173,8 @@ function FunctionDetail({ filters, rows, query, metric, onFilter }: FunctionDeta
       >
         <div className="grid-2">
           <TimeSeriesChart
-            data={trend.map((r) => ({ t: r.bucketStart, p50: r.p50, p95: r.p95 }))}
+            data={trend.map(percentileRow)}
+            previous={previous && { data: singleCalls(previous.rows).map(percentileRow), shiftMs: previous.shiftMs }}
             series={[
               { key: 'p50', label: 'p50', color: 'var(--series-submitted)' },
               { key: 'p95', label: 'p95', color: 'var(--series-failed)', dashed: true },
@@ -166,7 +183,8 @@ function FunctionDetail({ filters, rows, query, metric, onFilter }: FunctionDeta
             data-testid="gas-percentile-chart"
           />
           <TimeSeriesChart
-            data={trend.map((r) => ({ t: r.bucketStart, l2: r.l2Gas, l1Data: r.l1DataGas, l1: r.l1Gas }))}
+            data={trend.map(unitsRow)}
+            previous={previous && { data: singleCalls(previous.rows).map(unitsRow), shiftMs: previous.shiftMs }}
             series={[
               { key: 'l2', label: 'L2 gas', color: 'var(--series-submitted)' },
               { key: 'l1Data', label: 'L1 data gas', color: 'var(--series-assigned)' },

@@ -1,12 +1,13 @@
 import { ExportButtons } from '@/components/ui/export-buttons';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
 import { QueryCard } from '@/components/ui/query-card';
+import { usePreviousPeriod } from '@/components/ui/previous-period';
 import { TableHead } from '@/components/ui/table-head';
 import type { KpiQuery, UsageRow } from '@/types/kpi';
 import { shortHash } from '@/utils/format';
 import type { ExportColumn } from '@/utils/table-export';
 import { useContractUsage } from '../api/get-contract-usage';
-import { useFunctionCalls } from '../api/get-function-calls';
+import { getFunctionCallsQueryOptions, useFunctionCalls } from '../api/get-function-calls';
 import { useHourlyTransactions } from '../api/get-hourly-transactions';
 import { callsPerFunction, hourWeekdayHeatmap, WEEKDAYS } from '../utils/usage-series';
 
@@ -67,7 +68,9 @@ export function CallersCard({ query }: { query: KpiQuery }) {
 }
 
 export function CallsOverTimeCard({ query }: { query: KpiQuery }) {
-  const gas = useFunctionCalls({ ...query, pageSize: 1000 });
+  const callsQuery = { ...query, pageSize: 1000 };
+  const gas = useFunctionCalls(callsQuery);
+  const previous = usePreviousPeriod(getFunctionCallsQueryOptions, callsQuery);
   const { functions, points } = callsPerFunction(gas.data?.items ?? []);
   const shown = functions.slice(0, CHART_FUNCTIONS);
   return (
@@ -82,6 +85,7 @@ export function CallsOverTimeCard({ query }: { query: KpiQuery }) {
       {() => (
         <TimeSeriesChart
           data={points}
+          previous={previous && { data: callsPerFunction(previous.rows, shown).points, shiftMs: previous.shiftMs }}
           series={shown.map((f, i) => ({ key: f, label: f, color: PALETTE[i % PALETTE.length]! }))}
           height={300}
           data-testid="usage-chart"

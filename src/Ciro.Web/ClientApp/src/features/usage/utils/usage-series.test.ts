@@ -19,6 +19,18 @@ describe('usage series', () => {
     ]);
   });
 
+  it("gives the previous period the current period's functions, 0 where one had no calls, and no others", () => {
+    const { functions, points } = callsPerFunction(
+      [gas('2026-11-30T08:00:00Z', 'claim', 2), gas('2026-11-30T08:00:00Z', 'retired', 9), gas('2026-11-30T09:00:00Z', 'submit', 1)],
+      ['submit', 'claim'],
+    );
+    expect(functions).toEqual(['submit', 'claim']);
+    expect(points).toEqual([
+      { t: '2026-11-30T08:00:00Z', submit: 0, claim: 2 },
+      { t: '2026-11-30T09:00:00Z', submit: 1, claim: 0 },
+    ]);
+  });
+
   it('puts hourly transactions in their UTC weekday (Monday first) and hour', () => {
     // 2026-11-30 is a Monday; 2026-12-06 a Sunday.
     const cells = hourWeekdayHeatmap([

@@ -1,7 +1,14 @@
 import type { GasRow, NetworkRow } from '@/types/kpi';
 
-/** Transactions calling each function per bucket (both call shapes), as chart rows: { t, [function]: count }. */
-export function callsPerFunction(rows: readonly GasRow[]): { functions: string[]; points: ({ t: string } & Record<string, number>)[] } {
+/**
+ * Transactions calling each function per bucket (both call shapes), as chart rows: { t, [function]: count }. With
+ * `only` (the previous period of the compare toggle: the current period's functions), the rows carry those functions,
+ * 0 where one had no calls.
+ */
+export function callsPerFunction(
+  rows: readonly GasRow[],
+  only?: readonly string[],
+): { functions: string[]; points: ({ t: string } & Record<string, number>)[] } {
   const totals = new Map<string, number>();
   const byBucket = new Map<string, Record<string, number>>();
   for (const r of rows) {
@@ -10,7 +17,7 @@ export function callsPerFunction(rows: readonly GasRow[]): { functions: string[]
     bucket[r.function] = (bucket[r.function] ?? 0) + r.txCount;
     byBucket.set(r.bucketStart, bucket);
   }
-  const functions = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([f]) => f);
+  const functions = only ? [...only] : [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([f]) => f);
   const points = [...byBucket.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([t, counts]) => ({ t, ...Object.fromEntries(functions.map((f) => [f, counts[f] ?? 0])) }) as { t: string } & Record<string, number>);

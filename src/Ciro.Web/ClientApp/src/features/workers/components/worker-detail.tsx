@@ -2,6 +2,7 @@ import { ExportButtons } from '@/components/ui/export-buttons';
 import { KpiCard } from '@/components/ui/kpi-card';
 import { TimeSeriesChart } from '@/components/ui/time-series-chart';
 import { QueryCard } from '@/components/ui/query-card';
+import { usePreviousPeriod } from '@/components/ui/previous-period';
 import { TableHead } from '@/components/ui/table-head';
 import type { JobRow, KpiQuery, WorkerRow } from '@/types/kpi';
 import { shortHash } from '@/utils/format';
@@ -9,7 +10,7 @@ import { formatPercent, formatSeconds, sumAmounts } from '@/utils/format-kpi';
 import type { ExportColumn } from '@/utils/table-export';
 import { useWorkerJobs } from '../api/get-worker-jobs';
 import { useWorkerLeaderboard } from '../api/get-worker-leaderboard';
-import { useWorkerPerformance } from '../api/get-worker-performance';
+import { getWorkerPerformanceQueryOptions, useWorkerPerformance } from '../api/get-worker-performance';
 import { peerMedian } from '../utils/peers';
 import { tokens } from './worker-leaderboard';
 
@@ -35,12 +36,17 @@ const JOB_COLUMNS: ExportColumn<JobRow>[] = [
   { key: 'submittedToCompletedSeconds', value: (r) => r.submittedToCompletedSeconds },
 ];
 
+const activityRow = (r: WorkerRow) => ({ t: r.bucketStart, completed: r.completed, failed: r.failed, assigned: r.assigned });
+const completionRow = (peers: number | null) => (r: WorkerRow) => ({ t: r.bucketStart, p50: r.completionP50Seconds, p95: r.completionP95Seconds, peers });
+
 const time = (iso: string | null | undefined) => (iso ? iso.slice(11, 19) : '—');
 
 /** One worker: standing and stake (leaderboard), history per bucket, completion time against its peers, its jobs. */
 export function WorkerDetail({ worker, query }: { worker: string; query: KpiQuery }) {
   const board = useWorkerLeaderboard({ ...query, worker: undefined, pageSize: 1000 });
-  const history = useWorkerPerformance({ ...query, worker, pageSize: 1000 });
+  const historyQuery = { ...query, worker, pageSize: 1000 };
+  const history = useWorkerPerformance(historyQuery);
+  const previous = usePreviousPeriod(getWorkerPerformanceQueryOptions, historyQuery);
   const jobs = useWorkerJobs({ ...query, worker, pageSize: 50 });
   const everyone = board.data?.items ?? [];
   const me = everyone.find((r) => r.worker === worker);
@@ -78,7 +84,8 @@ export function WorkerDetail({ worker, query }: { worker: string; query: KpiQuer
         {() => (
           <div className="grid-2">
             <TimeSeriesChart
-              data={rows.map((r) => ({ t: r.bucketStart, completed: r.completed, failed: r.failed, assigned: r.assigned }))}
+              data={rows.map(activityRow)}
+              previous={previous && { data: previous.rows.map(activityRow), shiftMs: previous.shiftMs }}
               series={[
                 { key: 'assigned', label: 'Assigned', color: 'var(--series-assigned)' },
                 { key: 'completed', label: 'Completed', color: 'var(--series-completed)' },
@@ -87,11 +94,13 @@ export function WorkerDetail({ worker, query }: { worker: string; query: KpiQuer
               data-testid="worker-history-chart"
             />
             <TimeSeriesChart
-              data={rows.map((r) => ({ t: r.bucketStart, p50: r.completionP50Seconds, p95: r.completionP95Seconds, peers: peersP50 }))}
+              data={rows.map(completionRow(peersP50))}
+              previous={previous && { data: previous.rows.map(completionRow(peersP50)), shiftMs: previous.shiftMs }}
               series={[
                 { key: 'p50', label: 'Completion p50 (s)', color: 'var(--series-submitted)' },
                 { key: 'p95', label: 'Completion p95 (s)', color: 'var(--series-failed)' },
-                { key: 'peers', label: "Peers' median p50 (s)", color: 'var(--text-muted)', dashed: true },
+                // The peers' median is this range's; the previous period gets no twin of it.
+                { key: 'peers', label: "Peers' median p50 (s)", color: 'var(--text-muted)', dashed: true, compare: false },
               ]}
               data-testid="worker-completion-chart"
             />
