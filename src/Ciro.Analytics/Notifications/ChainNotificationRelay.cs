@@ -58,6 +58,14 @@ public sealed class ChainNotificationRelay(
     private bool _rollupsOwed;
     private long? _rollupsFrom;
 
+    /// <summary>Test seam, null in production: awaited before each batch is handled, inside the batch's failure
+    /// handling. Nothing else can make a batch fail (every Redis failure is caught and counted) or hold the
+    /// processor while the queue fills, and the relay tests (RelayQueueTests) need both.</summary>
+    internal Func<CancellationToken, Task>? BeforeBatch { get; set; }
+
+    /// <summary>Messages waiting in the queue (never more than <see cref="QueueCapacity"/>; read by the tests).</summary>
+    internal int Queued => _queue.Reader.Count;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var processing = BackgroundLoop.RunAsync(ProcessorLoop, ProcessBatchAsync, health, time, logger, stoppingToken);
@@ -149,6 +157,10 @@ public sealed class ChainNotificationRelay(
         }
         try
         {
+            if (BeforeBatch is { } beforeBatch)
+            {
+                await beforeBatch(stoppingToken);
+            }
             await HandleAsync(batch);
         }
         catch (Exception) when (!stoppingToken.IsCancellationRequested)
