@@ -46,6 +46,7 @@ public sealed class RelayQueueTests(AnalyticsFixture fixture)
 
         // The backoff runs on the clock: a notification meanwhile waits in the queue, behind the failed batch's resync.
         await NotifyAsync(db, new BlocksCommitted(3, 3, HeadTime));
+        await WaitUntilAsync(() => Task.FromResult(relay.Queued == 2), "the resync and the notification queued");
         Assert.False(published.TryTake(out _, TimeSpan.FromMilliseconds(500)), "published during the backoff");
         clock.Advance(BackgroundLoop.FirstBackoff);
         var after = new[] { await NextAsync(published), await NextAsync(published) };
