@@ -8,6 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Quartz;
 using StackExchange.Redis;
 
 namespace Ciro.Analytics.Tests;
@@ -90,6 +91,110 @@ public sealed class ResilienceTests(AnalyticsFixture fixture) : IAsyncLifetime
         Assert.NotEqual(listener, await ListenerPidAsync(db));
         await WaitUntilAsync(async () => await HealthAsync(app) == HealthStatus.Healthy, "healthy after the reconnect");
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_database_out_of_connection_slots_is_a_503_problem_naming_the_sqlstate_and_the_service_answers_once_it_has_slots()
+    {
+        await using var app = fixture.App(_db);
+        var http = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/blocks/6/summary")).StatusCode);
+        var database = new NpgsqlConnectionStringBuilder(_db.ConnectionString).Database;
+        try
+        {
+            // The service's role may no longer connect (the superuser this test uses may), and its open connections
+            // are ended: the next queries find no connection slot, as when the server's max_connections is reached.
+            await ExecuteAsync($"alter database \"{database}\" connection limit 0");
+            await ExecuteAsync("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and usename <> current_user");
+            var answers = new List<string>();
+            string? detail = null;
+            for (var i = 0; i < 20 && detail?.Contains("SQLSTATE 53300") != true; i++)
+            {
+                var response = await http.GetAsync("/api/blocks/6/summary");
+                var body = await response.Content.ReadAsStringAsync();
+                answers.Add($"{(int)response.StatusCode} {body}");
+                // Never a 500: a connection ended under a query (57P01) or refused (53300) is the database's outage.
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, string.Join("\n", answers));
+                Assert.StartsWith("application/problem+json", response.Content.Headers.ContentType?.ToString());
+                Assert.Equal(DatabaseUnavailableRetryAfter, response.Headers.RetryAfter?.ToString());
+                var problem = JsonDocument.Parse(body).RootElement;
+                Assert.Equal("Database unavailable", problem.GetProperty("title").GetString());
+                detail = problem.GetProperty("detail").GetString();
+            }
+            Assert.Equal("The database could not serve the request (SQLSTATE 53300). Retry later.", detail);
+        }
+        finally
+        {
+            await ExecuteAsync($"alter database \"{database}\" connection limit -1");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/blocks/6/summary")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_report_scheduler_that_cannot_start_is_reported_down_retried_after_the_backoff_and_never_stops_the_host()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-02T12:00:00Z"));
+        await using var db = await fixture.NewDatabaseAsync(KnownChain.Standard().Blocks);
+        var failing = new FailingOnceSchedulerFactory();
+        await using var app = fixture.App(db).WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            var original = services.Last(d => d.ServiceType == typeof(ISchedulerFactory));
+            services.Remove(original);
+            services.AddSingleton<ISchedulerFactory>(sp =>
+            {
+                failing.Inner = (ISchedulerFactory)(original.ImplementationFactory?.Invoke(sp)
+                    ?? original.ImplementationInstance
+                    ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!));
+                return failing;
+            });
+        }));
+        var http = app.CreateClient();
+
+        await WaitUntilAsync(async () => (await LoopsAsync(app)).Description?.Contains("report-scheduler is down") == true, "the scheduler reported down");
+        Assert.Equal("report-scheduler is down: NpgsqlException: no connection slot (test)", (await LoopsAsync(app)).Description);
+        Assert.Equal(1, failing.Calls);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/blocks/6/summary")).StatusCode);
+
+        // The backoff runs on the clock (advanced until the retry has run: the loop may not be waiting yet).
+        await WaitUntilAsync(async () =>
+        {
+            clock.Advance(BackgroundLoop.FirstBackoff);
+            return (await LoopsAsync(app)).Status == HealthStatus.Healthy;
+        }, "healthy once the scheduler started");
+        Assert.Equal(2, failing.Calls);
+        Assert.Equal(SchedulerStatus.Running, (await failing.Inner!.GetScheduler()).Status);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/blocks/6/summary")).StatusCode);
+    }
+
+    private const string DatabaseUnavailableRetryAfter = Apis.DatabaseUnavailableHandler.RetryAfterSeconds;
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = _db.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<HealthReportEntry> LoopsAsync(WebApplicationFactory<Queries.AnalyticsQueries> app) =>
+        (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == BackgroundLoopHealth.CheckName))
+            .Entries[BackgroundLoopHealth.CheckName];
+
+    /// <summary>Quartz's factory whose first GetScheduler fails as a database without connection slots would.</summary>
+    private sealed class FailingOnceSchedulerFactory : ISchedulerFactory
+    {
+        public ISchedulerFactory? Inner { get; set; }
+        public int Calls;
+
+        public ValueTask<IScheduler> GetScheduler(CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref Calls) == 1
+                ? throw new NpgsqlException("no connection slot (test)")
+                : Inner!.GetScheduler(cancellationToken);
+
+        public ValueTask<IScheduler?> LookupScheduler(string schedName, CancellationToken cancellationToken = default) =>
+            Inner!.LookupScheduler(schedName, cancellationToken);
+
+        public ValueTask<List<IScheduler>> GetAllSchedulers(CancellationToken cancellationToken = default) =>
+            Inner!.GetAllSchedulers(cancellationToken);
     }
 
     private static async Task<HealthStatus> HealthAsync(WebApplicationFactory<Queries.AnalyticsQueries> app) =>

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -26,20 +25,9 @@ public sealed class QueryTimeoutHandler(
         metrics.QueryTimeouts.Add(1);
         logger.LogWarning("Query for {Method} {Path}{Query} exceeded the {Seconds} s statement timeout",
             context.Request.Method, context.Request.Path, context.Request.QueryString, seconds);
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = "5";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Query timed out",
-                Detail = $"The query ran longer than {AnalyticsOptions.SectionName}:{nameof(AnalyticsOptions.StatementTimeoutSeconds)} = {seconds} s. " +
-                    "Retry later, or ask for a shorter range or a coarser bucket.",
-            },
-        });
+        return await ServiceUnavailable.WriteAsync(problems, context, exception, "Query timed out",
+            $"The query ran longer than {AnalyticsOptions.SectionName}:{nameof(AnalyticsOptions.StatementTimeoutSeconds)} = {seconds} s. " +
+            "Retry later, or ask for a shorter range or a coarser bucket.", "5");
     }
 
     public static bool IsQueryTimeout(Exception exception)

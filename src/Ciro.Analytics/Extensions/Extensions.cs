@@ -36,6 +36,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<QueryTimeoutHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi(o => o.AddRawOrAggregateResponses());
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<SchemaReadiness>();

@@ -36,6 +36,8 @@ public static class ReportsExtensions
         }
         var database = builder.Configuration.GetConnectionString("ciro")
             ?? throw new InvalidOperationException("ConnectionStrings:ciro is not set; the report scheduler keeps its jobs in that database.");
+        var store = ReportStoreConnection.For(database);
+        builder.Services.AddSingleton(store);
         // Quartz reads the container's TimeProvider: fire times, misfires and the reported period follow one clock.
         builder.Services.AddQuartz(q =>
         {
@@ -45,16 +47,16 @@ public static class ReportsExtensions
                 s.InstanceName = "ciro-reports";
                 s.GenerateInstanceId = true;
             });
-            q.UsePersistentStore(store =>
+            q.UsePersistentStore(persistent =>
             {
-                store.ConfigureStore(s =>
+                persistent.ConfigureStore(s =>
                 {
                     s.TablePrefix = "reports.qrtz_";
                     s.MisfireThreshold = options.MisfireThreshold;
                 });
-                store.UseClustering(c => c.Enabled = true);
-                store.UseSystemTextJsonSerializer(_ => { });
-                store.UsePostgres(database);
+                persistent.UseClustering(c => c.Enabled = true);
+                persistent.UseSystemTextJsonSerializer(_ => { });
+                persistent.UsePostgres(store.ConnectionString);
             });
         });
         // Not Quartz's hosted service: the scheduler starts once the schema is current (ReportSchedule).

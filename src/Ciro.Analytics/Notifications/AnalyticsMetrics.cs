@@ -14,6 +14,7 @@ public sealed class AnalyticsMetrics
         NotificationResyncs = meter.CreateCounter<long>("ciro.analytics.notification_resyncs", description: "Reconnects after which consumers were told to refetch");
         NotificationDrops = meter.CreateCounter<long>("ciro.analytics.notification_drops", description: "Notifications dropped because the queue was full (replaced by a resync)");
         QueryTimeouts = meter.CreateCounter<long>("ciro.analytics.query_timeouts", description: "Requests answered 503 because a query exceeded the statement timeout");
+        DatabaseUnavailable = meter.CreateCounter<long>("ciro.analytics.database_unavailable", description: "Requests answered 503 because the database refused or lost the connection");
         RollupHours = meter.CreateCounter<long>("ciro.analytics.rollup_hours", description: "Hour buckets recomputed from raw rows (tag reason: new-hour, replaced, interval, job-stage, raced)");
         RollupFoldedBlocks = meter.CreateCounter<long>("ciro.analytics.rollup_folded_blocks", description: "New blocks added to their stored hour, day and week rows without a recompute");
         RollupDuration = meter.CreateHistogram<double>("ciro.analytics.rollup_duration", "ms", "One reconcile pass, notification to committed rollups");
@@ -38,4 +39,5 @@ public sealed class AnalyticsMetrics
     public Counter<long> NotificationResyncs { get; }
     public Counter<long> NotificationDrops { get; }
     public Counter<long> QueryTimeouts { get; }
+    public Counter<long> DatabaseUnavailable { get; }
 }

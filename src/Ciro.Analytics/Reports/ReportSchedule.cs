@@ -1,5 +1,6 @@
 using Ciro.Analytics.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Quartz;
 
 namespace Ciro.Analytics.Reports;
@@ -9,16 +10,37 @@ namespace Ciro.Analytics.Reports;
 /// persistent job store in line with <see cref="ReportOptions"/>. A trigger already stored with the configured cron
 /// and time zone is left as it is — its next fire time is what tells Quartz, at restart, that a run was missed (the
 /// misfire then runs once: fire-and-proceed). Re-adding it at every start, as AddTrigger does, would recompute the
-/// next fire from now and silently drop the missed run. A changed schedule replaces the trigger.</summary>
+/// next fire from now and silently drop the missed run. A changed schedule replaces the trigger. Starting runs
+/// under <see cref="BackgroundLoop"/>: a database that refuses connections at that moment (Quartz checks its tables
+/// then) is reported on /health as "report-scheduler is down" and retried with backoff; it never stops the host.
+/// At stop the scheduler's connections are closed: Quartz opens them from the connection string, in Npgsql's
+/// process-wide pool, which the host's data source does not own.</summary>
 public sealed class ReportSchedule(
-    ISchedulerFactory schedulers, SchemaReadiness schema, TimeProvider clock, IOptions<ReportOptions> options, ILogger<ReportSchedule> logger) : BackgroundService
+    ISchedulerFactory schedulers, SchemaReadiness schema, ReportStoreConnection store, BackgroundLoopHealth health, TimeProvider clock,
+    IOptions<ReportOptions> options, ILogger<ReportSchedule> logger) : BackgroundService
 {
+    public const string LoopName = "report-scheduler";
     private IScheduler? _scheduler;
+    private bool _started;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync(LoopName, async ct =>
+        {
+            if (!_started)
+            {
+                await StartSchedulerAsync(ct);
+                _started = true;
+                health.Recovered(LoopName);
+            }
+            // Started: nothing more to do until the host stops.
+            await Task.Delay(Timeout.InfiniteTimeSpan, clock, ct);
+        }, health, clock, logger, stoppingToken);
+
+    private async Task StartSchedulerAsync(CancellationToken stoppingToken)
     {
         await schema.WaitAsync(stoppingToken);
         var scheduler = await schedulers.GetScheduler(stoppingToken);
+        _scheduler = scheduler;
         var wanted = options.Value;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(wanted.TimeZone);
         if (await scheduler.GetTrigger(WeeklyReportJob.TriggerKey, stoppingToken) is ICronTrigger existing
@@ -39,7 +61,6 @@ public sealed class ReportSchedule(
             logger.LogInformation("Weekly report scheduled '{Cron}' ({Zone}); next run {Next:u}", wanted.Schedule, zone.Id,
                 trigger.GetFireTimeAfter(clock.GetUtcNow()));
         }
-        _scheduler = scheduler;
         await scheduler.Start(stoppingToken);
     }
 
@@ -52,5 +73,7 @@ public sealed class ReportSchedule(
             // half-way, since the row is written last.
             await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
         }
+        using var connection = new NpgsqlConnection(store.ConnectionString);
+        NpgsqlConnection.ClearPool(connection);
     }
 }
