@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -49,10 +50,14 @@ public sealed class WebFixture : IAsyncLifetime
     }
 
     /// <summary>The web host on a free loopback port; <paramref name="settings"/> override its configuration.</summary>
-    public WebApplicationFactory<Program> Web(params (string Key, string Value)[] settings)
+    public WebApplicationFactory<Program> Web(params (string Key, string Value)[] settings) => Web(_ => { }, settings);
+
+    /// <summary>The web host as above with <paramref name="services"/> replacing some of its services (a fake clock).</summary>
+    public WebApplicationFactory<Program> Web(Action<IServiceCollection> services, params (string Key, string Value)[] settings)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
+            b.ConfigureTestServices(services);
             b.UseSetting("ConnectionStrings:cache", Redis.ConnectionString);
             b.UseSetting("Ciro:AnalyticsUrl", _analytics.Urls.Single());
             b.UseSetting("Ciro:AlertsUrl", _alerts.Urls.Single());

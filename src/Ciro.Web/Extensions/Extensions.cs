@@ -4,7 +4,6 @@ using Ciro.Web.Auth;
 using Ciro.Web.Exports;
 using Ciro.Web.Live;
 using Microsoft.Extensions.Http.Resilience;
-using Polly;
 
 namespace Ciro.Web.Extensions;
 
@@ -43,19 +42,28 @@ public static class Extensions
             }
         });
         // The standard resilience handler (ServiceDefaults) of every client here — the backends and the OIDC provider —
-        // takes a 429 as the answer, not a fault: retried, it would wait out the backend's Retry-After past the
-        // request timeout (the browser would get 502 instead of 429 + Retry-After), and counted, one throttled user
-        // would open the circuit for everyone.
+        // takes any answer as the answer: a 429 (retried, it would wait out the backend's Retry-After past the request
+        // timeout; counted, one throttled user would open the circuit for everyone), a 503 from a query over analytics'
+        // statement timeout, a 500. Those reach the browser as the backend wrote them. Retried, a slow query would run
+        // again and add its load to what made it slow. Only a backend that did not answer (refused or reset) is
+        // retried, and that or a hang counts against the circuit. An attempt may last as long as analytics lets a query
+        // run (30 s statement timeout, 5 s more for the command): cut at the default 10 s and retried, a 12-s query
+        // would start three times and never answer (the 60-minute soak's usage view, as its data grew).
         builder.Services.ConfigureAll<HttpStandardResilienceOptions>(o =>
         {
-            o.Retry.ShouldHandle = args => FaultNotThrottle(args.Outcome);
-            o.CircuitBreaker.ShouldHandle = args => FaultNotThrottle(args.Outcome);
+            o.Retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException);
+            o.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException);
+            o.AttemptTimeout.Timeout = BackendAttemptTimeout;
+            o.TotalRequestTimeout.Timeout = 2 * BackendAttemptTimeout + TimeSpan.FromSeconds(10);
+            // Polly's rule: the circuit samples at least two attempts' time.
+            o.CircuitBreaker.SamplingDuration = 2 * BackendAttemptTimeout;
         });
         builder.Services.AddSingleton<LiveMetrics>();
         builder.Services.AddSingleton<PushClaims>();
         builder.Services.AddHostedService<LiveActivityPublisher>();
     }
 
-    private static ValueTask<bool> FaultNotThrottle(Outcome<HttpResponseMessage> outcome) => ValueTask.FromResult(
-        outcome.Result?.StatusCode != System.Net.HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(outcome));
+    /// <summary>How long one call to a backend may take: longer than analytics' longest query (its default 30 s
+    /// statement timeout and 5 s command margin).</summary>
+    public static readonly TimeSpan BackendAttemptTimeout = TimeSpan.FromSeconds(45);
 }
