@@ -9,7 +9,7 @@ namespace Ciro.Analytics.Tests;
 
 /// <summary>
 /// Folding new blocks into stored rollup rows gives exactly the rows of a recompute from raw: every hour, day and
-/// week row of every family (sketches as bytes), ciro.function_callers and the ledger, compared as text with a
+/// week row of every family (sketches as bytes), ciro.function_callers, ciro.rollup_jobs_minute and the ledger, compared as text with a
 /// database rolled up once from scratch over the same final chain.
 /// </summary>
 [Collection(AnalyticsCollection.Name)]
@@ -108,15 +108,15 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
         return await DumpAsync(clean);
     }
 
-    private static RollupReconciler Reconciler(NpgsqlDataSource db) =>
+    internal static RollupReconciler Reconciler(NpgsqlDataSource db) =>
         new(db, new AnalyticsMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             NullLogger<RollupReconciler>.Instance);
 
-    /// <summary>Every rollup row, every first call and the ledger, in a stable order, as one string.</summary>
+    /// <summary>Every rollup row, every first call, every jobs minute and the ledger, in a stable order, as one string.</summary>
     private static async Task<string> DumpAsync(NpgsqlDataSource db)
     {
         var text = new StringBuilder();
-        foreach (var table in new[] { "rollup_gas", "rollup_network", "rollup_jobs", "rollup_workers", "function_callers", "rollup_blocks" })
+        foreach (var table in new[] { "rollup_gas", "rollup_network", "rollup_jobs", "rollup_workers", "function_callers", "rollup_jobs_minute", "rollup_blocks" })
         {
             await using var command = db.CreateCommand($"select t::text from ciro.{table} t order by t::text");
             await using var reader = await command.ExecuteReaderAsync();
@@ -135,7 +135,7 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
     /// apart, often in the same second, so stage times and intervals cross block, hour and day boundaries.
     /// The same seed gives the same blocks.
     /// </summary>
-    private static List<KnownChain.Block> Chain(long from, long to, int seed, string salt)
+    internal static List<KnownChain.Block> Chain(long from, long to, int seed, string salt)
     {
         var random = new Random(seed);
         var time = Start;

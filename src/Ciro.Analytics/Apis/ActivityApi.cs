@@ -26,6 +26,7 @@ public static class ActivityApi
         {
             return TypedResults.BadRequest(ApiProblems.InvalidField("minutes", minutes, $"must be between 1 and {MaxMinutes}"));
         }
+        // The window is whole minutes (JobsActivity): those starting after head − minutes, up to the head's minute.
         // Through the query cache (and its coalescing): the relay invalidates it before it publishes a block, so the
         // web's per-block refresh computes the window once and every dashboard asking until the next block shares that
         // answer. At Starknet's peak rate the 30-minute window is ~600k transactions and ~30k jobs events: computed

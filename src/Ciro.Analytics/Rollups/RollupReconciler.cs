@@ -223,6 +223,7 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
                 await family.RecomputeHoursAsync(connection, tx, start, end, ct);
             }
             await FunctionCallers.FoldHoursAsync(connection, tx, start, end, ct);
+            await JobsMinutes.FoldHoursAsync(connection, tx, start, end, ct);
             foreach (var sql in LedgerSql)
             {
                 await using var ledger = new NpgsqlCommand(sql, connection, tx);
@@ -256,6 +257,7 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
             await family.FoldAsync(connection, tx, scope, buckets, ct);
         }
         await FunctionCallers.FoldBlocksAsync(connection, tx, scope, ct);
+        await JobsMinutes.FoldBlocksAsync(connection, tx, scope, ct);
         await using var ledger = new NpgsqlCommand("""
             insert into ciro.rollup_blocks (block_number, block_hash, hour)
             select block_number, block_hash, date_trunc('hour', block_time, 'UTC') from ciro.blocks

@@ -67,3 +67,6 @@ select create_distributed_table('ciro.rollup_jobs', 'bucket_start', colocate_wit
 select create_distributed_table('ciro.rollup_workers', 'bucket_start', colocate_with => 'ciro.rollup_gas');
 -- First call per (contract, function, sender): looked up by its whole key, so by contract.
 select create_distributed_table('ciro.function_callers', 'contract');
+-- Job lifecycle counts per minute (one or two rows upserted per block, a range of minutes read per chart): like
+-- the other rollups, by its time key, with them.
+select create_distributed_table('ciro.rollup_jobs_minute', 'minute', colocate_with => 'ciro.rollup_gas');

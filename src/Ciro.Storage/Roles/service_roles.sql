@@ -26,6 +26,8 @@ grant select, insert, update, delete on
   ciro.rollup_gas, ciro.rollup_network, ciro.rollup_jobs, ciro.rollup_workers, ciro.rollup_blocks,
   ciro.function_callers, ciro.recommendations, ciro.recommendation_runs, ciro.ab_experiments, ciro.api_keys
   to ciro_analytics;
+-- The live jobs chart's per-minute counts, kept with the rollups (migration 108).
+grant select, insert, update, delete on ciro.rollup_jobs_minute to ciro_analytics;
 grant select, insert, update, delete on all tables in schema reports to ciro_analytics;
 -- The weekly report counts the week's incidents.
 grant select on alerts.incidents to ciro_analytics;

@@ -1176,6 +1176,10 @@ export interface components {
             difference: null | number;
             withinInterval: null | boolean;
         };
+        /**
+         * @description The live jobs chart: counts per UTC minute over whole minutes, those whose start is after asOf (the
+         *         newest indexed block's time) minus the minutes asked for, up to and including the minute of asOf.
+         */
         JobsActivity: {
             /** Format: int64 */
             asOfBlock: number;
@@ -1185,6 +1189,7 @@ export interface components {
             minutes: number;
             buckets: components["schemas"]["JobsMinute"][];
         };
+        /** @description CIRO job lifecycle counts of one UTC minute (only minutes with a count are listed). */
         JobsMinute: {
             /** Format: date-time */
             minute: string;
