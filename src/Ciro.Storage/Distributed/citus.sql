@@ -67,3 +67,6 @@ select create_distributed_table('ciro.rollup_jobs', 'bucket_start', colocate_wit
 select create_distributed_table('ciro.rollup_workers', 'bucket_start', colocate_with => 'ciro.rollup_gas');
 -- First call per (contract, function, sender): looked up by its whole key, so by contract.
 select create_distributed_table('ciro.function_callers', 'contract');
+-- Use per (bucket, contract, function, sender): by contract with function_callers, so the usage KPI's join of the
+-- two (same contract, selector, sender) and the reconciler's upserts stay on one shard per contract.
+select create_distributed_table('ciro.usage_callers', 'contract', colocate_with => 'ciro.function_callers');
