@@ -103,6 +103,31 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
         Assert.Equal(0, (await reconciler.ReconcileAsync(null, default)).Hours);
     }
 
+    [Fact]
+    public async Task The_migration_fills_usage_callers_with_the_rows_of_the_rolled_up_blocks()
+    {
+        // A database rolled up before migration 107: its backfill must give the reconciler's rows for the blocks in
+        // the ledger and nothing for blocks not rolled up yet (the reconciler folds those later).
+        var chain = Chain(0, 60, seed: 14, salt: "a");
+        await using var db = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(db, chain.Take(50));
+        await Reconciler(db).ReconcileAsync(null, default);
+        await KnownChain.InsertAsync(db, chain.Skip(50));
+        var rolled = await UsageRowsAsync(db);
+        Assert.Equal(UsageDefinition(chain.Take(50)), rolled);
+
+        await using (var delete = db.CreateCommand("delete from ciro.usage_callers"))
+        {
+            Assert.True(await delete.ExecuteNonQueryAsync() > 0);
+        }
+        await using var stream = typeof(Ciro.Storage.SchemaMigrator).Assembly.GetManifestResourceStream("Ciro.Storage.Migrations.107_usage_callers.sql")!;
+        await using (var migrate = db.CreateCommand(await new StreamReader(stream).ReadToEndAsync()))
+        {
+            await migrate.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(rolled, await UsageRowsAsync(db));
+    }
+
     /// <summary>The rows of a database holding <paramref name="blocks"/> rolled up once, all hours recomputed.</summary>
     private async Task<string> CleanDumpAsync(IEnumerable<KnownChain.Block> blocks)
     {
