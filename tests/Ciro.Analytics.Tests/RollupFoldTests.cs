@@ -9,8 +9,9 @@ namespace Ciro.Analytics.Tests;
 
 /// <summary>
 /// Folding new blocks into stored rollup rows gives exactly the rows of a recompute from raw: every hour, day and
-/// week row of every family (sketches as bytes), ciro.function_callers, ciro.rollup_jobs_minute and the ledger, compared as text with a
-/// database rolled up once from scratch over the same final chain.
+/// week row of every family (sketches as bytes), ciro.function_callers, ciro.usage_callers, ciro.rollup_jobs_minute and the ledger, compared as
+/// text with a database rolled up once from scratch over the same final chain. The usage rows are also compared with
+/// the calls and transactions counted in C# from the chain itself (the definition, not the rollup's SQL).
 /// </summary>
 [Collection(AnalyticsCollection.Name)]
 public sealed class RollupFoldTests(AnalyticsFixture fixture)
@@ -41,6 +42,7 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
         }
 
         Assert.Equal(await CleanDumpAsync(chain), await DumpAsync(db));
+        Assert.Equal(UsageDefinition(chain), await UsageRowsAsync(db));
 
         // Each hour's first block is recomputed (the hour is new to the ledger), and so is the hour of the stored
         // JobAssigned when its JobAllocated arrives; every other block is folded alone.
@@ -72,6 +74,7 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
             await reconciler.ReconcileAsync(batch[0].Number, default);
         }
         Assert.Equal(await CleanDumpAsync(chain.Where(b => b.Number != gap)), await DumpAsync(db));
+        Assert.Equal(UsageDefinition(chain.Where(b => b.Number != gap)), await UsageRowsAsync(db));
 
         // Block 64 arrives last: block 65's stored interval (none until now) changes, so its hour is recomputed
         // (and the hour of any stored stage end whose start is in block 64).
@@ -88,6 +91,7 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
         await KnownChain.InsertAsync(db, branch.Take(20));
         var reorg = await reconciler.ReconcileAsync(95, default);
         Assert.True(reorg.RecomputedHours > 0, "the reorged hours are recomputed");
+        Assert.Equal(UsageDefinition(chain.Take(95).Concat(branch.Take(20))), await UsageRowsAsync(db));
         foreach (var block in branch.Skip(20))
         {
             await KnownChain.InsertAsync(db, [block]);
@@ -95,7 +99,33 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
         }
         var final = chain.Take(95).Concat(branch).ToList();
         Assert.Equal(await CleanDumpAsync(final), await DumpAsync(db));
+        Assert.Equal(UsageDefinition(final), await UsageRowsAsync(db));
         Assert.Equal(0, (await reconciler.ReconcileAsync(null, default)).Hours);
+    }
+
+    [Fact]
+    public async Task The_migration_fills_usage_callers_with_the_rows_of_the_rolled_up_blocks()
+    {
+        // A database rolled up before migration 107: its backfill must give the reconciler's rows for the blocks in
+        // the ledger and nothing for blocks not rolled up yet (the reconciler folds those later).
+        var chain = Chain(0, 60, seed: 14, salt: "a");
+        await using var db = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(db, chain.Take(50));
+        await Reconciler(db).ReconcileAsync(null, default);
+        await KnownChain.InsertAsync(db, chain.Skip(50));
+        var rolled = await UsageRowsAsync(db);
+        Assert.Equal(UsageDefinition(chain.Take(50)), rolled);
+
+        await using (var delete = db.CreateCommand("delete from ciro.usage_callers"))
+        {
+            Assert.True(await delete.ExecuteNonQueryAsync() > 0);
+        }
+        await using var stream = typeof(Ciro.Storage.SchemaMigrator).Assembly.GetManifestResourceStream("Ciro.Storage.Migrations.107_usage_callers.sql")!;
+        await using (var migrate = db.CreateCommand(await new StreamReader(stream).ReadToEndAsync()))
+        {
+            await migrate.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(rolled, await UsageRowsAsync(db));
     }
 
     /// <summary>The rows of a database holding <paramref name="blocks"/> rolled up once, all hours recomputed.</summary>
@@ -116,7 +146,7 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
     private static async Task<string> DumpAsync(NpgsqlDataSource db)
     {
         var text = new StringBuilder();
-        foreach (var table in new[] { "rollup_gas", "rollup_network", "rollup_jobs", "rollup_workers", "function_callers", "rollup_jobs_minute", "rollup_blocks" })
+        foreach (var table in new[] { "rollup_gas", "rollup_network", "rollup_jobs", "rollup_workers", "function_callers", "usage_callers", "rollup_jobs_minute", "rollup_blocks" })
         {
             await using var command = db.CreateCommand($"select t::text from ciro.{table} t order by t::text");
             await using var reader = await command.ExecuteReaderAsync();
@@ -126,6 +156,51 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
             }
         }
         return text.ToString();
+    }
+
+    /// <summary>ciro.usage_callers as defined, counted from the blocks: per (hour or day, contract, function, sender;
+    /// "" for a transaction without one) every call and the distinct transactions, one line per row, sorted.</summary>
+    private static string UsageDefinition(IEnumerable<KnownChain.Block> blocks)
+    {
+        var rows = new Dictionary<(string Bucket, DateTimeOffset Start, string Contract, string Function, string Sender), (long Calls, HashSet<(long, int)> Txs)>();
+        foreach (var block in blocks)
+        {
+            for (var i = 0; i < block.Txs.Length; i++)
+            {
+                foreach (var call in block.Txs[i].Calls)
+                {
+                    foreach (var bucket in new[] { Buckets.Hour, Buckets.Day })
+                    {
+                        var key = (bucket, Buckets.Floor(block.Time, bucket), call.Contract, call.Function, block.Txs[i].Sender);
+                        var (calls, txs) = rows.TryGetValue(key, out var row) ? row : (0, new HashSet<(long, int)>());
+                        txs.Add((block.Number, i));
+                        rows[key] = (calls + 1, txs);
+                    }
+                }
+            }
+        }
+        Assert.Contains(rows.Keys, k => k.Sender == ""); // the chain has transactions without a sender…
+        Assert.Contains(rows.Values, v => v.Calls > v.Txs.Count); // …and multicalls calling one function twice
+        return string.Join("\n", rows.Select(r =>
+                $"{r.Key.Bucket} {r.Key.Start:O} {Hex(KnownChain.Felt(r.Key.Contract))} {Hex(Ciro.Starknet.Selector.FromName(r.Key.Function).ToBytes())} " +
+                $"{(r.Key.Sender == "" ? "" : Hex(KnownChain.Felt(r.Key.Sender)))} {r.Key.Function} calls {r.Value.Calls} txs {r.Value.Txs.Count}")
+            .Order(StringComparer.Ordinal));
+    }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+
+    private static async Task<string> UsageRowsAsync(NpgsqlDataSource db)
+    {
+        var lines = new List<string>();
+        await using var command = db.CreateCommand(
+            "select bucket, bucket_start, encode(contract, 'hex'), encode(selector, 'hex'), encode(sender, 'hex'), function_name, calls, txs from ciro.usage_callers");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add($"{reader.GetString(0)} {reader.GetFieldValue<DateTimeOffset>(1):O} {reader.GetString(2)} {reader.GetString(3)} {reader.GetString(4)} " +
+                $"{(reader.IsDBNull(5) ? "null" : reader.GetString(5))} calls {reader.GetInt64(6)} txs {reader.GetInt64(7)}");
+        }
+        return string.Join("\n", lines.Order(StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -149,6 +224,18 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
             for (var t = random.Next(1, 6); t > 0; t--)
             {
                 txs.Add(RandomTx(random, ref nextJob, open));
+            }
+            if (n % 5 == 2)
+            {
+                // An L1 handler (no sender) calling a function senders also call; deterministic, so the random
+                // draws (and the job lifecycle they make) stay those of the seed.
+                txs.Add(new KnownChain.Tx("", [new KnownChain.Call(KnownChain.Token, "transfer")], 800, 90));
+            }
+            if (n % 7 == 4)
+            {
+                // A multicall calling one function twice (2 calls, 1 transaction), sometimes reverted.
+                txs.Add(new KnownChain.Tx(Clients[(int)(n % Clients.Length)],
+                    [new KnownChain.Call(KnownChain.Token, "transfer"), new KnownChain.Call(KnownChain.Token, "transfer")], 900, 95, Reverted: n % 14 == 4));
             }
             if (n == LateStartBlock)
             {

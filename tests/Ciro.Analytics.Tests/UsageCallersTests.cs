@@ -8,12 +8,13 @@ using Npgsql;
 namespace Ciro.Analytics.Tests;
 
 /// <summary>
-/// The usage KPI's new/returning callers come from ciro.function_callers (first call per contract, function and
-/// sender, folded with the rollups) plus the blocks newer than the rollup ledger read raw. Its answers must equal the
-/// definition — "new = no call of that function by that sender before the bucket start (or the range start)" — which
-/// this test keeps as the SQL the endpoint used to run (a correlated NOT EXISTS over every earlier call), on a chain
-/// of 6 hours with repeat callers, multicalls and reverted calls: after the rollups, with blocks not yet rolled up,
-/// after a reorg that removes some callers' first calls, and after a reindex of the last hours.
+/// The usage KPI reads ciro.usage_callers (calls and transactions per hour or day, function and sender) and
+/// ciro.function_callers (first call per contract, function and sender), both kept with the rollups. Its answers must
+/// equal the definition over the hours overlapping the range — calls, transactions, distinct senders, and "new = no
+/// call of that function by that sender before the bucket start (or the range's first hour)" — which this test keeps
+/// as SQL over the raw calls (a correlated NOT EXISTS over every earlier call), on a chain of 6 hours with repeat
+/// callers, multicalls, reverted calls and transactions without a sender: after the rollups, with blocks not yet
+/// rolled up (not counted), after a reorg that removes some callers' first calls, and after a reindex of the last hours.
 /// </summary>
 [Collection(AnalyticsCollection.Name)]
 public sealed class UsageCallersTests(AnalyticsFixture fixture)
@@ -22,6 +23,7 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
     private static readonly (string Contract, string Function)[] Functions =
         [(KnownChain.JobManager, "submit_ai_job"), (KnownChain.JobManager, "submit_job_result"), (KnownChain.Token, "transfer")];
 
+    /// <summary>$1 = the range's first hour, $2 = its end, $3 = the range start (the bucket start of bucket=range).</summary>
     private const string Reference = """
         with calls as (
           select {bucket} as b, c.contract, c.selector, max(c.function_name) as fn, t.sender, count(*) as n, count(distinct (c.block_number, c.tx_index)) as txs
@@ -35,12 +37,13 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
                  select 1 from ciro.tx_calls c2
                  join ciro.transactions t2 on t2.block_number = c2.block_number and t2.tx_index = c2.tx_index and t2.block_time = c2.block_time
                  where c2.contract = calls.contract and c2.selector = calls.selector and t2.sender = calls.sender
-                   and c2.block_time < greatest(calls.b, $1) and t2.block_time < greatest(calls.b, $1)))
+                   and c2.block_time < {since} and t2.block_time < {since}))
         from calls group by b, contract, selector
         order by 1, 5 desc, 2, 4
         """;
 
-    /// <summary>Blocks <paramref name="from"/>..<paramref name="to"/>, 3 minutes apart from T0 − 1 h; each has 1-4
+    /// <summary>Blocks <paramref name="from"/>..<paramref name="to"/>, 3 minutes apart from T0 − 1 h (from 120: from the next
+    /// midnight); each has 1-4
     /// transactions from a sender drawn from a growing pool (so callers keep appearing), some multicalls, some reverted.</summary>
     private static List<KnownChain.Block> Chain(int from, int to, int seed, string salt)
     {
@@ -55,7 +58,15 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
                     .Select(_ => Functions[random.Next(Functions.Length)]).Select(f => new KnownChain.Call(f.Contract, f.Function)).ToArray();
                 return new KnownChain.Tx(Senders[random.Next(pool)], calls, 1000, 100, Reverted: random.Next(10) == 0);
             }).ToArray();
-            blocks.Add(new KnownChain.Block(n, KnownChain.T0.AddHours(-1).AddMinutes(3 * n), txs, salt));
+            if (n % 4 == 1)
+            {
+                // An L1 handler (no sender): counted in calls and transactions, never as a caller. Added without a
+                // random draw, so the seed's senders stay the same.
+                txs = [.. txs, new KnownChain.Tx("", [new KnownChain.Call(KnownChain.Token, "transfer")], 1000, 100)];
+            }
+            // Blocks from 120 on are the next day (from 00:00), so ranges mix day rows with hour rows.
+            var time = n < 120 ? KnownChain.T0.AddHours(-1).AddMinutes(3 * n) : KnownChain.T0.AddHours(14).AddMinutes(3 * (n - 120));
+            blocks.Add(new KnownChain.Block(n, time, txs, salt));
         }
         return blocks;
     }
@@ -65,6 +76,8 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         ("2026-03-02T09:00:00Z", "2026-03-02T15:00:00Z"),
         ("2026-03-02T10:30:00Z", "2026-03-02T13:00:00Z"),
         ("2026-03-02T12:00:00Z", "2026-03-02T15:00:00Z"),
+        // A whole day (day rows unless hourly) and the next day's first hours (hour rows), starting mid-hour.
+        ("2026-03-01T23:20:00Z", "2026-03-03T01:00:00Z"),
     ];
 
     private static async Task<string> ApiAsync(HttpClient http)
@@ -72,7 +85,7 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         var text = new StringBuilder();
         foreach (var (from, to) in Ranges)
         {
-            foreach (var bucket in new[] { "hour", "day", "range" })
+            foreach (var bucket in new[] { "hour", "day", "week", "range" })
             {
                 // Without a bucket the endpoint answers one row per function over the whole range.
                 var url = $"/api/kpi/usage?from={from}&to={to}&pageSize=1000" + (bucket == "range" ? "" : $"&bucket={bucket}");
@@ -94,12 +107,15 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         var text = new StringBuilder();
         foreach (var (from, to) in Ranges)
         {
-            foreach (var bucket in new[] { "hour", "day", "range" })
+            foreach (var bucket in new[] { "hour", "day", "week", "range" })
             {
-                var sql = Reference.Replace("{bucket}", bucket == "range" ? "$1::timestamptz" : $"date_trunc('{bucket}', c.block_time, 'UTC')");
+                var sql = Reference.Replace("{bucket}", bucket == "range" ? "$3::timestamptz" : $"date_trunc('{bucket}', c.block_time, 'UTC')")
+                    .Replace("{since}", bucket == "range" ? "$1" : "greatest(calls.b, $1)");
+                var start = DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture);
                 await using var command = db.CreateCommand(sql);
-                command.Parameters.AddWithValue(DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture));
+                command.Parameters.AddWithValue(Buckets.Floor(start, Buckets.Hour));
                 command.Parameters.AddWithValue(DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
+                command.Parameters.AddWithValue(start);
                 await using var reader = await command.ExecuteReaderAsync();
                 while (await reader.ReadAsync())
                 {
@@ -119,9 +135,9 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0"));
         using var http = app.CreateClient();
         var reconciler = app.Services.GetRequiredService<RollupReconciler>();
-        var chain = Chain(0, 119, seed: 5, salt: "a"); // 6 hours
+        var chain = Chain(0, 129, seed: 5, salt: "a"); // 6 hours, then half an hour the next day
 
-        // Rolled up: everything comes from ciro.function_callers.
+        // Rolled up: everything comes from the rollup tables.
         await KnownChain.InsertAsync(db, chain.Take(100));
         await reconciler.ReconcileAsync(null, default);
         var expected = await ReferenceAsync(db);
@@ -129,9 +145,10 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         Assert.Matches(@"new [1-9]\d* returning [1-9]", expected); // …and buckets mixing both
         Assert.Equal(expected, await ApiAsync(http));
 
-        // Blocks the rollups have not reached yet: read raw.
+        // Blocks the rollups have not reached yet are not counted (the answer is the rolled-up blocks'), until rolled up.
         await KnownChain.InsertAsync(db, chain.Skip(100));
-        Assert.Equal(await ReferenceAsync(db), await ApiAsync(http));
+        Assert.NotEqual(expected, await ReferenceAsync(db));
+        Assert.Equal(expected, await ApiAsync(http));
         await reconciler.ReconcileAsync(null, default);
         Assert.Equal(await ReferenceAsync(db), await ApiAsync(http));
 

@@ -21,6 +21,7 @@ public sealed class KnownChain
 
     public sealed record Call(string Contract, string Function);
     public sealed record Event(string Contract, string Name, string DecodedJson);
+    /// <summary>An empty <paramref name="Sender"/> is an L1 handler: stored without a sender, as the indexer does.</summary>
     public sealed record Tx(string Sender, Call[] Calls, long L2Gas, long Fee, string Unit = "FRI", bool Reverted = false, long L1DataGas = 0, Event[]? Events = null);
     public sealed record Block(long Number, DateTimeOffset Time, Tx[] Txs, string HashSalt = "a");
 
@@ -100,9 +101,10 @@ public sealed class KnownChain
                 var t = block.Txs[i];
                 var txHash = Felt($"0x{block.Number:x}{i:x4}{Convert.ToHexString(System.Text.Encoding.ASCII.GetBytes(block.HashSalt))}");
                 await Exec(connection, tx, """
-                    insert into ciro.transactions values ($1, $2, $3, $4, 'INVOKE', '0x3', $5, $6, $7, 0, $8, $9, $10, $11, $12)
-                    """, block.Number, block.Time, i, txHash, Felt(t.Sender), new BigInteger(t.Fee), t.Unit, t.L1DataGas, t.L2Gas,
-                    t.Reverted ? "REVERTED" : "SUCCEEDED", t.Reverted ? "boom" : (object)DBNull.Value, t.Events?.Length ?? 0);
+                    insert into ciro.transactions values ($1, $2, $3, $4, $13, '0x3', $5, $6, $7, 0, $8, $9, $10, $11, $12)
+                    """, block.Number, block.Time, i, txHash, t.Sender == "" ? DBNull.Value : (object)Felt(t.Sender), new BigInteger(t.Fee), t.Unit, t.L1DataGas, t.L2Gas,
+                    t.Reverted ? "REVERTED" : "SUCCEEDED", t.Reverted ? "boom" : (object)DBNull.Value, t.Events?.Length ?? 0,
+                    t.Sender == "" ? "L1_HANDLER" : "INVOKE");
                 for (var c = 0; c < t.Calls.Length; c++)
                 {
                     await Exec(connection, tx, "insert into ciro.tx_calls values ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -57,7 +57,7 @@ public static class KpiApi
     public static Task<Results<Ok<TablePage<UsageRow>>, ContentHttpResult, BadRequest<ProblemDetails>>> GetUsage(
         [AsParameters] KpiParameters p, [AsParameters] KpiServices s, CancellationToken ct) =>
         KpiEndpoint.RunAsync("usage", p, s, [], r => r.To - r.From > TimeSpan.FromDays(s.Options.Value.RawMaxRangeDays)
-                ? ApiProblems.InvalidField("from", p.From, $"usage is computed from raw calls over at most {s.Options.Value.RawMaxRangeDays} days")
+                ? ApiProblems.InvalidField("from", p.From, $"usage counts distinct callers over at most {s.Options.Value.RawMaxRangeDays} days")
                 : null,
             r => s.Usage.GetAsync(r, ct), ct,
             // Without an explicit bucket the answer stays one row per function over the range (what callers

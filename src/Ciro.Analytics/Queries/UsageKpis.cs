@@ -4,9 +4,9 @@ using Npgsql;
 namespace Ciro.Analytics.Queries;
 
 /// <summary>Use of one contract function in one bucket (or over the whole range, when no bucket was asked for:
-/// BucketStart is then the range start). Calls counts every call (a multicall calling it twice counts 2);
-/// callers are transaction senders; a caller is new when it never called this function before the bucket's
-/// start (or the range start, if later), returning otherwise.</summary>
+/// BucketStart is then the range start). The range covers the whole hours it overlaps. Calls counts every call
+/// (a multicall calling it twice counts 2); callers are transaction senders; a caller is new when it never called
+/// this function before the bucket's start (or the range's first hour, if later), returning otherwise.</summary>
 public sealed record UsageRow(DateTimeOffset BucketStart, string Contract, string Function, string Selector, long Calls, long Transactions, long UniqueCallers, long NewCallers, long ReturningCallers);
 
 /// <summary>Transactions calling the filtered functions per UTC hour of day, summed over the range.</summary>
@@ -17,47 +17,58 @@ public sealed class UsageKpis(NpgsqlDataSource dataSource)
     /// <summary>Bucket "range" = one row per function over the whole range.</summary>
     public const string WholeRange = "range";
 
+    /// <summary>
+    /// Read from the usage rollup (<c>ciro.usage_callers</c>, per hour or day, function and sender) and the first
+    /// calls (<c>ciro.function_callers</c>), never from raw calls: the hours overlapping [From, To), so the cost grows
+    /// with hours × functions × callers. Day rows serve the whole days inside the range when the bucket is a day,
+    /// a week or the range (they equal the sum of their hours), hour rows the hours at the edges.
+    /// </summary>
     public async Task<TablePage<UsageRow>> GetAsync(KpiRequest request, CancellationToken ct)
     {
         // Bucket starts by date_trunc (UTC; weeks start Monday, as Buckets.Floor); the unit is a validated constant.
-        var bucketSql = request.Bucket switch
+        var (bucketSql, newSince) = request.Bucket switch
         {
-            WholeRange => "$1::timestamptz",
-            Buckets.Hour or Buckets.Day or Buckets.Week => $"date_trunc('{request.Bucket}', c.block_time, 'UTC')",
+            WholeRange => ("$1::timestamptz", "$3"),
+            Buckets.Hour => ("u.bucket_start", "greatest(p.b, $3)"),
+            Buckets.Day or Buckets.Week => ($"date_trunc('{request.Bucket}', u.bucket_start, 'UTC')", "greatest(p.b, $3)"),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Bucket, "usage buckets are range, hour, day, week"),
         };
-        var (filter, values) = GasKpis.Filter(request, 3);
-        var filterCalls = filter.Replace(" contract", " c.contract").Replace(" selector", " c.selector").Replace(" function_name", " c.function_name");
+        // Hours [firstHour, To); of them the whole days [firstDay, endDay) come from day rows (never for hourly buckets).
+        var firstHour = Buckets.Floor(request.From, Buckets.Hour);
+        var (firstDay, endDay) = (Buckets.Ceiling(firstHour, Buckets.Day), Buckets.Floor(Buckets.Ceiling(request.To, Buckets.Hour), Buckets.Day));
+        if (request.Bucket == Buckets.Hour || firstDay >= endDay)
+        {
+            (firstDay, endDay) = (request.To, request.To);
+        }
+        var (filter, values) = GasKpis.Filter(request, 6);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // New = the caller's first call of the function is at or after the bucket start (or the range start, if later):
-        // ciro.function_callers holds first calls over the rolled-up blocks; blocks newer than the rollup ledger are
-        // read raw (a few blocks while analytics keeps up) and the earlier of the two counts.
+        // A caller is new when its first call of the function (ciro.function_callers, kept with the same ledger) is at
+        // or after the bucket start, or the range's first hour if later. The empty sender holds the transactions
+        // without a sender: calls and transactions, not a caller.
         await using var command = new NpgsqlCommand($"""
-            with calls as (
-              select {bucketSql} as b, c.contract, c.selector, max(c.function_name) as fn, t.sender, count(*) as n, count(distinct (c.block_number, c.tx_index)) as txs
-              from ciro.tx_calls c
-              join ciro.transactions t on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
-              where c.block_time >= $1 and c.block_time < $2 and t.block_time >= $1 and t.block_time < $2 {filterCalls}
-              group by 1, c.contract, c.selector, t.sender),
-            unfolded as (
-              select c.contract, c.selector, t.sender, min(c.block_time) as first_seen
-              from ciro.tx_calls c
-              join ciro.transactions t on t.block_number = c.block_number and t.tx_index = c.tx_index and t.block_time = c.block_time
-              where c.block_number > (select coalesce(max(block_number), -1) from ciro.rollup_blocks)
-                and t.block_number > (select coalesce(max(block_number), -1) from ciro.rollup_blocks) and t.sender is not null
-              group by c.contract, c.selector, t.sender)
-            select calls.b, ciro.felt_hex(calls.contract), coalesce(max(calls.fn), ciro.felt_hex(calls.selector)), ciro.felt_hex(calls.selector),
-                   sum(calls.n)::bigint, sum(calls.txs)::bigint,
-                   count(calls.sender),
-                   count(calls.sender) filter (where least(f.first_seen, u.first_seen) >= greatest(calls.b, $1))
-            from calls
-            left join ciro.function_callers f on f.contract = calls.contract and f.selector = calls.selector and f.sender = calls.sender
-            left join unfolded u on u.contract = calls.contract and u.selector = calls.selector and u.sender = calls.sender
-            group by calls.b, calls.contract, calls.selector
+            with u as (
+              select bucket_start, contract, selector, sender, function_name, calls, txs from ciro.usage_callers
+              where bucket = 'hour' and ((bucket_start >= $3 and bucket_start < $4) or (bucket_start >= $5 and bucket_start < $2)) {filter}
+              union all
+              select bucket_start, contract, selector, sender, function_name, calls, txs from ciro.usage_callers
+              where bucket = 'day' and bucket_start >= $4 and bucket_start < $5 {filter}),
+            p as (
+              select {bucketSql} as b, u.contract, u.selector, u.sender, max(u.function_name) as fn, sum(u.calls) as n, sum(u.txs) as txs
+              from u group by 1, u.contract, u.selector, u.sender)
+            select p.b, ciro.felt_hex(p.contract), coalesce(max(p.fn), ciro.felt_hex(p.selector)), ciro.felt_hex(p.selector),
+                   sum(p.n)::bigint, sum(p.txs)::bigint,
+                   count(*) filter (where p.sender <> '\x'::bytea),
+                   count(*) filter (where p.sender <> '\x'::bytea and f.first_seen >= {newSince})
+            from p
+            left join ciro.function_callers f on f.contract = p.contract and f.selector = p.selector and f.sender = p.sender
+            group by p.b, p.contract, p.selector
             order by 1, 5 desc, 2, 4
             """, connection);
         command.Parameters.AddWithValue(request.From);
         command.Parameters.AddWithValue(request.To);
+        command.Parameters.AddWithValue(firstHour);
+        command.Parameters.AddWithValue(firstDay);
+        command.Parameters.AddWithValue(endDay);
         foreach (var value in values)
         {
             command.Parameters.AddWithValue(value);
@@ -71,7 +82,9 @@ public sealed class UsageKpis(NpgsqlDataSource dataSource)
             rows.Add(new UsageRow(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.GetInt64(4), reader.GetInt64(5), unique, fresh, unique - fresh));
         }
-        return TablePage<UsageRow>.Of(rows, request, "Computed from raw calls over the whole range (exact distinct callers); transactions without a sender count as calls but not callers.");
+        return TablePage<UsageRow>.Of(rows, request,
+            "Read from the hourly usage rollup: every hour overlapping the range, up to the newest rolled-up block (newer blocks are not counted yet); " +
+            "exact distinct callers; transactions without a sender count as calls and transactions but not as callers.");
     }
 
     /// <summary>From hourly gas rollups (transactions per function per hour), so long ranges stay cheap.</summary>

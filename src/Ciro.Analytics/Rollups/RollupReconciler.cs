@@ -224,6 +224,7 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
             }
             await FunctionCallers.FoldHoursAsync(connection, tx, start, end, ct);
             await JobsMinutes.FoldHoursAsync(connection, tx, start, end, ct);
+            await UsageCallers.FoldHoursAsync(connection, tx, start, end, ct);
             foreach (var sql in LedgerSql)
             {
                 await using var ledger = new NpgsqlCommand(sql, connection, tx);
@@ -240,12 +241,14 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
         {
             await MergeAsync(connection, tx, Buckets.Hour, Buckets.Day, day, ct);
             await MergeAsync(connection, tx, Buckets.Day, Buckets.Week, Buckets.Floor(day, Buckets.Week), ct);
+            // After the fold above, which added this day's new blocks to its hour rows only.
+            await UsageCallers.RemergeDayAsync(connection, tx, day, ct);
         }
         await tx.CommitAsync(ct);
     }
 
     /// <summary>Adds the blocks' rows to the stored rows of each bucket size given, their first calls to
-    /// ciro.function_callers, and the blocks to the ledger (a plain insert: a block folded twice would fail the
+    /// ciro.function_callers, their use per caller to ciro.usage_callers (hours and days only), and the blocks to the ledger (a plain insert: a block folded twice would fail the
     /// transaction rather than count twice).</summary>
     private async Task FoldAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<NewBlock> blocks, IReadOnlyList<string> buckets, CancellationToken ct)
     {
@@ -258,6 +261,7 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
         }
         await FunctionCallers.FoldBlocksAsync(connection, tx, scope, ct);
         await JobsMinutes.FoldBlocksAsync(connection, tx, scope, ct);
+        await UsageCallers.FoldBlocksAsync(connection, tx, scope, buckets, ct);
         await using var ledger = new NpgsqlCommand("""
             insert into ciro.rollup_blocks (block_number, block_hash, hour)
             select block_number, block_hash, date_trunc('hour', block_time, 'UTC') from ciro.blocks

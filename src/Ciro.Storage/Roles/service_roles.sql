@@ -24,7 +24,7 @@ grant select on
 -- Analytics writes what it derives, its API keys and its reports (with the report scheduler's tables).
 grant select, insert, update, delete on
   ciro.rollup_gas, ciro.rollup_network, ciro.rollup_jobs, ciro.rollup_workers, ciro.rollup_blocks,
-  ciro.function_callers, ciro.recommendations, ciro.recommendation_runs, ciro.ab_experiments, ciro.api_keys
+  ciro.function_callers, ciro.usage_callers, ciro.recommendations, ciro.recommendation_runs, ciro.ab_experiments, ciro.api_keys
   to ciro_analytics;
 -- The live jobs chart's per-minute counts, kept with the rollups (migration 108).
 grant select, insert, update, delete on ciro.rollup_jobs_minute to ciro_analytics;

@@ -1722,9 +1722,9 @@ export interface components {
         };
         /**
          * @description Use of one contract function in one bucket (or over the whole range, when no bucket was asked for:
-         *         BucketStart is then the range start). Calls counts every call (a multicall calling it twice counts 2);
-         *         callers are transaction senders; a caller is new when it never called this function before the bucket's
-         *         start (or the range start, if later), returning otherwise.
+         *         BucketStart is then the range start). The range covers the whole hours it overlaps. Calls counts every call
+         *         (a multicall calling it twice counts 2); callers are transaction senders; a caller is new when it never called
+         *         this function before the bucket's start (or the range's first hour, if later), returning otherwise.
          */
         UsageRow: {
             /** Format: date-time */
