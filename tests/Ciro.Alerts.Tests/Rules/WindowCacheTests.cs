@@ -109,22 +109,23 @@ public sealed class WindowCacheTests
     public async Task Passes_every_5_s_over_a_chain_that_keeps_arriving_read_exactly_what_whole_reads_read()
     {
         // 1.5 s blocks (two blocks share some seconds) for 70 minutes; the passes run from minute 57 to 63, so every
-        // window (jobs: 50 minutes) is full. Job j2150 (53:45) completes 320 blocks (8 minutes) later, within the
+        // window (jobs: 50 minutes) is full. Job j2080 (52:00) completes 320 blocks (8 minutes) later, within the
         // unfinished-job horizon; dup is submitted at 50:00 and again at 61:30, both inside the jobs' window, the second
         // when the passes re-read jobs from after the first.
-        const long slowJob = 2150, dupFirst = 2000, dupSecond = 2460;
+        const long slowJob = 2080, dupFirst = 2000, dupSecond = 2460;
         var chain = new LiveChain(1.5, 2800, slowJob: slowJob, dup: (dupFirst, dupSecond));
         var cache = NewCache();
         var start = LiveChain.Genesis.AddMinutes(57).AddMilliseconds(300);
         var reused = new Dictionary<string, long>();
         var wholeJobReads = new List<int>();
         bool dupSeen = false, slowSeenUnfinished = false, slowSeenCompleted = false;
+        // The indexer 3 s behind the passes, except that it stops for 30 passes (150 s, longer than the overlap) and then
+        // catches up: rows keep arriving that are older than the previous pass's `to` less the overlap.
+        DateTimeOffset Indexed(int k) => start.AddSeconds(5 * (k is >= 20 and < 50 ? 19 : k) - 3);
         for (var k = 0; k < 72; k++)
         {
             var at = start.AddSeconds(5 * k);
-            // The indexer 3 s behind, except for ten passes 45 s behind (then it catches up): rows keep arriving older
-            // than the previous pass's `to`.
-            chain.ShowUpTo(at.AddSeconds(k is >= 20 and < 30 ? -45 : -3));
+            chain.ShowUpTo(Indexed(k));
             var counting = new Counting(chain);
             var pass = PassReads.For(counting, Shipped, at, cache, chain.HeadTime);
             var measured = await AssertSameAsWholeReadsAsync(pass, chain, at);
@@ -147,7 +148,7 @@ public sealed class WindowCacheTests
         // later, and dup's second submission made jobs read whole (its id came back in the fresh read).
         Assert.True(reused["blocks"] > 0 && reused["jobs"] > 0 && reused["calls"] > 0, string.Join(", ", reused));
         Assert.True(dupSeen && slowSeenUnfinished && slowSeenCompleted);
-        var dupBack = Enumerable.Range(0, 72).First(k => chain.TimeOf(dupSecond) <= start.AddSeconds(5 * k).AddSeconds(k is >= 20 and < 30 ? -45 : -3));
+        var dupBack = Enumerable.Range(0, 72).First(k => chain.TimeOf(dupSecond) <= Indexed(k));
         Assert.Contains(dupBack, wholeJobReads);
     }
 
