@@ -55,7 +55,7 @@ public sealed class WindowCacheTests
     }
 
     /// <summary>Every read a rule makes, its answer, and the same read asked of another source.</summary>
-    private sealed class Recording(IRuleData inner) : IRuleData
+    internal sealed class Recording(IRuleData inner) : IRuleData
     {
         public List<(string What, string Got, Func<IRuleData, Task<string>> Again)> Reads { get; } = [];
 
@@ -84,9 +84,9 @@ public sealed class WindowCacheTests
     private static string Describe(Measurement m) =>
         $"{RuleEvaluator.SeriesKey(m.Labels)} | {m.Value?.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} | {m.Observed} | {m.Expected}";
 
-    /// <summary>Every shipped rule, through <paramref name="pass"/> and straight from the chain: the same rows for every
-    /// read and the same measures. Returns the rules' measures.</summary>
-    private static async Task<List<string>> AssertSameAsWholeReadsAsync(PassReads pass, LiveChain chain, DateTimeOffset at)
+    /// <summary>Every shipped rule, through <paramref name="pass"/> and straight from <paramref name="chain"/>: the same
+    /// rows for every read and the same measures. Returns the rules' measures.</summary>
+    internal static async Task<List<string>> AssertSameAsWholeReadsAsync(PassReads pass, IRuleData chain, DateTimeOffset at)
     {
         var measured = new List<string>();
         foreach (var rule in Shipped)
