@@ -79,9 +79,9 @@ public sealed class LiveRuleEvaluator(
     /// read first (rows older than it are all stored); otherwise whole windows, as before the cache.</summary>
     private async Task<PassReads> PassAsync(AnalyticsReader analytics, List<AlertRule> rules, DateTimeOffset at, CancellationToken ct)
     {
-        if (!windows.Active)
+        if (!windows.Active || PassReads.Plan(rules, at).Count == 0)
         {
-            return PassReads.For(analytics, rules, at);
+            return PassReads.For(analytics, rules, at); // nothing to keep (or no rule reads rows): no head to read
         }
         try
         {
