@@ -225,4 +225,43 @@ public sealed class WindowCacheTests
             counting.Reads.Select(r => (r.Kind, WindowCache.Second(r.From))).Order().ToArray());
         Assert.Empty(after.Counts.RowsReused);
     }
+
+    [Fact]
+    public void The_options_are_validated_at_start_naming_the_setting()
+    {
+        var options = new AlertsOptions { Email = { To = { "ops@example.org" } } };
+        options.WindowCache.Overlap = TimeSpan.FromSeconds(-1);
+        options.WindowCache.UnfinishedJobHorizon = TimeSpan.FromDays(2);
+        var problems = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(p => p.ErrorMessage).ToList();
+        Assert.Equal(new[]
+        {
+            "Alerts:WindowCache:Overlap = '-00:00:01' must be from 00:00:00 to 01:00:00.",
+            "Alerts:WindowCache:UnfinishedJobHorizon = '2.00:00:00' must be from 00:00:00 to 1.00:00:00.",
+        }, problems);
+    }
+
+    [Fact]
+    public async Task Disabled_every_pass_reads_whole_windows()
+    {
+        var chain = new LiveChain(2, 2100);
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var options = new AlertsOptions();
+        options.WindowCache.Enabled = false;
+        var cache = new WindowCache(Options.Create(options), new RuleMetrics(meters), NullLogger<WindowCache>.Instance);
+        cache.ListeningStarted();
+        Assert.False(cache.Active);
+        var at = LiveChain.Genesis.AddMinutes(60).AddMilliseconds(500);
+        foreach (var step in new[] { 0, 5 })
+        {
+            chain.ShowUpTo(at.AddSeconds(step - 10));
+            var counting = new Counting(chain);
+            var pass = PassReads.For(counting, Shipped, at.AddSeconds(step), cache, chain.HeadTime);
+            await AssertSameAsWholeReadsAsync(pass, chain, at.AddSeconds(step));
+            var plan = PassReads.Plan(Shipped, at.AddSeconds(step));
+            Assert.Equal(new[] { WindowCache.Second(plan["blocks"]), WindowCache.Second(plan["calls||submit_job_result"]), WindowCache.Second(plan["jobs"]) },
+                counting.Reads.OrderBy(r => r.Kind, StringComparer.Ordinal).Select(r => WindowCache.Second(r.From)).ToArray());
+            Assert.Empty(pass.Counts.RowsReused);
+        }
+        Assert.Empty(cache.Kept);
+    }
 }
