@@ -26,8 +26,14 @@ public sealed class AlertsOptions : IValidatableObject
 
     public EmailOptions Email { get; set; } = new();
 
+    public WindowCacheOptions WindowCache { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var problem in WindowCache.Validate())
+        {
+            yield return problem;
+        }
         if (EvaluationInterval < TimeSpan.FromSeconds(1))
         {
             yield return new ValidationResult($"Alerts:EvaluationInterval = '{EvaluationInterval}' must be at least 1 second.", [nameof(EvaluationInterval)]);
@@ -126,6 +132,36 @@ public sealed class PipelineStalledRule
         if (Severity is not ("critical" or "warning" or "info"))
         {
             yield return new ValidationResult($"Alerts:PipelineStalled:Severity = '{Severity}' must be critical, warning or info.", ["PipelineStalled.Severity"]);
+        }
+    }
+}
+
+/// <summary>The live passes' reuse of the rows read by the previous pass (<see cref="Ciro.Alerts.Rules.WindowCache"/>).</summary>
+public sealed class WindowCacheOptions
+{
+    /// <summary>Off: every pass reads its whole windows from the API, as the backtest does.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How far before the previous read's final time a pass reads again: a reorg shallower than this replaces
+    /// the rows it touched even if its message is lost; a deeper one is heard of as a <c>Reorg</c> message.</summary>
+    public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>A kept job without a completion is read again (from its submission) while it was submitted less than
+    /// this before the previous read's final time; older, it is kept as read. A failed job never completes (JobManager
+    /// emits no failure event), so without this bound one failed job would make every pass read jobs from it on. The
+    /// default is <see cref="RuleConditions.JobLookback"/>, the rules' own bound on a job's length.</summary>
+    public TimeSpan UnfinishedJobHorizon { get; set; } = RuleConditions.JobLookback;
+
+    public IEnumerable<ValidationResult> Validate()
+    {
+        if (Overlap < TimeSpan.Zero || Overlap > TimeSpan.FromHours(1))
+        {
+            yield return new ValidationResult($"Alerts:WindowCache:Overlap = '{Overlap}' must be from 00:00:00 to 01:00:00.", ["WindowCache.Overlap"]);
+        }
+        if (UnfinishedJobHorizon < TimeSpan.Zero || UnfinishedJobHorizon > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult(
+                $"Alerts:WindowCache:UnfinishedJobHorizon = '{UnfinishedJobHorizon}' must be from 00:00:00 to 1.00:00:00.", ["WindowCache.UnfinishedJobHorizon"]);
         }
     }
 }

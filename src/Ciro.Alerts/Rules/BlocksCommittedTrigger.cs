@@ -10,8 +10,12 @@ namespace Ciro.Alerts.Rules;
 /// arrives) and runs <see cref="LiveRuleEvaluator"/>. Messages arriving during an evaluation, or less than
 /// <see cref="MinGap"/> after it, coalesce into one more evaluation. The Quartz timer evaluates the same rules regardless, so a lost connection delays, never loses, an
 /// evaluation; the connection is retried with backoff and every failure is logged and counted.
+/// <para>The same connection LISTENs to the <see cref="Reorg"/> and <see cref="Resync"/> channels for the
+/// <see cref="WindowCache"/>: a reorg (or reindex) replaces stored blocks, so every kept row is dropped and the next pass
+/// reads whole windows. The cache keeps rows only while this connection listens: it is told when listening starts
+/// (dropping what it kept, as a reorg may have gone unheard) and when the connection fails.</para>
 /// </summary>
-public sealed class BlocksCommittedTrigger(NpgsqlDataSource dataSource, LiveRuleEvaluator evaluator, RuleMetrics metrics,
+public sealed class BlocksCommittedTrigger(NpgsqlDataSource dataSource, LiveRuleEvaluator evaluator, RuleMetrics metrics, WindowCache windows,
     ILogger<BlocksCommittedTrigger> logger) : BackgroundService
 {
     /// <summary>Two-second blocks would otherwise evaluate every rule every two seconds; each evaluation reads the
@@ -35,11 +39,17 @@ public sealed class BlocksCommittedTrigger(NpgsqlDataSource dataSource, LiveRule
                     {
                         _wake.Writer.TryWrite(true);
                     }
+                    else
+                    {
+                        Dropped(e.Channel, e.Payload);
+                    }
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {MessageChannels.Blocks.Postgres}", connection))
+                await using (var listen = new NpgsqlCommand(
+                    $"LISTEN {MessageChannels.Blocks.Postgres}; LISTEN {MessageChannels.Reorgs.Postgres}; LISTEN {MessageChannels.Resyncs.Postgres}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
+                windows.ListeningStarted();
                 delay = TimeSpan.FromSeconds(1);
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -53,6 +63,7 @@ public sealed class BlocksCommittedTrigger(NpgsqlDataSource dataSource, LiveRule
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                windows.ListeningStopped($"the LISTEN connection failed: {ex.GetType().Name}");
                 metrics.TriggerFailures.Add(1);
                 logger.LogWarning(ex, "Listening for committed blocks failed; rules still run on the timer; retrying in {Delay}", delay);
                 await Task.Delay(delay, stoppingToken);
@@ -60,6 +71,30 @@ public sealed class BlocksCommittedTrigger(NpgsqlDataSource dataSource, LiveRule
             }
         }
         await evaluating;
+    }
+
+    /// <summary>A reorg or resync: the kept rows may be replaced ones. Even an unreadable message clears them.</summary>
+    private void Dropped(string channel, string payload)
+    {
+        if (channel == MessageChannels.Reorgs.Postgres)
+        {
+            string detail;
+            try
+            {
+                var reorg = MessageSerializer.Deserialize<Reorg>(payload);
+                detail = $"{reorg.Reason} from block {reorg.FromBlock}, depth {reorg.Depth}";
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Unreadable reorg message; dropping the window cache anyway");
+                detail = "unreadable message";
+            }
+            windows.Clear("reorg", detail);
+        }
+        else if (channel == MessageChannels.Resyncs.Postgres)
+        {
+            windows.Clear("resync", payload);
+        }
     }
 
     private async Task EvaluateOnWakeAsync(CancellationToken ct)

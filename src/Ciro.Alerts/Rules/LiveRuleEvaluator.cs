@@ -16,6 +16,7 @@ public sealed class LiveRuleEvaluator(
     TimeProvider time,
     IOptions<AlertsOptions> options,
     AlertsMetrics metrics,
+    WindowCache windows,
     ILogger<LiveRuleEvaluator> logger)
 {
     private readonly Dictionary<string, Dictionary<string, RuleState>> _states = [];
@@ -57,19 +58,41 @@ public sealed class LiveRuleEvaluator(
                 }
             }
             // A typed client per pass (transient), not one captured for the life of this singleton; the pass's rules
-            // share its reads.
-            var data = PassReads.For(services.GetRequiredService<AnalyticsReader>(), rules, at);
+            // share its reads, and extend the previous pass's.
+            var analytics = services.GetRequiredService<AnalyticsReader>();
+            var data = await PassAsync(analytics, rules, at, ct);
             foreach (var rule in rules)
             {
                 await EvaluateAsync(rule, at, data, ct);
             }
             var elapsed = time.GetElapsedTime(started);
             metrics.EvaluationDuration.Record(elapsed.TotalSeconds);
-            logger.LogDebug("Evaluated {Rules} rules in {ElapsedMs:F0} ms", rules.Count, elapsed.TotalMilliseconds);
+            logger.LogDebug("Evaluated {Rules} rules in {ElapsedMs:F0} ms; rows: {Rows}", rules.Count, elapsed.TotalMilliseconds, data.Counts);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>The pass's reads: through the window cache when it is active and the newest indexed block's time can be
+    /// read first (rows older than it are all stored); otherwise whole windows, as before the cache.</summary>
+    private async Task<PassReads> PassAsync(AnalyticsReader analytics, List<AlertRule> rules, DateTimeOffset at, CancellationToken ct)
+    {
+        if (!windows.Active || PassReads.Plan(rules, at).Count == 0)
+        {
+            return PassReads.For(analytics, rules, at); // nothing to keep (or no rule reads rows): no head to read
+        }
+        try
+        {
+            var status = await analytics.GetPipelineStatusAsync(ct);
+            // Nothing indexed: nothing is final, so the next pass reads whole windows again.
+            return PassReads.For(analytics, rules, at, windows, status.NewestBlockTime ?? DateTimeOffset.MinValue);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "The newest indexed block could not be read; this pass reads whole windows");
+            return PassReads.For(analytics, rules, at);
         }
     }
 

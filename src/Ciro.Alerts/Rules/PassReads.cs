@@ -11,15 +11,27 @@ namespace Ciro.Alerts.Rules;
 /// longer range changes only for a job id submitted twice across the slice's start (CIRO's JobManager numbers jobs).
 /// A read the plan does not cover (another <c>to</c>, an earlier <c>from</c>) and anomaly scores go to the API as
 /// they are. A failed read is not kept: the next rule that needs it asks again, as it would alone.
+/// <para>With a <see cref="WindowCache"/> (the live evaluator's), each planned read extends the previous pass's read
+/// of the same kind instead of reading the whole range; <paramref name="final"/> is the newest indexed block's time,
+/// read before the pass.</para>
 /// </summary>
-public sealed class PassReads(IRuleData api, DateTimeOffset at, IReadOnlyDictionary<string, DateTimeOffset> earliest) : IRuleData
+public sealed class PassReads(IRuleData api, DateTimeOffset at, IReadOnlyDictionary<string, DateTimeOffset> earliest,
+    WindowCache? cache = null, DateTimeOffset final = default) : IRuleData
 {
     private const string Blocks = "blocks";
     private const string Jobs = "jobs";
     private readonly Dictionary<string, (DateTimeOffset From, object Rows)> _read = [];
 
-    /// <summary>A pass over <paramref name="rules"/> at <paramref name="at"/>.</summary>
+    /// <summary>A pass over <paramref name="rules"/> at <paramref name="at"/>, reading the whole planned ranges.</summary>
     public static PassReads For(IRuleData api, IEnumerable<AlertRule> rules, DateTimeOffset at) => new(api, at, Plan(rules, at));
+
+    /// <summary>A pass over <paramref name="rules"/> at <paramref name="at"/> that extends the previous pass's reads kept
+    /// in <paramref name="cache"/>; <paramref name="final"/>: the newest indexed block's time, read before this pass.</summary>
+    public static PassReads For(IRuleData api, IEnumerable<AlertRule> rules, DateTimeOffset at, WindowCache cache, DateTimeOffset final) =>
+        new(api, at, Plan(rules, at), cache, final);
+
+    /// <summary>Rows this pass read from the API and took from the previous pass, per kind.</summary>
+    public PassCounts Counts { get; } = new();
 
     /// <summary>Per kind of data, the earliest time any of the rules reads from at <paramref name="at"/>: the ranges
     /// <see cref="RuleConditions"/> asks for.</summary>
@@ -60,7 +72,7 @@ public sealed class PassReads(IRuleData api, DateTimeOffset at, IReadOnlyDiction
     /// <summary>The API's view of a time: whole Unix seconds.</summary>
     private static DateTimeOffset Second(DateTimeOffset t) => DateTimeOffset.FromUnixTimeSeconds(t.ToUnixTimeSeconds());
 
-    private async Task<IReadOnlyList<T>?> SharedAsync<T>(string key, DateTimeOffset from, DateTimeOffset to,
+    private async Task<IReadOnlyList<T>?> SharedAsync<T>(WindowKind<T> kind, string key, DateTimeOffset from, DateTimeOffset to,
         Func<DateTimeOffset, Task<IReadOnlyList<T>>> read)
     {
         if (to != at || !earliest.TryGetValue(key, out var planned) || Second(from) < Second(planned))
@@ -69,26 +81,36 @@ public sealed class PassReads(IRuleData api, DateTimeOffset at, IReadOnlyDiction
         }
         if (!_read.TryGetValue(key, out var entry))
         {
-            entry = _read[key] = (Second(planned), await read(planned));
+            IReadOnlyList<T> rows;
+            if (cache is null)
+            {
+                rows = await read(planned);
+                Counts.Read(kind.Name, rows.Count);
+            }
+            else
+            {
+                rows = await cache.ReadAsync(kind, key, planned, at, final, read, Counts);
+            }
+            entry = _read[key] = (Second(planned), rows);
         }
         return (IReadOnlyList<T>)entry.Rows;
     }
 
     public async Task<IReadOnlyList<GasCall>> GetGasCallsAsync(DateTimeOffset from, DateTimeOffset to, string? contract, string? function, CancellationToken ct)
     {
-        var all = await SharedAsync(Calls(contract, function), from, to, f => api.GetGasCallsAsync(f, to, contract, function, ct));
+        var all = await SharedAsync(WindowCache.Calls, Calls(contract, function), from, to, f => api.GetGasCallsAsync(f, to, contract, function, ct));
         return all is null ? await api.GetGasCallsAsync(from, to, contract, function, ct) : [.. all.Where(c => c.BlockTime >= Second(from))];
     }
 
     public async Task<IReadOnlyList<BlockSample>> GetBlocksAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        var all = await SharedAsync(Blocks, from, to, f => api.GetBlocksAsync(f, to, ct));
+        var all = await SharedAsync(WindowCache.Blocks, Blocks, from, to, f => api.GetBlocksAsync(f, to, ct));
         return all is null ? await api.GetBlocksAsync(from, to, ct) : [.. all.Where(b => b.BlockTime >= Second(from))];
     }
 
     public async Task<IReadOnlyList<JobSample>> GetJobsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        var all = await SharedAsync(Jobs, from, to, f => api.GetJobsAsync(f, to, ct));
+        var all = await SharedAsync(WindowCache.Jobs, Jobs, from, to, f => api.GetJobsAsync(f, to, ct));
         return all is null ? await api.GetJobsAsync(from, to, ct) : [.. all.Where(j => j.SubmittedAt >= Second(from))];
     }
 

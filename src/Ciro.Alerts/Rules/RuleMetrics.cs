@@ -11,6 +11,12 @@ public sealed class RuleMetrics
         var meter = meterFactory.Create(AlertsMetrics.MeterName);
         RuleFileErrors = meter.CreateCounter<long>("ciro.alerts.rule_file_errors");
         TriggerFailures = meter.CreateCounter<long>("ciro.alerts.blocks_trigger_failures");
+        WindowRowsRead = meter.CreateCounter<long>("ciro.alerts.window_rows_read", description: "Rows the live passes read from the analytics API, by kind");
+        WindowRowsReused = meter.CreateCounter<long>("ciro.alerts.window_rows_reused",
+            description: "Rows a live pass took from the previous pass's read instead of the API, by kind");
+        WindowWholeReads = meter.CreateCounter<long>("ciro.alerts.window_whole_reads",
+            description: "Whole-window reads of a live pass, by kind and why the previous read could not be extended");
+        WindowCacheClears = meter.CreateCounter<long>("ciro.alerts.window_cache_clears", description: "Times every kept row was dropped, by reason");
     }
 
     /// <summary>Rules (or whole files) left out at load because they did not validate.</summary>
@@ -18,4 +24,16 @@ public sealed class RuleMetrics
 
     /// <summary>The BlocksCommitted LISTEN connection failed (the timer still evaluates).</summary>
     public Counter<long> TriggerFailures { get; }
+
+    /// <summary>Rows read from the API by the live passes (tag <c>kind</c>: blocks, jobs, calls).</summary>
+    public Counter<long> WindowRowsRead { get; }
+
+    /// <summary>Rows a pass kept from the previous pass's read (tag <c>kind</c>).</summary>
+    public Counter<long> WindowRowsReused { get; }
+
+    /// <summary>Reads of a whole window (tags <c>kind</c>, <c>reason</c>: empty, gap, earlier, clock, job-merge).</summary>
+    public Counter<long> WindowWholeReads { get; }
+
+    /// <summary>The window cache dropped everything (tag <c>reason</c>: reorg, resync, failed-read, listening, not-listening).</summary>
+    public Counter<long> WindowCacheClears { get; }
 }

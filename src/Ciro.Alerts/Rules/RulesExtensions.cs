@@ -9,6 +9,7 @@ public static class RulesExtensions
         builder.Services.AddSingleton<ApiRuleStore>();
         builder.Services.AddSingleton<RuleCatalog>();
         builder.Services.AddSingleton<IncidentSignals>();
+        builder.Services.AddSingleton<WindowCache>();
         builder.Services.AddSingleton<LiveRuleEvaluator>();
         builder.Services.AddHostedService<BlocksCommittedTrigger>();
     }

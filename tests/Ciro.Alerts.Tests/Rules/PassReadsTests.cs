@@ -81,4 +81,41 @@ public sealed class PassReadsTests(ScenarioChain chain)
             Assert.Equal(1, counting.Reads["calls submit_job_result"]);
         }
     }
+
+    /// <summary>
+    /// Consecutive passes through the live evaluator's <see cref="WindowCache"/> on the real API: every 5 s for two
+    /// minutes inside the failing worker's scenario (jobs that never complete, reverted results) and then the steady
+    /// chain after it, every read of every shipped rule is row for row the API's answer for its whole range, and the
+    /// passes after the first take rows from the cache for every kind. The chain is whole (its newest block is after
+    /// every pass), so this checks the merge against the API's own jobs query, not late rows (WindowCacheTests).
+    /// </summary>
+    [Fact]
+    public async Task Passes_every_5_s_through_the_window_cache_read_exactly_what_whole_reads_read()
+    {
+        await using var analytics = chain.Hosts.App(chain.Database);
+        var api = new AnalyticsReader(analytics.CreateClient());
+        var head = (await api.GetPipelineStatusAsync(CancellationToken.None)).NewestBlockTime!.Value;
+        var cache = WindowCacheTests.NewCache();
+        var reused = new Dictionary<string, long>();
+        foreach (var start in new[] { chain.Segments["failing-worker"].From.AddMinutes(6), chain.Segments["failing-worker"].To.AddMinutes(20) })
+        {
+            for (var k = 0; k < 24; k++)
+            {
+                var at = start.AddSeconds(5 * k).AddMilliseconds(700);
+                var counting = new Counting(api);
+                var pass = PassReads.For(counting, Shipped, at, cache, head);
+                await WindowCacheTests.AssertSameAsWholeReadsAsync(pass, api, at);
+                foreach (var (kind, rows) in pass.Counts.RowsReused)
+                {
+                    reused[kind] = reused.GetValueOrDefault(kind) + rows;
+                }
+                // One read of each kind a pass (a job id submitted twice would make jobs two: CIRO numbers its jobs).
+                Assert.Equal(1, counting.Reads["jobs"]);
+                Assert.Equal(1, counting.Reads["blocks"]);
+                Assert.Equal(1, counting.Reads["calls submit_job_result"]);
+            }
+        }
+        Assert.True(reused.GetValueOrDefault("blocks") > 0 && reused.GetValueOrDefault("jobs") > 0 && reused.GetValueOrDefault("calls") > 0,
+            string.Join(", ", reused));
+    }
 }
