@@ -2,6 +2,7 @@ using System.Net;
 using Ciro.Indexer.Following;
 using Ciro.Indexer.Tests.Infrastructure;
 using Ciro.LocalInfrastructure;
+using Ciro.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;

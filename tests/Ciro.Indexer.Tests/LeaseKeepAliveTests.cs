@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Ciro.Indexer.Tests.Infrastructure;
 using Ciro.LocalInfrastructure;
+using Ciro.Testing;
 using Npgsql;
 using Xunit.Abstractions;
 

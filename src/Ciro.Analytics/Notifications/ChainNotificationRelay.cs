@@ -63,6 +63,12 @@ public sealed class ChainNotificationRelay(
     /// processor while the queue fills, and the relay tests (RelayQueueTests) need both.</summary>
     internal Func<CancellationToken, Task>? BeforeBatch { get; set; }
 
+    /// <summary>Test seams, <see cref="ProbeInterval"/> and <see cref="ProbeTimeout"/> in production, read at each
+    /// wait: the blackhole test (ListenBlackholeTests) shortens them so a dead path is found in seconds. The probe's
+    /// command timeout is whole seconds, at least one (zero would mean no timeout).</summary>
+    internal TimeSpan ListenProbeInterval { get; set; } = ProbeInterval;
+    internal TimeSpan ListenProbeTimeout { get; set; } = ProbeTimeout;
+
     /// <summary>Messages waiting in the queue (never more than <see cref="QueueCapacity"/>; read by the tests).</summary>
     internal int Queued => _queue.Reader.Count;
 
@@ -112,9 +118,12 @@ public sealed class ChainNotificationRelay(
         health.Recovered(ListenerLoop);
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (!await connection.WaitAsync(ProbeInterval, stoppingToken))
+            if (!await connection.WaitAsync(ListenProbeInterval, stoppingToken))
             {
-                await using var probe = new NpgsqlCommand("select 1", connection) { CommandTimeout = (int)ProbeTimeout.TotalSeconds };
+                await using var probe = new NpgsqlCommand("select 1", connection)
+                {
+                    CommandTimeout = Math.Max(1, (int)Math.Ceiling(ListenProbeTimeout.TotalSeconds)),
+                };
                 await probe.ExecuteScalarAsync(stoppingToken);
             }
         }

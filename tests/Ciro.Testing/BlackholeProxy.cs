@@ -1,12 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Ciro.Indexer.Tests.Infrastructure;
+namespace Ciro.Testing;
 
 /// <summary>
 /// A TCP forwarder on loopback between a client and a server. <see cref="Blackhole"/> makes the path go silent the
 /// way a dropped network route does: every socket stays open (no FIN, no RST), nothing is forwarded any more in
-/// either direction, and new connections are accepted but go nowhere.
+/// either direction, and new connections are accepted but go nowhere. <see cref="Forward"/> brings the path back
+/// for new connections and for open ones that sent nothing meanwhile; what was dropped is lost, so a connection
+/// that sent into the blackhole (or was accepted during it) stays silent, as it would once its client gave up on it.
+/// Shared by the indexer's and analytics' tests.
 /// </summary>
 public sealed class BlackholeProxy : IAsyncDisposable
 {
@@ -28,6 +31,8 @@ public sealed class BlackholeProxy : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public void Blackhole() => _blackholed = true;
+
+    public void Forward() => _blackholed = false;
 
     private async Task AcceptAsync()
     {
