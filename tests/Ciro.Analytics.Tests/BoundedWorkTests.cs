@@ -213,19 +213,31 @@ public sealed class BoundedWorkTests(AnalyticsFixture fixture)
     }
 
     [Theory]
-    [InlineData("/api/kpi/network?from=2026-03-02T10:00:00Z&to=2026-03-02T12:00:00Z&bucket=raw", null)]
-    [InlineData("/api/kpi/timing/jobs?from=2026-03-01T00:00:00Z&to=2026-03-04T00:00:00Z&bucket=raw", null)]
-    [InlineData("/api/kpi/workers?from=2026-03-01T00:00:00Z&to=2026-03-04T00:00:00Z&bucket=raw", KnownChain.W1)]
-    public async Task Raw_pages_from_sql_are_the_slices_of_the_whole_answer(string url, string? worker)
+    [InlineData("/api/kpi/network?from=2026-03-02T10:00:00Z&to=2026-03-02T12:00:00Z&bucket=raw", null, 7)]
+    [InlineData("/api/kpi/timing/jobs?from=2026-03-01T00:00:00Z&to=2026-03-04T00:00:00Z&bucket=raw", null, 2)]
+    [InlineData("/api/kpi/workers?from=2026-03-01T00:00:00Z&to=2026-03-04T00:00:00Z&bucket=raw", KnownChain.W1, 1)]
+    public async Task Raw_pages_from_sql_are_the_slices_of_the_whole_answer(string url, string? worker, int rows)
     {
         await using var db = await fixture.NewDatabaseAsync();
-        await KnownChain.InsertAsync(db, KnownChain.Standard().Blocks);
+        var chain = KnownChain.Standard();
+        // Job 1 submitted again (a job is listed once, at its first submission in the range) and job 3 submitted
+        // twice in one transaction (the same time: the event position decides which is first).
+        const string submitted = "JobSubmitted";
+        chain.Blocks.Add(new KnownChain.Block(7, KnownChain.T0.AddHours(1).AddMinutes(40), [
+            new KnownChain.Tx(KnownChain.Client, [new(KnownChain.JobManager, "submit_ai_job")], 1000, 100, Events: [
+                new(KnownChain.JobManager, submitted, $$"""{"job_id":"1","client":"{{KnownChain.Client}}","payment":"100"}"""),
+                new(KnownChain.JobManager, submitted, $$"""{"job_id":"3","client":"{{KnownChain.Client}}","payment":"7"}"""),
+                new(KnownChain.JobManager, submitted, $$"""{"job_id":"3","client":"{{KnownChain.Client}}","payment":"7"}"""),
+            ]),
+        ]));
+        await KnownChain.InsertAsync(db, chain.Blocks);
         await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0"));
         var http = app.CreateClient();
         url += worker is null ? "" : "&worker=" + worker;
         var whole = JsonDocument.Parse(await http.GetStringAsync(url + "&pageSize=1000")).RootElement;
         var all = whole.GetProperty("items").EnumerateArray().Select(e => e.GetRawText()).ToList();
         Assert.Equal(all.Count, whole.GetProperty("totalCount").GetInt64());
+        Assert.Equal(rows, all.Count);
         if (worker is not null)
         {
             // The worker filter keeps exactly the jobs assigned to that worker (the unfiltered answer, filtered here).
