@@ -5,7 +5,9 @@ using System.Text.Json;
 using Ciro.Analytics.Notifications;
 using Ciro.Analytics.Rollups;
 using Ciro.Auth;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -211,19 +213,31 @@ public sealed class BoundedWorkTests(AnalyticsFixture fixture)
     }
 
     [Theory]
-    [InlineData("/api/kpi/network?from=2026-03-02T10:00:00Z&to=2026-03-02T12:00:00Z&bucket=raw", null)]
-    [InlineData("/api/kpi/timing/jobs?from=2026-03-01T00:00:00Z&to=2026-03-04T00:00:00Z&bucket=raw", null)]
-    [InlineData("/api/kpi/workers?from=2026-03-01T00:00:00Z&to=2026-03-04T00:00:00Z&bucket=raw", KnownChain.W1)]
-    public async Task Raw_pages_from_sql_are_the_slices_of_the_whole_answer(string url, string? worker)
+    [InlineData("/api/kpi/network?from=2026-03-02T10:00:00Z&to=2026-03-02T12:00:00Z&bucket=raw", null, 7)]
+    [InlineData("/api/kpi/timing/jobs?from=2026-03-01T00:00:00Z&to=2026-03-04T00:00:00Z&bucket=raw", null, 2)]
+    [InlineData("/api/kpi/workers?from=2026-03-01T00:00:00Z&to=2026-03-04T00:00:00Z&bucket=raw", KnownChain.W1, 1)]
+    public async Task Raw_pages_from_sql_are_the_slices_of_the_whole_answer(string url, string? worker, int rows)
     {
         await using var db = await fixture.NewDatabaseAsync();
-        await KnownChain.InsertAsync(db, KnownChain.Standard().Blocks);
+        var chain = KnownChain.Standard();
+        // Job 1 submitted again (a job is listed once, at its first submission in the range) and job 3 submitted
+        // twice in one transaction (the same time: the event position decides which is first).
+        const string submitted = "JobSubmitted";
+        chain.Blocks.Add(new KnownChain.Block(7, KnownChain.T0.AddHours(1).AddMinutes(40), [
+            new KnownChain.Tx(KnownChain.Client, [new(KnownChain.JobManager, "submit_ai_job")], 1000, 100, Events: [
+                new(KnownChain.JobManager, submitted, $$"""{"job_id":"1","client":"{{KnownChain.Client}}","payment":"100"}"""),
+                new(KnownChain.JobManager, submitted, $$"""{"job_id":"3","client":"{{KnownChain.Client}}","payment":"7"}"""),
+                new(KnownChain.JobManager, submitted, $$"""{"job_id":"3","client":"{{KnownChain.Client}}","payment":"7"}"""),
+            ]),
+        ]));
+        await KnownChain.InsertAsync(db, chain.Blocks);
         await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0"));
         var http = app.CreateClient();
         url += worker is null ? "" : "&worker=" + worker;
         var whole = JsonDocument.Parse(await http.GetStringAsync(url + "&pageSize=1000")).RootElement;
         var all = whole.GetProperty("items").EnumerateArray().Select(e => e.GetRawText()).ToList();
         Assert.Equal(all.Count, whole.GetProperty("totalCount").GetInt64());
+        Assert.Equal(rows, all.Count);
         if (worker is not null)
         {
             // The worker filter keeps exactly the jobs assigned to that worker (the unfiltered answer, filtered here).
@@ -257,13 +271,80 @@ public sealed class BoundedWorkTests(AnalyticsFixture fixture)
         ]));
         await KnownChain.InsertAsync(db, chain.Blocks);
         await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0"));
-        var http = app.CreateClient();
-        var url = "/api/kpi/gas?from=2026-03-02T09:00:00Z&to=2026-03-02T12:00:00Z&bucket=raw" + (function is null ? "" : "&function=" + function);
+        // Whether the relay's start-up pass has rolled the hours up yet or not, the answer is the definition.
+        var expected = await AssertRawGasIsTheDefinitionAsync(db, app.CreateClient(), "2026-03-02T09:00:00Z", "2026-03-02T12:00:00Z", function);
+        Assert.Equal(function is null ? 16 : 5, expected);
+    }
 
-        // The definition: every (transaction, contract, function) of the range, newest first, read the plain way.
+    /// <summary>
+    /// The raw gas total takes the range's whole hours from the hourly gas rollups only when their rows were computed
+    /// from exactly the blocks stored now, and counts the rest raw: the partial hours at either end (hour 14's rollup
+    /// holds a block after the range end), an hour with a block the reconciler has not seen, one with a replaced block
+    /// (new hash, other calls) and one with a vanished block. Range 09:30–14:30; rows per hour, all (transfer):
+    /// 09 edge: block 0 → 1 (0). 10 rolled up: blocks 1–4 → 8 (2). 11, block 6 replaced by a multicall of transfer
+    /// twice and stake: block 5 → 3 (1), block 6' → 2 (1). 12, block 8 not rolled up: blocks 7, 8 → 2 (2).
+    /// 13, block 10 gone: block 9 → 3 (2). 14 edge: block 11 → 1 (1), block 12 at 14:50 out of range.
+    /// Total 20 (9). Then a rollup row of hour 10 is inflated by 1,000 (the total follows: whole clean hours are read
+    /// from the rollups) and one of hour 11 (the total does not: that hour is counted raw).
+    /// </summary>
+    [Theory]
+    [InlineData(null, 20)]
+    [InlineData("transfer", 9)]
+    public async Task Raw_gas_total_reads_only_clean_whole_hours_from_the_rollups(string? function, int count)
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        var chain = KnownChain.Standard();
+        KnownChain.Tx Calls(string sender, params string[] functions) =>
+            new(sender, [.. functions.Select(f => new KnownChain.Call(f == "stake" ? KnownChain.Pool : KnownChain.Token, f))], 1000, 100);
+        var t12 = KnownChain.T0.AddHours(2);
+        chain.Blocks.Add(new KnownChain.Block(7, t12.AddMinutes(10), [Calls(KnownChain.C2, "transfer")]));
+        var late = new KnownChain.Block(8, t12.AddMinutes(40), [Calls(KnownChain.W1, "transfer")]);
+        chain.Blocks.Add(new KnownChain.Block(9, t12.AddHours(1).AddMinutes(5), [Calls(KnownChain.W1, "transfer"), Calls(KnownChain.C2, "transfer", "approve")]));
+        chain.Blocks.Add(new KnownChain.Block(10, t12.AddHours(1).AddMinutes(20), [Calls(KnownChain.C2, "transfer", "approve")]));
+        chain.Blocks.Add(new KnownChain.Block(11, t12.AddHours(2).AddMinutes(10), [Calls(KnownChain.C2, "transfer")]));
+        chain.Blocks.Add(new KnownChain.Block(12, t12.AddHours(2).AddMinutes(50), [Calls(KnownChain.C2, "transfer"), Calls(KnownChain.W1, "approve")]));
+        await KnownChain.InsertAsync(db, chain.Blocks);
+        // No relay: its start-up pass would reconcile the changes below, which must stay unreconciled.
+        await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0")).WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+            s.Remove(s.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ChainNotificationRelay)))));
+        await app.Services.GetRequiredService<RollupReconciler>().ReconcileAsync(null, default);
+
+        await KnownChain.InsertAsync(db, [late]);
+        var block6 = chain.Blocks.Single(b => b.Number == 6);
+        await DeleteBlockAsync(db, 6);
+        await KnownChain.InsertAsync(db, [new KnownChain.Block(6, block6.Time, [Calls(KnownChain.W2, "transfer", "transfer", "stake")], HashSalt: "b")]);
+        await DeleteBlockAsync(db, 10);
+
+        var http = app.CreateClient();
+        const string from = "2026-03-02T09:30:00Z", to = "2026-03-02T14:30:00Z";
+        Assert.Equal(count, await AssertRawGasIsTheDefinitionAsync(db, http, from, to, function));
+
+        async Task<long> TotalAfterInflatingAsync(DateTimeOffset hour)
+        {
+            await using (var inflate = db.CreateCommand("""
+                update ciro.rollup_gas set tx_count = tx_count + 1000
+                where bucket = 'hour' and bucket_start = $1 and function_name = 'transfer' and not multicall
+                """))
+            {
+                inflate.Parameters.AddWithValue(hour);
+                Assert.Equal(1, await inflate.ExecuteNonQueryAsync());
+            }
+            var url = $"/api/kpi/gas?from={from}&to={to}&bucket=raw&pageSize=1" + (function is null ? "" : "&function=" + function);
+            return JsonDocument.Parse(await http.GetStringAsync(url)).RootElement.GetProperty("totalCount").GetInt64();
+        }
+        Assert.Equal(count + 1000, await TotalAfterInflatingAsync(KnownChain.T0));
+        Assert.Equal(count + 1000, await TotalAfterInflatingAsync(KnownChain.T0.AddHours(1)));
+    }
+
+    /// <summary>Asserts that the raw gas answer over [from, to) is the plain definition (every distinct (transaction,
+    /// contract, function) of the range, newest first), whole and page by page of one row, with the definition's
+    /// count as every page's total; returns that count.</summary>
+    private static async Task<int> AssertRawGasIsTheDefinitionAsync(NpgsqlDataSource db, HttpClient http, string from, string to, string? function)
+    {
+        var url = $"/api/kpi/gas?from={from}&to={to}&bucket=raw" + (function is null ? "" : "&function=" + function);
         await using var definition = db.CreateCommand($"""
             select distinct c.block_time, c.block_number, c.tx_index, c.contract, c.selector, ciro.felt_hex(c.contract), coalesce(c.function_name, ciro.felt_hex(c.selector))
-            from ciro.tx_calls c where c.block_time >= '2026-03-02T09:00:00Z' and c.block_time < '2026-03-02T12:00:00Z'
+            from ciro.tx_calls c where c.block_time >= '{from}' and c.block_time < '{to}'
               {(function is null ? "" : $"and c.function_name = '{function}'")}
             order by c.block_time desc, c.block_number desc, c.tx_index, c.contract, c.selector
             """);
@@ -275,7 +356,6 @@ public sealed class BoundedWorkTests(AnalyticsFixture fixture)
                 expected.Add($"{reader.GetInt64(1)}/{reader.GetInt32(2)}/{reader.GetString(5)}/{reader.GetString(6)}");
             }
         }
-        Assert.Equal(function is null ? 16 : 5, expected.Count);
 
         var whole = JsonDocument.Parse(await http.GetStringAsync(url + "&pageSize=1000")).RootElement;
         var all = whole.GetProperty("items").EnumerateArray().ToList();
@@ -290,6 +370,18 @@ public sealed class BoundedWorkTests(AnalyticsFixture fixture)
             paged.AddRange(answer.GetProperty("items").EnumerateArray().Select(e => e.GetRawText()));
         }
         Assert.Equal(all.Select(e => e.GetRawText()), paged);
+        return expected.Count;
+    }
+
+    /// <summary>Deletes one block and its rows, as a reindex or a reorg without replacement leaves it.</summary>
+    private static async Task DeleteBlockAsync(NpgsqlDataSource db, long number)
+    {
+        foreach (var table in new[] { "events", "tx_calls", "transactions", "blocks" })
+        {
+            await using var delete = db.CreateCommand($"delete from ciro.{table} where block_number = $1");
+            delete.Parameters.AddWithValue(number);
+            await delete.ExecuteNonQueryAsync();
+        }
     }
 
     [Theory]

@@ -42,32 +42,39 @@ public sealed class AnomalyKpis(NpgsqlDataSource dataSource)
                     reader.GetInt64(4), reader.GetFieldValue<BigInteger>(5), reader.GetInt64(6), reader.GetFieldValue<BigInteger>(7));
             }
         }
+        var functionFiltered = request.Contract is not null || request.FunctionName is not null || request.Selector is not null;
+        var metric = request.Metric!;
+        // The gas rows are the value of a filtered series and the driver of tx_count and l2_gas; the other network
+        // series (events, reverted_share, block_time) never use them, so they are not read: ~30,000 rows for a
+        // 30-day request on the 50M-event year, 0.2-0.3 s of SQL where the network rows take 7 ms.
+        var readsGas = functionFiltered || metric is "tx_count" or "l2_gas";
         var (filter, values) = GasKpis.Filter(request, 4);
         var gas = new List<GasHour>();
-        await using (var command = new NpgsqlCommand($"""
-            select bucket_start, contract, selector, function_name, tx_count, l2_gas
-            from ciro.rollup_gas where bucket = $1 and bucket_start >= $2 and bucket_start < $3 {filter}
-            order by bucket_start, contract, selector, multicall
-            """, connection))
+        if (readsGas)
         {
-            command.Parameters.AddWithValue(Buckets.Hour);
-            command.Parameters.AddWithValue(start);
-            command.Parameters.AddWithValue(request.To);
-            foreach (var value in values)
+            await using (var command = new NpgsqlCommand($"""
+                select bucket_start, contract, selector, function_name, tx_count, l2_gas
+                from ciro.rollup_gas where bucket = $1 and bucket_start >= $2 and bucket_start < $3 {filter}
+                order by bucket_start, contract, selector, multicall
+                """, connection))
             {
-                command.Parameters.AddWithValue(value);
-            }
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                gas.Add(new GasHour(reader.GetFieldValue<DateTimeOffset>(0), Felt.FromBytes(reader.GetFieldValue<byte[]>(1)),
-                    Felt.FromBytes(reader.GetFieldValue<byte[]>(2)), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4),
-                    reader.GetFieldValue<BigInteger>(5)));
+                command.Parameters.AddWithValue(Buckets.Hour);
+                command.Parameters.AddWithValue(start);
+                command.Parameters.AddWithValue(request.To);
+                foreach (var value in values)
+                {
+                    command.Parameters.AddWithValue(value);
+                }
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    gas.Add(new GasHour(reader.GetFieldValue<DateTimeOffset>(0), Felt.FromBytes(reader.GetFieldValue<byte[]>(1)),
+                        Felt.FromBytes(reader.GetFieldValue<byte[]>(2)), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4),
+                        reader.GetFieldValue<BigInteger>(5)));
+                }
             }
         }
-        var functionFiltered = request.Contract is not null || request.FunctionName is not null || request.Selector is not null;
         var gasByHour = gas.GroupBy(r => r.Hour).ToDictionary(g => g.Key, g => g.ToList());
-        var metric = request.Metric!;
         var detector = new StreamingDetector(functionFiltered ? $"{metric} of the filtered functions" : $"network {metric}");
         var rows = new List<AnomalyRow>();
         var history = new Dictionary<string, (double Sum, int Hours)>();

@@ -64,9 +64,16 @@ public sealed class JobKpis(NpgsqlDataSource dataSource)
         }
         await using var command = new NpgsqlCommand($"""
             with page as (
-              select s.decoded->>'job_id' as job_id, min(s.block_time) as submitted_at
+              -- A job's first JobSubmitted in the range (no earlier one of the same job_id: a key probe), read newest
+              -- first from the (name, time) index until the page is full. Grouping every submission of the range by
+              -- job_id to take its earliest was 0.6 s of a pageSize=1 request over 31 days (~85,000 jobs).
+              select s.decoded->>'job_id' as job_id, s.block_time as submitted_at
               {submittedInRange}
-              group by 1
+                and not exists (
+                  select 1 from ciro.events p
+                  where p.name = '{CiroEvents.JobSubmitted}' and p.decoded ? 'job_id' and p.decoded->>'job_id' = s.decoded->>'job_id'
+                    and p.block_time >= $1 and p.block_time <= s.block_time
+                    and (p.block_time, p.block_number, p.tx_index, p.event_index) < (s.block_time, s.block_number, s.tx_index, s.event_index))
               order by submitted_at desc, job_id
               limit $5 offset $6),
             lifecycle as (
