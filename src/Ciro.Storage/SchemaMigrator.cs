@@ -46,7 +46,9 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             foreach (var (name, sql) in pending)
             {
                 await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-                await using (var command = new NpgsqlCommand(sql, connection, tx))
+                // No client-side limit: a migration that backfills (109: about 5 minutes on the 50M-event year) must
+                // not be cancelled by Npgsql's default 30 s command timeout and retried from scratch at every start.
+                await using (var command = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = 0 })
                 {
                     await command.ExecuteNonQueryAsync(cancellationToken);
                 }

@@ -9,7 +9,7 @@ namespace Ciro.Analytics.Tests;
 
 /// <summary>
 /// Folding new blocks into stored rollup rows gives exactly the rows of a recompute from raw: every hour, day and
-/// week row of every family (sketches as bytes), ciro.function_callers, ciro.usage_callers, ciro.rollup_jobs_minute and the ledger, compared as
+/// week row of every family (sketches as bytes), ciro.function_callers, ciro.usage_callers, ciro.rollup_jobs_minute, ciro.rollup_onchain_hour and the ledger, compared as
 /// text with a database rolled up once from scratch over the same final chain. The usage rows are also compared with
 /// the calls and transactions counted in C# from the chain itself (the definition, not the rollup's SQL).
 /// </summary>
@@ -142,11 +142,11 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
         new(db, new AnalyticsMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             NullLogger<RollupReconciler>.Instance);
 
-    /// <summary>Every rollup row, every first call, every jobs minute and the ledger, in a stable order, as one string.</summary>
+    /// <summary>Every rollup row, every first call, every jobs minute, every on-chain hour row and the ledger, in a stable order, as one string.</summary>
     private static async Task<string> DumpAsync(NpgsqlDataSource db)
     {
         var text = new StringBuilder();
-        foreach (var table in new[] { "rollup_gas", "rollup_network", "rollup_jobs", "rollup_workers", "function_callers", "usage_callers", "rollup_jobs_minute", "rollup_blocks" })
+        foreach (var table in new[] { "rollup_gas", "rollup_network", "rollup_jobs", "rollup_workers", "function_callers", "usage_callers", "rollup_jobs_minute", "rollup_onchain_hour", "rollup_blocks" })
         {
             await using var command = db.CreateCommand($"select t::text from ciro.{table} t order by t::text");
             await using var reader = await command.ExecuteReaderAsync();

@@ -9,7 +9,8 @@ namespace Ciro.Analytics.Onchain;
 /// <summary>On-chain metrics (the performance monitor's events) beside the same metric computed off-chain.</summary>
 public static class OnchainApi
 {
-    /// <summary>Raw events are read: a range is at most this long.</summary>
+    /// <summary>A range is at most this long (the hourly rollup holds its whole hours; the limit predates it and stays the
+    /// endpoints' contract).</summary>
     public const int MaxRangeDays = 31;
 
     public static IEndpointRouteBuilder MapOnchainApi(this IEndpointRouteBuilder app)
@@ -69,7 +70,7 @@ public static class OnchainApi
         }
         if (end - start > TimeSpan.FromDays(MaxRangeDays))
         {
-            return ApiProblems.InvalidField("from", from, $"the range reads raw events and may span at most {MaxRangeDays} days");
+            return ApiProblems.InvalidField("from", from, $"the range may span at most {MaxRangeDays} days");
         }
         range = (start.ToUniversalTime(), end.ToUniversalTime());
         return null;

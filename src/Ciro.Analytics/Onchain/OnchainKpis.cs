@@ -1,3 +1,5 @@
+using System.Numerics;
+using Ciro.Analytics.Rollups;
 using Ciro.Starknet;
 using Npgsql;
 
@@ -7,6 +9,10 @@ namespace Ciro.Analytics.Onchain;
 /// The performance monitor's view of the contracts (its events: CallSampled, JobSampled, CallsFlushed, the
 /// registry's WorkerSamplePushed) next to the same metric computed off-chain from every indexed transaction, and
 /// the difference. Sampled totals are scaled by the rate each event carries (<see cref="SampledEstimate"/>).
+/// Everything but the flushed counters and the pushed worker samples (a few events per hour, read by name and time)
+/// comes from the hourly statistics of <see cref="OnchainHours"/>: stored rows for the range's whole hours, the same
+/// definition computed raw for its partial edge hours and for blocks not rolled up yet, so the answers are those of
+/// the raw events.
 /// </summary>
 public sealed class OnchainKpis(NpgsqlDataSource dataSource)
 {
@@ -19,56 +25,31 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
 
     private static readonly Dictionary<Felt, string> FunctionBySelector = HookedFunctions.ToDictionary(Selector.FromName, f => f);
 
-    private const string CallSampled = "PerformanceEvent::CallSampled";
-    private const string JobSampled = "PerformanceEvent::JobSampled";
-
-    /// <summary>Each sampled event joined to the call that emitted it (same transaction and contract): CallSampled by its
-    /// selector, JobSampled by the one hooked job function of that contract in the transaction, stage 1/2 by name.</summary>
-    private const string SamplesSql = $"""
-        select e.block_time, c.function_name, encode(e.contract, 'hex'), (e.decoded->>'sample_rate')::bigint,
-               coalesce((e.decoded->>'stage')::int, -1), coalesce((e.decoded->>'duration')::bigint, 0), e.decoded->>'worker'
-        from ciro.events e
-        join lateral (
-          select c.function_name from ciro.tx_calls c
-          where c.block_number = e.block_number and c.block_time = e.block_time and c.tx_index = e.tx_index and c.contract = e.contract
-            and ((e.name = '{CallSampled}' and c.selector = ciro.felt_bytes(e.decoded->>'selector'))
-              or (e.name = '{JobSampled}'
-                  and c.function_name = case (e.decoded->>'stage')::int when 1 then 'submit_job_result' when 2 then 'fail_job' else c.function_name end
-                  and c.function_name in ('allocate_job', 'assign_job_to_worker', 'submit_job_result', 'fail_job')))
-          order by c.call_index limit 1) c on true
-        where e.name in ('{CallSampled}', '{JobSampled}') and e.block_time >= $1 and e.block_time < $2
-        order by e.block_number, e.tx_index, e.event_index
-        """;
-
     public async Task<CallsReport> GetCallsAsync(DateTimeOffset from, DateTimeOffset to, double targetError, CancellationToken ct)
     {
-        var samples = await ReadSamplesAsync(from, to, ct);
-        var rates = await RateTimelineAsync(from, to, ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // One snapshot: the reconciler moves the rollup and its ledger together, so a block is read either from the
+        // rollup or raw, never both or neither.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var unrolled = await OnchainHours.UnrolledAsync(connection, tx, from.AddDays(-1), to, ct);
+        var stats = await OnchainHours.ReadAsync(connection, tx, from, to, [OnchainKind.Sample, OnchainKind.Call], wholeRange: false, anyWorker: true, unrolled, ct);
+        var rates = await RatesAsync(connection, tx, from, to, unrolled, ct);
 
+        // Per (hour, function): the samples of every contract, the contract of the hour's first sample.
+        var sampled = stats.Where(r => r.Kind == OnchainKind.Sample).GroupBy(r => (r.Hour, r.Function)).ToDictionary(g => g.Key,
+            g => (Samples: (int)g.Sum(r => r.Samples), RateSum: (long)g.Sum(r => r.RateSum), Contract: ContractText(g.MinBy(r => r.FirstSample!, PositionOrder)!.Contract)));
+        // Per (hour, function): successful calls; a function on several contracts is reported under the greatest.
         var actual = new Dictionary<(DateTimeOffset Hour, string Function), (string Contract, long Count)>();
-        await using (var command = dataSource.CreateCommand("""
-            select date_trunc('hour', c.block_time), c.function_name, encode(c.contract, 'hex'), count(*)
-            from ciro.tx_calls c
-            join ciro.transactions t on t.block_number = c.block_number and t.block_time = c.block_time and t.tx_index = c.tx_index
-            where t.execution_status = 'SUCCEEDED' and c.function_name = any($3) and c.block_time >= $1 and c.block_time < $2
-            group by 1, 2, 3
-            """))
+        foreach (var row in stats.Where(r => r.Kind == OnchainKind.Call).OrderBy(r => Convert.ToHexString(r.Contract), StringComparer.Ordinal))
         {
-            command.Parameters.Add(new() { Value = from });
-            command.Parameters.Add(new() { Value = to });
-            command.Parameters.Add(new() { Value = HookedFunctions });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                actual[(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1))] = ("0x" + reader.GetString(2).TrimStart('0'), reader.GetInt64(3));
-            }
+            actual[(row.Hour, row.Function)] = (ContractText(row.Contract), row.Actual);
         }
 
         var flushed = new Dictionary<(DateTimeOffset Hour, string Function), long>();
-        await using (var command = dataSource.CreateCommand($"""
+        await using (var command = new NpgsqlCommand("""
             select (decoded->>'hour')::bigint, decoded->>'selector', (decoded->>'count')::bigint
             from ciro.events where name = 'PerformanceEvent::CallsFlushed' and block_time >= $1 and block_time < $2 + interval '2 hours'
-            """))
+            """, connection, tx))
         {
             command.Parameters.Add(new() { Value = from });
             command.Parameters.Add(new() { Value = to });
@@ -83,21 +64,21 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
             }
         }
 
-        var keys = samples.Select(s => (Hour: Hour(s.Time), s.Function)).Concat(actual.Keys).Distinct()
-            .OrderBy(k => k.Hour).ThenBy(k => k.Function, StringComparer.Ordinal).ToList();
+        var keys = sampled.Keys.Concat(actual.Keys).Distinct().OrderBy(k => k.Hour).ThenBy(k => k.Function, StringComparer.Ordinal).ToList();
         var rows = new List<CallRow>();
-        foreach (var (hour, function) in keys)
+        foreach (var key in keys)
         {
-            var inHour = samples.Where(s => s.Function == function && Hour(s.Time) == hour).ToList();
-            var truth = actual.GetValueOrDefault((hour, function));
-            var contract = inHour.FirstOrDefault()?.Contract ?? truth.Contract;
-            var estimate = SampledEstimate.Total(inHour.Select(s => s.Rate).ToList(), RateAt(rates, contract, hour.AddHours(1)));
-            rows.Add(Row(function, contract, hour, estimate, flushed.TryGetValue((hour, function), out var f) ? f : null, truth.Count, targetError));
+            var (hour, function) = key;
+            var truth = actual.GetValueOrDefault(key);
+            var inHour = sampled.TryGetValue(key, out var s) ? s : (Samples: 0, RateSum: 0L, Contract: truth.Contract);
+            var contract = inHour.Samples > 0 ? inHour.Contract : truth.Contract;
+            var estimate = SampledEstimate.Total(inHour.Samples, inHour.RateSum, RateAt(rates, contract, hour.AddHours(1)));
+            rows.Add(Row(function, contract, hour, estimate, flushed.TryGetValue(key, out var f) ? f : null, truth.Count, targetError));
         }
         var totals = rows.GroupBy(r => (r.Function, r.Contract)).Select(g =>
         {
-            var all = samples.Where(s => s.Function == g.Key.Function).Select(s => s.Rate).ToList();
-            var estimate = SampledEstimate.Total(all, RateAt(rates, g.Key.Contract, to));
+            var all = sampled.Where(p => p.Key.Function == g.Key.Function).Select(p => p.Value).ToList();
+            var estimate = SampledEstimate.Total(all.Sum(a => a.Samples), all.Sum(a => a.RateSum), RateAt(rates, g.Key.Contract, to));
             // Hours without samples add their own interval width: sum the per-hour bounds when there are such hours.
             var emptyHigh = g.Where(r => r.Samples == 0).Sum(r => r.High);
             return Row(g.Key.Function, g.Key.Contract, null, estimate with { High = estimate.High + emptyHigh },
@@ -108,38 +89,28 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
 
     public async Task<WorkersReport> GetWorkersAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var unrolled = await OnchainHours.UnrolledAsync(connection, tx, from.AddDays(-1), to, ct);
+        var stats = await OnchainHours.ReadAsync(connection, tx, from, to, [OnchainKind.Sample, OnchainKind.Worker], wholeRange: true, anyWorker: false, unrolled, ct);
         // The JobManager's job samples: worker = account address, as in JobAssigned / JobCompleted.
-        var samples = (await ReadSamplesAsync(from, to, ct))
-            .Where(s => s.Worker is not null && s.Function is "assign_job_to_worker" or "submit_job_result" or "fail_job").ToList();
+        var samples = stats.Where(r => r.Kind == OnchainKind.Sample && r.Worker != "" && r.Function is "assign_job_to_worker" or "submit_job_result" or "fail_job").ToList();
+        var sampled = samples.GroupBy(r => (Worker: Felt.Parse(r.Worker).ToString(), r.Function))
+            .ToDictionary(g => g.Key, g => (Samples: (int)g.Sum(r => r.Samples), RateSum: (long)g.Sum(r => r.RateSum)));
         var actual = new Dictionary<string, (long Assigned, long Completed, long Failed)>();
-        await using (var command = dataSource.CreateCommand("""
-            select e.decoded->>'worker', count(*) filter (where e.name = 'JobAssigned'), count(*) filter (where e.name = 'JobCompleted'), 0::bigint
-            from ciro.events e where e.name in ('JobAssigned', 'JobCompleted') and e.block_time >= $1 and e.block_time < $2
-            group by 1
-            union all
-            select a.decoded->>'worker', 0, 0, count(*)
-            from ciro.events r join ciro.events a on a.name = 'JobAssigned' and a.decoded->>'job_id' = r.decoded->'job_id'->>'value'
-            where r.name = 'WorkerReleased' and r.block_time >= $1 and r.block_time < $2
-            group by 1
-            """))
+        foreach (var row in stats.Where(r => r.Kind == OnchainKind.Worker))
         {
-            command.Parameters.Add(new() { Value = from });
-            command.Parameters.Add(new() { Value = to });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var worker = Felt.Parse(reader.GetString(0)).ToString();
-                var a = actual.GetValueOrDefault(worker);
-                actual[worker] = (a.Assigned + reader.GetInt64(1), a.Completed + reader.GetInt64(2), a.Failed + reader.GetInt64(3));
-            }
+            var worker = Felt.Parse(row.Worker).ToString();
+            var a = actual.GetValueOrDefault(worker);
+            actual[worker] = (a.Assigned + row.Assigned, a.Completed + row.Completed, a.Failed + row.Failed);
         }
         var pushed = new Dictionary<string, PushedWorkerSample>();
-        await using (var command = dataSource.CreateCommand("""
+        await using (var command = new NpgsqlCommand("""
             select distinct on (decoded->>'worker') decoded->>'worker', (decoded->>'assigned')::bigint, (decoded->>'completed')::bigint,
                    (decoded->>'failed')::bigint, (decoded->>'total_duration')::numeric, block_time
             from ciro.events where name = 'WorkerSamplePushed' and block_time >= $1 and block_time < $2
             order by decoded->>'worker', block_number desc, tx_index desc, event_index desc
-            """))
+            """, connection, tx))
         {
             command.Parameters.Add(new() { Value = from });
             command.Parameters.Add(new() { Value = to });
@@ -150,14 +121,15 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
                     reader.GetDecimal(4), reader.GetFieldValue<DateTimeOffset>(5));
             }
         }
-        var rates = await RateTimelineAsync(from, to, ct);
-        var jobManager = samples.FirstOrDefault()?.Contract;
+        var rates = await RatesAsync(connection, tx, from, to, unrolled, ct);
+        // The contract of the range's first job sample.
+        var jobManager = samples.Count == 0 ? null : ContractText(samples.MinBy(r => r.FirstSample!, PositionOrder)!.Contract);
         var rateNow = jobManager is null ? 1 : RateAt(rates, jobManager, to);
-        var workers = samples.Select(s => s.Worker!).Concat(actual.Keys).Distinct().Order(StringComparer.Ordinal);
+        var workers = sampled.Keys.Select(k => k.Worker).Concat(actual.Keys).Distinct().Order(StringComparer.Ordinal);
         var rows = workers.Select(worker =>
         {
-            var mine = samples.Where(s => s.Worker == worker).ToList();
-            Estimate Stage(string function) => SampledEstimate.Total(mine.Where(s => s.Function == function).Select(s => s.Rate).ToList(), rateNow);
+            Estimate Stage(string function) => sampled.TryGetValue((worker, function), out var s)
+                ? SampledEstimate.Total(s.Samples, s.RateSum, rateNow) : SampledEstimate.Total(0, 0, rateNow);
             var truth = actual.GetValueOrDefault(worker);
             return new WorkerRow(worker,
                 Stage("assign_job_to_worker"), truth.Assigned,
@@ -170,68 +142,45 @@ public sealed class OnchainKpis(NpgsqlDataSource dataSource)
 
     public async Task<JobTimingReport> GetJobTimingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        var durations = (await ReadSamplesAsync(from, to, ct))
-            .Where(s => s.Function == "submit_job_result" && s.Duration > 0).Select(s => (double)s.Duration).ToList();
-        var estimate = SampledEstimate.Mean(durations);
-        await using var command = dataSource.CreateCommand("""
-            select count(*), avg(extract(epoch from c.block_time - a.block_time))::float8
-            from ciro.events c join ciro.events a on a.name = 'JobAssigned' and a.decoded->>'job_id' = c.decoded->>'job_id'
-            where c.name = 'JobCompleted' and c.block_time >= $1 and c.block_time < $2
-            """);
-        command.Parameters.Add(new() { Value = from });
-        command.Parameters.Add(new() { Value = to });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var jobs = reader.GetInt64(0);
-        double? mean = reader.IsDBNull(1) ? null : reader.GetDouble(1);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var unrolled = await OnchainHours.UnrolledAsync(connection, tx, from, to, ct);
+        var stats = await OnchainHours.ReadAsync(connection, tx, from, to, [OnchainKind.Sample, OnchainKind.Timing], wholeRange: true, anyWorker: true, unrolled, ct);
+        var durations = stats.Where(r => r.Kind == OnchainKind.Sample && r.Function == "submit_job_result").ToList();
+        var estimate = SampledEstimate.Mean(durations.Sum(r => r.DurationCount),
+            durations.Aggregate(BigInteger.Zero, (sum, r) => sum + OnchainHourRow.Integer(r.DurationSum)),
+            durations.Aggregate(BigInteger.Zero, (sum, r) => sum + OnchainHourRow.Integer(r.DurationSquares)));
+        var timing = stats.Where(r => r.Kind == OnchainKind.Timing).ToList();
+        var jobs = timing.Sum(r => r.Pairs);
+        double? mean = null;
+        if (jobs > 0)
+        {
+            // PostgreSQL's avg is numeric Σ / count: the same division, so the mean is the raw avg's to the bit.
+            await using var command = new NpgsqlCommand("select ($1::numeric / $2::numeric)::float8", connection, tx);
+            command.Parameters.AddWithValue(timing.Sum(r => r.PairSeconds));
+            command.Parameters.AddWithValue(jobs);
+            mean = (double)(await command.ExecuteScalarAsync(ct))!;
+        }
         return new JobTimingReport(from, to, "assigned→completed", estimate.Samples, Finite(estimate.Value), Finite(estimate.Low), Finite(estimate.High),
             jobs, mean, mean is { } m && estimate.Samples > 0 ? estimate.Value - m : null,
             mean is { } t && estimate.Samples > 1 ? estimate.Contains(t) : null);
     }
 
-    private sealed record Sample(DateTimeOffset Time, string Function, string Contract, long Rate, int Stage, long Duration, string? Worker);
+    /// <summary>The last rate each contract's monitor events carried per hour (a sample's rate, a SampleRateChanged's
+    /// new rate), from a day before the range: the rate in force for hours without samples.</summary>
+    private static async Task<List<OnchainHourRow>> RatesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DateTimeOffset from, DateTimeOffset to,
+        IReadOnlyList<UnrolledBlock> unrolled, CancellationToken ct) =>
+        await OnchainHours.ReadAsync(connection, tx, from.AddDays(-1), to, [OnchainKind.Rate], wholeRange: false, anyWorker: false, unrolled, ct);
 
-    private async Task<List<Sample>> ReadSamplesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand(SamplesSql);
-        command.Parameters.Add(new() { Value = from });
-        command.Parameters.Add(new() { Value = to });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var samples = new List<Sample>();
-        while (await reader.ReadAsync(ct))
-        {
-            samples.Add(new Sample(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), "0x" + reader.GetString(2).TrimStart('0'),
-                reader.GetInt64(3), reader.GetInt32(4), reader.GetInt64(5), reader.IsDBNull(6) ? null : Felt.Parse(reader.GetString(6)).ToString()));
-        }
-        return samples;
-    }
+    /// <summary>The last rate seen for the contract before <paramref name="time"/> (an hour boundary or the range's
+    /// end, after every rate row); 1 (every call counted) if none.</summary>
+    private static long RateAt(List<OnchainHourRow> rates, string contract, DateTimeOffset time) =>
+        rates.Where(r => r.Hour < time && ContractText(r.Contract) == contract).Select(r => r.LastRate!).MaxBy(p => p, PositionOrder) is { } last
+            && last[3] > 0 ? last[3] : 1;
 
-    /// <summary>When each contract's rate was seen (a sample's rate, a SampleRateChanged's new rate), for hours without samples.</summary>
-    private async Task<List<(DateTimeOffset Time, string Contract, long Rate)>> RateTimelineAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            select block_time, encode(contract, 'hex'), coalesce((decoded->>'sample_rate')::bigint, (decoded->>'new_rate')::bigint)
-            from ciro.events
-            where name in ('{CallSampled}', '{JobSampled}', 'PerformanceEvent::SampleRateChanged')
-              and block_time >= $1 - interval '1 day' and block_time < $2
-            order by block_number, tx_index, event_index
-            """);
-        command.Parameters.Add(new() { Value = from });
-        command.Parameters.Add(new() { Value = to });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var timeline = new List<(DateTimeOffset, string, long)>();
-        while (await reader.ReadAsync(ct))
-        {
-            timeline.Add((reader.GetFieldValue<DateTimeOffset>(0), "0x" + reader.GetString(1).TrimStart('0'), reader.GetInt64(2)));
-        }
-        return timeline;
-    }
+    private static readonly Comparer<long[]> PositionOrder = Comparer<long[]>.Create(OnchainHourRow.Compare);
 
-    /// <summary>The last rate seen for the contract before <paramref name="time"/>; 1 (every call counted) if none.</summary>
-    private static long RateAt(List<(DateTimeOffset Time, string Contract, long Rate)> timeline, string contract, DateTimeOffset time) =>
-        timeline.LastOrDefault(t => t.Contract == contract && t.Time < time) is { Rate: > 0 } last ? last.Rate : 1;
-
-    private static DateTimeOffset Hour(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0, TimeSpan.Zero);
+    private static string ContractText(byte[] contract) => "0x" + Convert.ToHexString(contract).ToLowerInvariant().TrimStart('0');
 
     private static CallRow Row(string function, string contract, DateTimeOffset? hour, Estimate e, long? flushed, long actual, double targetError) =>
         new(function, contract, hour, e.Samples, e.Value, Math.Round(e.Low, 2), Math.Round(e.High, 2), flushed, actual,

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Ciro.Analytics.Onchain;
 
 /// <summary>An estimated total with its 95% interval, from <see cref="Samples"/> sampled occurrences.</summary>
@@ -18,16 +20,19 @@ public static class SampledEstimate
 {
     private const double Z975 = 1.959963984540054;
 
-    public static Estimate Total(IReadOnlyCollection<long> sampleRates, long rateInForce)
+    public static Estimate Total(IReadOnlyCollection<long> sampleRates, long rateInForce) => Total(sampleRates.Count, sampleRates.Sum(), rateInForce);
+
+    /// <summary><see cref="Total(IReadOnlyCollection{long}, long)"/> from the sample count k and the Σ of their rates
+    /// (all the estimate uses: what the hourly rollup keeps).</summary>
+    public static Estimate Total(int k, long rateSum, long rateInForce)
     {
-        var k = sampleRates.Count;
         if (k == 0)
         {
             var r0 = Math.Max(1, rateInForce);
             var high = r0 == 1 ? 0 : r0 * PoissonUpper(0) * Math.Sqrt(1 - 1.0 / r0);
             return new Estimate(0, 0, 0, high);
         }
-        double value = sampleRates.Sum();
+        double value = rateSum;
         var rate = value / k;
         var shrink = Math.Sqrt(Math.Max(0, 1 - 1 / rate));
         var low = value - (value - rate * PoissonLower(k)) * shrink;
@@ -70,6 +75,29 @@ public static class SampledEstimate
         var z = Z975 * (1 + 2.5 / values.Count);
         var half = z * Math.Sqrt(variance / values.Count);
         return new Estimate(mean, values.Count, mean - half, mean + half);
+    }
+
+    /// <summary>
+    /// <see cref="Mean(IReadOnlyList{double})"/> from the sufficient statistics of integer values: their count, Σ and
+    /// Σ of squares (what the hourly rollup keeps). The mean is Σ / n and the variance (n·Σx² − (Σx)²) / (n(n − 1)),
+    /// both from exact integers, so any split of the values into hours gives the same answer to the bit.
+    /// </summary>
+    public static Estimate Mean(long count, BigInteger sum, BigInteger sumOfSquares)
+    {
+        if (count == 0)
+        {
+            return new Estimate(double.NaN, 0, double.NaN, double.NaN);
+        }
+        var mean = (double)sum / count;
+        if (count == 1)
+        {
+            return new Estimate(mean, 1, double.NegativeInfinity, double.PositiveInfinity);
+        }
+        var variance = (double)(count * sumOfSquares - sum * sum) / ((double)count * (count - 1));
+        var n = (int)Math.Min(count, int.MaxValue);
+        var z = Z975 * (1 + 2.5 / count);
+        var half = z * Math.Sqrt(variance / count);
+        return new Estimate(mean, n, mean - half, mean + half);
     }
 
     /// <summary>Garwood lower bound of a Poisson mean having seen k: χ²(0.025; 2k) / 2.</summary>

@@ -26,8 +26,9 @@ public readonly record struct HourRange(DateTimeOffset From, DateTimeOffset To);
 /// changed hash (reorg, reindex), when it is new to the ledger (the first block of an hour, a backfill), or when a
 /// new block changes a figure already stored for an older block: the interval of block n + 1 when n arrives after
 /// it, or a job stage time when a start event arrives in a block at or before the time of that job's stored end
-/// event (the stage joins the latest start at or before the end). Those two are the only figures that depend on
-/// another block's rows.</item>
+/// event (the stage joins the latest start at or before the end), or a JobAssigned in a block at or before the time
+/// of a stored WorkerReleased of that job (the on-chain worker figures, <see cref="OnchainHours"/>, count the release
+/// for the assigned worker). Those are the only figures that depend on another block's rows.</item>
 /// </list>
 /// The same pass serves a new-block notification, a reorg, a restart after missed notifications, a replayed or
 /// reordered notification (a block already in the ledger is never folded twice) and the first backfill.
@@ -108,6 +109,13 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
         join (values {StagePairs}) p(start_name, end_name) on p.start_name = s.name
         join ciro.events e on e.name = p.end_name and e.decoded ? 'job_id' and e.decoded->>'job_id' = s.decoded->>'job_id'
                           and e.block_time >= s.block_time
+        join ciro.rollup_blocks r on r.block_number = e.block_number
+        where c.block_time < (select t from ledger_end)
+        union all
+        select distinct r.hour, '{Reasons.JobStage}', null::bigint, null::bytea, null::timestamptz
+        from changed c
+        join ciro.events s on s.block_number = c.block_number and s.block_time = c.block_time and s.name = '{CiroEvents.JobAssigned}' and s.decoded ? 'job_id'
+        join ciro.events e on e.name = 'WorkerReleased' and e.decoded->'job_id'->>'value' = s.decoded->>'job_id' and e.block_time >= s.block_time
         join ciro.rollup_blocks r on r.block_number = e.block_number
         where c.block_time < (select t from ledger_end)
         union all
@@ -225,6 +233,7 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
             await FunctionCallers.FoldHoursAsync(connection, tx, start, end, ct);
             await JobsMinutes.FoldHoursAsync(connection, tx, start, end, ct);
             await UsageCallers.FoldHoursAsync(connection, tx, start, end, ct);
+            await OnchainHours.FoldHoursAsync(connection, tx, start, end, ct);
             foreach (var sql in LedgerSql)
             {
                 await using var ledger = new NpgsqlCommand(sql, connection, tx);
@@ -262,6 +271,7 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
         await FunctionCallers.FoldBlocksAsync(connection, tx, scope, ct);
         await JobsMinutes.FoldBlocksAsync(connection, tx, scope, ct);
         await UsageCallers.FoldBlocksAsync(connection, tx, scope, buckets, ct);
+        await OnchainHours.FoldBlocksAsync(connection, tx, scope, ct);
         await using var ledger = new NpgsqlCommand("""
             insert into ciro.rollup_blocks (block_number, block_hash, hour)
             select block_number, block_hash, date_trunc('hour', block_time, 'UTC') from ciro.blocks

@@ -70,6 +70,9 @@ select create_distributed_table('ciro.function_callers', 'contract');
 -- Job lifecycle counts per minute (one or two rows upserted per block, a range of minutes read per chart): like
 -- the other rollups, by its time key, with them.
 select create_distributed_table('ciro.rollup_jobs_minute', 'minute', colocate_with => 'ciro.rollup_gas');
+-- The on-chain KPIs' statistics per hour (rows upserted per block, a range of hours read per request): by its time
+-- key, with the other rollups.
+select create_distributed_table('ciro.rollup_onchain_hour', 'hour', colocate_with => 'ciro.rollup_gas');
 -- Use per (bucket, contract, function, sender): by contract with function_callers, so the usage KPI's join of the
 -- two (same contract, selector, sender) and the reconciler's upserts stay on one shard per contract.
 select create_distributed_table('ciro.usage_callers', 'contract', colocate_with => 'ciro.function_callers');

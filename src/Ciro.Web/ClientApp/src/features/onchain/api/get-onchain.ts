@@ -3,7 +3,7 @@ import { api } from '@/lib/api-client';
 import { kpiBaseKey } from '@/lib/kpi-api';
 import type { CallsReport, JobTimingReport, WorkersReport } from '@/types/kpi';
 
-/** The on-chain endpoints take a range only (at most 31 days; they read raw events). */
+/** The on-chain endpoints take a range only (at most 31 days; whole hours come from the hourly rollup, the edges raw). */
 export type OnchainRange = { from: string; to?: string };
 
 // Under the KPI prefix: a committed block refreshes them like every other KPI.
