@@ -224,13 +224,21 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         using var http = app.CreateClient();
         var reconciler = app.Services.GetRequiredService<RollupReconciler>();
         var chain = Days(0, 180, seed: 21, salt: "a");
-        // Two blocks held back: the last of Saturday 28 February (it arrives when later days are rolled up, alone in its
-        // day: folded, and the callers new to that day move the previous day of their next day) and one inside Sunday
-        // (its day is re-merged: the next block's interval changes, so that hour is recomputed).
-        var lastOfSaturday = chain.Last(b => b.Time < new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)).Number;
+        // Two blocks held back: the last of Friday 27 February (23:48; it arrives when later days are rolled up, and its
+        // hour already holds block 23, so it is folded into its day, not re-merged), and one inside Sunday (its day is
+        // re-merged: the next block's interval changes, so that hour is recomputed).
+        var lastOfFriday = chain.Last(b => b.Time < new DateTimeOffset(2026, 2, 28, 0, 0, 0, TimeSpan.Zero)).Number;
+        Assert.Equal(Buckets.Floor(chain[(int)lastOfFriday - 1].Time, Buckets.Hour), Buckets.Floor(chain[(int)lastOfFriday].Time, Buckets.Hour));
         var insideSunday = chain.First(b => b.Time >= new DateTimeOffset(2026, 3, 1, 11, 0, 0, TimeSpan.Zero)).Number;
+        // A caller of Friday's late block and of Tuesday only: when the late block is folded, Tuesday's previous day
+        // for it moves from none to Friday, and nothing else recounts Tuesday (Saturday is re-merged, not Tuesday).
+        var firstOfTuesday = chain.First(b => b.Time >= new DateTimeOffset(2026, 3, 3, 0, 0, 0, TimeSpan.Zero)).Number;
+        foreach (var n in new[] { lastOfFriday, firstOfTuesday })
+        {
+            chain[(int)n] = chain[(int)n] with { Txs = [.. chain[(int)n].Txs, new KnownChain.Tx("0xdee", [new KnownChain.Call(KnownChain.Token, "transfer")], 1000, 100)] };
+        }
         var random = new Random(4);
-        var arriving = chain.Where(b => b.Number != lastOfSaturday && b.Number != insideSunday).ToList();
+        var arriving = chain.Where(b => b.Number != lastOfFriday && b.Number != insideSunday).ToList();
         for (var i = 0; i < arriving.Count;)
         {
             var batch = arriving.Skip(i).Take(random.Next(1, 5)).ToList();
@@ -242,7 +250,7 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         Assert.Matches(@"new [1-9]\d* returning [1-9]", expected);
         Assert.Equal(expected, await ApiAsync(http, DayRanges));
 
-        foreach (var late in new[] { lastOfSaturday, insideSunday })
+        foreach (var late in new[] { lastOfFriday, insideSunday })
         {
             await KnownChain.InsertAsync(db, [chain[(int)late]]);
             await reconciler.ReconcileAsync(late, default);

@@ -139,7 +139,7 @@ public sealed class UsageKpis(NpgsqlDataSource dataSource)
                 reader.GetInt64(4), reader.GetInt64(5), unique, fresh, unique - fresh));
         }
         return TablePage<UsageRow>.Of(rows, request,
-            "Read from the hourly usage rollup: every hour overlapping the range, up to the newest rolled-up block (newer blocks are not counted yet); " +
+            "Read from the usage rollups (per caller for the edge hours, per day by previous call for whole days): every hour overlapping the range, up to the newest rolled-up block (newer blocks are not counted yet); " +
             "exact distinct callers; transactions without a sender count as calls and transactions but not as callers.");
     }
 

@@ -1,6 +1,6 @@
 -- Distinct callers over a range of days without reading every (day, sender) row of it. The usage KPI over 30 days
 -- grouped the range's ~1.2M per-sender day rows of ciro.usage_callers into ~525k distinct (function, sender) and
--- joined them to ciro.function_callers: 8.2-14.5 s of SQL on the 50M-event year (EXPLAIN ANALYZE, read-only bench
+-- joined them to ciro.function_callers: 8.2-17.1 s of SQL on the 50M-event year (EXPLAIN ANALYZE, read-only bench
 -- database, shared with other work). Here each day's callers of a function are counted by the day of their previous
 -- call of it: a sender is in days [a, b) exactly once with a previous day before a (its first day in the range), so
 -- distinct callers over [a, b) = the sum of callers with day in [a, b) and prev_day < a, and new callers (no call
