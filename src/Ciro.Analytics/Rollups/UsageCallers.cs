@@ -11,6 +11,10 @@ namespace Ciro.Analytics.Rollups;
 /// lives in one block), so new blocks of a rolled-up hour are added to the stored rows (<see cref="FoldBlocksAsync"/>)
 /// and a recomputed hour is replaced whole (<see cref="FoldHoursAsync"/>), its day rebuilt from its hour rows
 /// (<see cref="RemergeDayAsync"/>); the two give the same rows (tested against the raw definition).
+/// With the day rows it keeps <c>ciro.usage_returns</c> (migration 110): each day's callers per function counted by the
+/// day of their previous call, which the usage KPI sums for distinct callers over whole days. A fold adds its senders
+/// under their previous day; a re-merged day is recounted; and a day whose senders appeared or vanished has the next
+/// day of each of those senders recounted (fold == recompute, RollupFoldTests).
 /// </summary>
 public static class UsageCallers
 {
