@@ -9,7 +9,7 @@ namespace Ciro.Analytics.Tests;
 
 /// <summary>
 /// Folding new blocks into stored rollup rows gives exactly the rows of a recompute from raw: every hour, day and
-/// week row of every family (sketches as bytes), ciro.function_callers, ciro.usage_callers, ciro.rollup_jobs_minute, ciro.rollup_onchain_hour and the ledger, compared as
+/// week row of every family (sketches as bytes), ciro.function_callers, ciro.usage_callers, ciro.usage_returns, ciro.rollup_jobs_minute, ciro.rollup_onchain_hour and the ledger, compared as
 /// text with a database rolled up once from scratch over the same final chain. The usage rows are also compared with
 /// the calls and transactions counted in C# from the chain itself (the definition, not the rollup's SQL).
 /// </summary>
@@ -104,7 +104,7 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
     }
 
     [Fact]
-    public async Task The_migration_fills_usage_callers_with_the_rows_of_the_rolled_up_blocks()
+    public async Task The_migrations_fill_usage_callers_and_usage_returns_with_the_rows_of_the_rolled_up_blocks()
     {
         // A database rolled up before migration 107: its backfill must give the reconciler's rows for the blocks in
         // the ledger and nothing for blocks not rolled up yet (the reconciler folds those later).
@@ -126,6 +126,26 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
             await migrate.ExecuteNonQueryAsync();
         }
         Assert.Equal(rolled, await UsageRowsAsync(db));
+
+        // Migration 112 counts the same usage rows by previous day as the reconciler kept them.
+        var returns = await TableAsync(db, "usage_returns");
+        Assert.Contains("-infinity", returns);
+        await using (var delete = db.CreateCommand("delete from ciro.usage_returns"))
+        {
+            Assert.True(await delete.ExecuteNonQueryAsync() > 0);
+        }
+        await using var stream112 = typeof(Ciro.Storage.SchemaMigrator).Assembly.GetManifestResourceStream("Ciro.Storage.Migrations.112_usage_returns.sql")!;
+        await using (var migrate = db.CreateCommand(await new StreamReader(stream112).ReadToEndAsync()))
+        {
+            await migrate.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(returns, await TableAsync(db, "usage_returns"));
+    }
+
+    private static async Task<string> TableAsync(NpgsqlDataSource db, string table)
+    {
+        await using var command = db.CreateCommand($"select string_agg(t::text, E'\\n' order by t::text) from ciro.{table} t");
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>The rows of a database holding <paramref name="blocks"/> rolled up once, all hours recomputed.</summary>
@@ -146,7 +166,7 @@ public sealed class RollupFoldTests(AnalyticsFixture fixture)
     private static async Task<string> DumpAsync(NpgsqlDataSource db)
     {
         var text = new StringBuilder();
-        foreach (var table in new[] { "rollup_gas", "rollup_network", "rollup_jobs", "rollup_workers", "function_callers", "usage_callers", "rollup_jobs_minute", "rollup_onchain_hour", "rollup_blocks" })
+        foreach (var table in new[] { "rollup_gas", "rollup_network", "rollup_jobs", "rollup_workers", "function_callers", "usage_callers", "usage_returns", "rollup_jobs_minute", "rollup_onchain_hour", "rollup_blocks" })
         {
             await using var command = db.CreateCommand($"select t::text from ciro.{table} t order by t::text");
             await using var reader = await command.ExecuteReaderAsync();

@@ -23,7 +23,7 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
     private static readonly (string Contract, string Function)[] Functions =
         [(KnownChain.JobManager, "submit_ai_job"), (KnownChain.JobManager, "submit_job_result"), (KnownChain.Token, "transfer")];
 
-    /// <summary>$1 = the range's first hour, $2 = its end, $3 = the range start (the bucket start of bucket=range).</summary>
+    /// <summary>$1 = the range's first hour, $2 = its end rounded up to the hour, $3 = the range start (the bucket start of bucket=range).</summary>
     private const string Reference = """
         with calls as (
           select {bucket} as b, c.contract, c.selector, max(c.function_name) as fn, t.sender, count(*) as n, count(distinct (c.block_number, c.tx_index)) as txs
@@ -80,10 +80,12 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         ("2026-03-01T23:20:00Z", "2026-03-03T01:00:00Z"),
     ];
 
-    private static async Task<string> ApiAsync(HttpClient http)
+    private static async Task<string> ApiAsync(HttpClient http) => await ApiAsync(http, Ranges);
+
+    private static async Task<string> ApiAsync(HttpClient http, (string From, string To)[] ranges)
     {
         var text = new StringBuilder();
-        foreach (var (from, to) in Ranges)
+        foreach (var (from, to) in ranges)
         {
             foreach (var bucket in new[] { "hour", "day", "week", "range" })
             {
@@ -102,10 +104,12 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         return text.ToString();
     }
 
-    private static async Task<string> ReferenceAsync(NpgsqlDataSource db)
+    private static async Task<string> ReferenceAsync(NpgsqlDataSource db) => await ReferenceAsync(db, Ranges);
+
+    private static async Task<string> ReferenceAsync(NpgsqlDataSource db, (string From, string To)[] ranges)
     {
         var text = new StringBuilder();
-        foreach (var (from, to) in Ranges)
+        foreach (var (from, to) in ranges)
         {
             foreach (var bucket in new[] { "hour", "day", "week", "range" })
             {
@@ -114,7 +118,8 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
                 var start = DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture);
                 await using var command = db.CreateCommand(sql);
                 command.Parameters.AddWithValue(Buckets.Floor(start, Buckets.Hour));
-                command.Parameters.AddWithValue(DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
+                // The API covers the whole hours the range overlaps: to its end rounded up to the hour.
+                command.Parameters.AddWithValue(Buckets.Ceiling(DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture), Buckets.Hour));
                 command.Parameters.AddWithValue(start);
                 await using var reader = await command.ExecuteReaderAsync();
                 while (await reader.ReadAsync())
@@ -172,6 +177,137 @@ public sealed class UsageCallersTests(AnalyticsFixture fixture)
         await new RollupReconciler(clean, app.Services.GetRequiredService<Notifications.AnalyticsMetrics>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<RollupReconciler>.Instance).ReconcileAsync(null, default);
         Assert.Equal(await CallersAsync(clean), await CallersAsync(db));
+    }
+
+    /// <summary>Blocks <paramref name="from"/>..<paramref name="to"/>, 47 minutes apart from Friday 2026-02-27 05:00 UTC
+    /// (6 days, across a week start): 1-3 transactions each from 40 senders drawn with a skew (low numbers call most
+    /// days, high numbers some days), so callers come back after gaps of one or more days — what ciro.usage_returns
+    /// counts by. Every 4th block has a transaction without a sender, every 5th a multicall calling one function twice.</summary>
+    private static List<KnownChain.Block> Days(int from, int to, int seed, string salt)
+    {
+        var random = new Random(seed);
+        var blocks = new List<KnownChain.Block>();
+        for (var n = from; n <= to; n++)
+        {
+            var txs = Enumerable.Range(0, 1 + random.Next(3)).Select(_ =>
+            {
+                var f = Functions[random.Next(Functions.Length)];
+                var calls = n % 5 == 0 ? new[] { new KnownChain.Call(f.Contract, f.Function), new KnownChain.Call(f.Contract, f.Function) } : [new KnownChain.Call(f.Contract, f.Function)];
+                return new KnownChain.Tx($"0xd{random.Next(1 + random.Next(40)):x2}", calls, 1000, 100);
+            }).ToList();
+            if (n % 4 == 1)
+            {
+                txs.Add(new KnownChain.Tx("", [new KnownChain.Call(KnownChain.Token, "transfer")], 1000, 100));
+            }
+            blocks.Add(new KnownChain.Block(n, DayChainStart.AddMinutes(47 * n), [.. txs], salt));
+        }
+        return blocks;
+    }
+
+    private static readonly DateTimeOffset DayChainStart = new(2026, 2, 27, 5, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Ranges over whole days with edge hours at both ends (mid-hour), across the week start (Monday 2 March),
+    /// whole days alone, and the whole chain.</summary>
+    private static readonly (string From, string To)[] DayRanges =
+    [
+        ("2026-02-27T13:20:00Z", "2026-03-04T09:40:00Z"),
+        ("2026-02-28T00:00:00Z", "2026-03-03T00:00:00Z"),
+        ("2026-03-01T22:00:00Z", "2026-03-04T01:30:00Z"),
+        ("2026-02-27T05:00:00Z", "2026-03-05T06:00:00Z"),
+    ];
+
+    [Fact]
+    public async Task Callers_over_days_equal_the_definition_through_late_blocks_and_a_reorg_and_their_day_counts_equal_a_recount()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        await using var app = fixture.App(db, ("Ciro:Analytics:CacheSeconds", "0"));
+        using var http = app.CreateClient();
+        var reconciler = app.Services.GetRequiredService<RollupReconciler>();
+        var chain = Days(0, 180, seed: 21, salt: "a");
+        // Two blocks held back: the last of Friday 27 February (23:48; it arrives when later days are rolled up, and its
+        // hour already holds block 23, so it is folded into its day, not re-merged), and one inside Sunday (its day is
+        // re-merged: the next block's interval changes, so that hour is recomputed).
+        var lastOfFriday = chain.Last(b => b.Time < new DateTimeOffset(2026, 2, 28, 0, 0, 0, TimeSpan.Zero)).Number;
+        Assert.Equal(Buckets.Floor(chain[(int)lastOfFriday - 1].Time, Buckets.Hour), Buckets.Floor(chain[(int)lastOfFriday].Time, Buckets.Hour));
+        var insideSunday = chain.First(b => b.Time >= new DateTimeOffset(2026, 3, 1, 11, 0, 0, TimeSpan.Zero)).Number;
+        // A caller of Friday's late block and of Tuesday only: when the late block is folded, Tuesday's previous day
+        // for it moves from none to Friday, and nothing else recounts Tuesday (Saturday is re-merged, not Tuesday).
+        var firstOfTuesday = chain.First(b => b.Time >= new DateTimeOffset(2026, 3, 3, 0, 0, 0, TimeSpan.Zero)).Number;
+        foreach (var n in new[] { lastOfFriday, firstOfTuesday })
+        {
+            chain[(int)n] = chain[(int)n] with { Txs = [.. chain[(int)n].Txs, new KnownChain.Tx("0xdee", [new KnownChain.Call(KnownChain.Token, "transfer")], 1000, 100)] };
+        }
+        var random = new Random(4);
+        var arriving = chain.Where(b => b.Number != lastOfFriday && b.Number != insideSunday).ToList();
+        for (var i = 0; i < arriving.Count;)
+        {
+            var batch = arriving.Skip(i).Take(random.Next(1, 5)).ToList();
+            i += batch.Count;
+            await KnownChain.InsertAsync(db, batch);
+            await reconciler.ReconcileAsync(batch[0].Number, default);
+        }
+        var expected = await ReferenceAsync(db, DayRanges);
+        Assert.Matches(@"new [1-9]\d* returning [1-9]", expected);
+        Assert.Equal(expected, await ApiAsync(http, DayRanges));
+
+        foreach (var late in new[] { lastOfFriday, insideSunday })
+        {
+            await KnownChain.InsertAsync(db, [chain[(int)late]]);
+            await reconciler.ReconcileAsync(late, default);
+            var now = await ReferenceAsync(db, DayRanges);
+            Assert.NotEqual(expected, now);
+            Assert.Equal(now, await ApiAsync(http, DayRanges));
+            expected = now;
+        }
+        Assert.Equal(await ReturnsRecountAsync(db), await ReturnsAsync(db));
+
+        // A reorg of the last 40 blocks (a day and a half) onto a branch with other callers.
+        await KnownChain.RevertAboveAsync(db, 140);
+        var branch = Days(141, 175, seed: 22, salt: "b");
+        await KnownChain.InsertAsync(db, branch);
+        await reconciler.ReconcileAsync(141, default);
+        var afterReorg = await ReferenceAsync(db, DayRanges);
+        Assert.NotEqual(expected, afterReorg);
+        Assert.Equal(afterReorg, await ApiAsync(http, DayRanges));
+
+        // The day counts equal those of a database rolled up once from scratch over the final chain, and a recount
+        // from its usage rows (the migration's SQL).
+        await using var clean = await fixture.NewDatabaseAsync();
+        await KnownChain.InsertAsync(clean, chain.Take(141).Concat(branch));
+        await RollupFoldTests.Reconciler(clean).ReconcileAsync(null, default);
+        Assert.Equal(await ReturnsAsync(clean), await ReturnsAsync(db));
+        Assert.Equal(await ReturnsRecountAsync(db), await ReturnsAsync(db));
+        Assert.Contains("prev_day -infinity", await ReturnsAsync(db));
+        Assert.Matches(@"day 2026-03-0[2-5]T00:00:00\.0000000\+00:00 \w+ \w+ prev_day 2026-02-2[78]", await ReturnsAsync(db)); // gaps of days
+    }
+
+    private static async Task<string> ReturnsAsync(NpgsqlDataSource db) => await LinesAsync(db, "select * from ciro.usage_returns");
+
+    /// <summary>ciro.usage_returns as migration 112 fills it from ciro.usage_callers (lag over each sender's days).</summary>
+    private static async Task<string> ReturnsRecountAsync(NpgsqlDataSource db) => await LinesAsync(db, """
+        select day, contract, selector, coalesce(prev_day, '-infinity') as prev_day, count(*) filter (where sender <> '\x'::bytea) as callers,
+               sum(calls)::bigint as calls, sum(txs)::bigint as txs, max(function_name) as function_name
+        from (select bucket_start as day, contract, selector, sender, calls, txs, function_name,
+                     lag(bucket_start) over (partition by contract, selector, sender order by bucket_start) as prev_day
+              from ciro.usage_callers where bucket = 'day') d
+        group by day, contract, selector, coalesce(prev_day, '-infinity')
+        """);
+
+    private static async Task<string> LinesAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand($"""
+            select 'day ' || to_char(day at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS".0000000+00:00"') || ' ' || encode(contract, 'hex') || ' ' || encode(selector, 'hex')
+                   || ' prev_day ' || case when prev_day = '-infinity' then '-infinity' else to_char(prev_day at time zone 'UTC', 'YYYY-MM-DD') end
+                   || ' callers ' || callers || ' calls ' || calls || ' txs ' || txs || ' ' || coalesce(function_name, 'null')
+            from ({sql}) r order by 1
+            """);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+        return string.Join("\n", lines);
     }
 
     private static async Task<string> CallersAsync(NpgsqlDataSource db)

@@ -257,7 +257,7 @@ public sealed class RollupReconciler(NpgsqlDataSource dataSource, AnalyticsMetri
     }
 
     /// <summary>Adds the blocks' rows to the stored rows of each bucket size given, their first calls to
-    /// ciro.function_callers, their use per caller to ciro.usage_callers (hours and days only), and the blocks to the ledger (a plain insert: a block folded twice would fail the
+    /// ciro.function_callers, their use per caller to ciro.usage_callers (hours and days only; the days also to ciro.usage_returns, callers by previous day), and the blocks to the ledger (a plain insert: a block folded twice would fail the
     /// transaction rather than count twice).</summary>
     private async Task FoldAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<NewBlock> blocks, IReadOnlyList<string> buckets, CancellationToken ct)
     {

@@ -76,3 +76,6 @@ select create_distributed_table('ciro.rollup_onchain_hour', 'hour', colocate_wit
 -- Use per (bucket, contract, function, sender): by contract with function_callers, so the usage KPI's join of the
 -- two (same contract, selector, sender) and the reconciler's upserts stay on one shard per contract.
 select create_distributed_table('ciro.usage_callers', 'contract', colocate_with => 'ciro.function_callers');
+-- Callers per (day, function, previous day): counted from usage_callers rows of the same contract (the reconciler's
+-- per-sender previous-day lookups), so with it.
+select create_distributed_table('ciro.usage_returns', 'contract', colocate_with => 'ciro.usage_callers');

@@ -30,6 +30,8 @@ grant select, insert, update, delete on
 grant select, insert, update, delete on ciro.rollup_jobs_minute to ciro_analytics;
 -- The on-chain KPIs' statistics per hour, kept with the rollups (migration 109).
 grant select, insert, update, delete on ciro.rollup_onchain_hour to ciro_analytics;
+-- Callers per function and day by their previous day, kept with ciro.usage_callers (migration 112).
+grant select, insert, update, delete on ciro.usage_returns to ciro_analytics;
 grant select, insert, update, delete on all tables in schema reports to ciro_analytics;
 -- The weekly report counts the week's incidents.
 grant select on alerts.incidents to ciro_analytics;
