@@ -16,7 +16,16 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>The same condition under another rule: its incident is the alerts view test's to acknowledge.</summary>
     public const string DashboardRule = "test-dashboard-ack";
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"ciro-stack-{Guid.NewGuid():N}");
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>A folder only its owner may enter, like /root on Debian, holding the stack's data where a checkout
+    /// would (<c>checkout/.data</c>): run as root, as CI and a root user's <c>scripts/run.sh</c> are, the stack must come
+    /// up although PostgreSQL runs as the <c>postgres</c> user, which cannot enter it (issue 15; the data folder then
+    /// goes under /var/lib/ciro, RootOnlyDataTests). Only the data root is there: the AppHost and the services run
+    /// from this checkout, as root, and only PostgreSQL switches user.</summary>
+    public string OwnerOnlyRoot { get; } = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"ciro-stack-{Guid.NewGuid():N}"), OwnerOnly).FullName;
+
+    public string DataDirectory => Path.Combine(OwnerOnlyRoot, "checkout", ".data");
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -29,7 +38,7 @@ public sealed class StackFixture : IAsyncLifetime
         [
             "--Ciro:Infrastructure=local",
             "--Ciro:WebPort=0",
-            $"--Ciro:DataDirectory={_dataDirectory}",
+            $"--Ciro:DataDirectory={DataDirectory}",
             "--Simulator:BlockIntervalMs=1000",
             "--Alerts:EvaluationInterval=00:00:02",
             // A rule that must fire: the simulator never emits ReputationUpdated.
@@ -65,10 +74,10 @@ public sealed class StackFixture : IAsyncLifetime
     }
 
     /// <summary>The dashboard signed in as the dev admin the AppHost created in this stack's data folder.</summary>
-    public Task<WebSession> WebAsAdminAsync() => WebSession.AsDevAdminAsync(App, _dataDirectory);
+    public Task<WebSession> WebAsAdminAsync() => WebSession.AsDevAdminAsync(App, DataDirectory);
 
     /// <summary>The dev admin's generated password (for the browser test's sign-in).</summary>
-    public string WebAdminPassword => File.ReadAllText(Path.Combine(_dataDirectory, "web-admin.password")).Trim();
+    public string WebAdminPassword => File.ReadAllText(Path.Combine(DataDirectory, "web-admin.password")).Trim();
 
     public async Task DisposeAsync()
     {
@@ -77,9 +86,11 @@ public sealed class StackFixture : IAsyncLifetime
             await App.StopAsync();
             await App.DisposeAsync();
         }
+        // As root the PostgreSQL data lived under /var/lib/ciro (a folder per requested path): removed with the rest.
+        Ciro.LocalInfrastructure.PostgresDataFolder.Locate(Path.Combine(DataDirectory, "postgres")).Delete();
         try
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            Directory.Delete(OwnerOnlyRoot, recursive: true);
         }
         catch (IOException)
         {

@@ -16,7 +16,8 @@ namespace CiroAspire.AppHost.Tests;
 /// intervals and their mean, jobs assigned and completed over the leaderboard, the hour's transaction count in the
 /// anomaly series) and checks the page shows exactly that, and the analytics API's numbers; a filter changes the URL
 /// and the data, a drill-down keeps the range, exports equal the API; the compare toggle goes to the URL, fetches
-/// the previous period and draws it on the current buckets. Screenshots of each view (both themes) go to
+/// the previous period and draws it on the current buckets, with the values the API gives for the previous hour
+/// (read from the chart's tooltip on that point). Screenshots of each view (both themes) go to
 /// TestResults/screenshots/. Not in the shared stack's collection, so that stack is not running beside this one.
 /// </summary>
 public sealed class ViewsTruthTests(ITestOutputHelper output) : IDisposable

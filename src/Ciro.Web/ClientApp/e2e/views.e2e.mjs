@@ -430,15 +430,17 @@ try {
   }
   await screenshot('anomalies');
 
-  // The compare toggle: on the hour after the range (still filling), the timing charts overlay the range itself as the
-  // previous period — the toggle goes to the URL, the same API call is made for the shifted range, and the inclusion
-  // chart draws a second, dashed series whose point sits on the current one's x.
+  // The compare toggle: on the hour after the range (still filling), the timing charts overlay the hour before it (the
+  // range's last hour: from/to shifted by the hour's length) as the previous period — the toggle goes to the URL, the
+  // same API call is made for the shifted range, the inclusion chart draws a second, dashed series whose point sits on
+  // the current one's x, and its values (the chart's tooltip on that point) are the API's for the shifted range.
+  const previousFrom = new Date(to.getTime() - 3_600_000);
   const nextHour = `from=${encodeURIComponent(to.toISOString())}&to=${encodeURIComponent(new Date(to.getTime() + 3_600_000).toISOString())}`;
   await open('/timing', nextHour);
   await page.getByTestId('inclusion-chart').locator('.recharts-line').first().waitFor({ state: 'attached', timeout: timeout() });
   const previousCall = page.waitForRequest((request) => {
     const url = new URL(request.url());
-    return url.pathname === '/api/kpi/timing/inclusion' && url.searchParams.get('from') === from.toISOString() && url.searchParams.get('to') === to.toISOString();
+    return url.pathname === '/api/kpi/timing/inclusion' && url.searchParams.get('from') === previousFrom.toISOString() && url.searchParams.get('to') === to.toISOString();
   }, { timeout: timeout() });
   // click, not check(): the box follows the URL, so it turns checked only once the router has navigated, and
   // Playwright's check() reads it back straight after the click.
@@ -464,7 +466,42 @@ try {
   const previousXs = seen.previous;
   check(previousXs.length > 0 && currentXs.length > 0 && previousXs.every((x) => currentXs.some((c) => Math.abs(c - x) < 0.5)),
     `the previous period's points (x ${previousXs.join(', ')}) are not on the current buckets (x ${currentXs.join(', ')})`);
-  checked.push(`compare: ?compare=previous, inclusion for ${from.toISOString()} → ${to.toISOString()} fetched, ${previousXs.length} previous points on the current buckets`);
+  checked.push(`compare: ?compare=previous, inclusion for ${previousFrom.toISOString()} → ${to.toISOString()} fetched, ${previousXs.length} previous points on the current buckets`);
+
+  // The previous period's values, on the job-stage chart (stage durations differ from hour to hour; the 10 s chain's
+  // inclusion percentiles are the same every hour, so they could not tell the shifted hour from another): hovering the
+  // previous point shows, per series, the value the API gives for the shifted hour's bucket of the shown stage.
+  const stageLabels = { submitted_to_completed: 'submitted → completed', assigned_to_completed: 'assigned → completed', completed_to_paid: 'completed → paid' };
+  const stagesChart = page.getByTestId('stages-chart');
+  await stagesChart.waitFor({ timeout: timeout() });
+  const shownLabel = (await page.getByTestId('stage-picker').locator('[role="radio"][aria-checked="true"]').innerText()).trim();
+  const stage = Object.keys(stageLabels).find((key) => stageLabels[key] === shownLabel) ?? shownLabel;
+  const previousStages = await api(`/api/kpi/timing/jobs?from=${encodeURIComponent(previousFrom.toISOString())}&to=${encodeURIComponent(to.toISOString())}`);
+  const previousStage = previousStages.items.filter((r) => r.stage === stage);
+  check(previousStage.length === 1, `the API has ${previousStage.length} ${stage} buckets for ${previousFrom.toISOString()} → ${to.toISOString()}, expected one`);
+  const expectedTooltip = Object.fromEntries([['mean', 'meanSeconds'], ['p50', 'p50Seconds'], ['p95', 'p95Seconds'], ['p99', 'p99Seconds']]
+    .filter(([, field]) => previousStage[0][field] !== null)
+    .map(([series, field]) => [`${series} (s), previous period`, String(previousStage[0][field])]));
+  const previousDots = stagesChart.locator('circle.recharts-line-dot[stroke-opacity="0.5"]');
+  const dotsUntil = Date.now() + Math.min(timeout(), 30_000);
+  while (Date.now() < dotsUntil && (await previousDots.count()) === 0) await page.waitForTimeout(250);
+  const box = await previousDots.first().boundingBox();
+  check(box, `the ${stage} chart draws no previous-period point`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const tooltip = stagesChart.locator('.recharts-tooltip-wrapper .recharts-tooltip-item');
+  const sorted = (o) => JSON.stringify(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  const shownUntil = Date.now() + Math.min(timeout(), 30_000);
+  let shown = {};
+  while (Date.now() < shownUntil) {
+    const names = await tooltip.locator('.recharts-tooltip-item-name').allInnerTexts();
+    const values = await tooltip.locator('.recharts-tooltip-item-value').allInnerTexts();
+    shown = Object.fromEntries(names.map((name, i) => [name.trim(), values[i]?.trim()]).filter(([name]) => name.endsWith(', previous period')));
+    if (sorted(shown) === sorted(expectedTooltip)) break;
+    await page.waitForTimeout(250);
+  }
+  check(sorted(shown) === sorted(expectedTooltip),
+    `the previous period's ${stage} values on the chart are ${JSON.stringify(shown)}; the API gives ${JSON.stringify(expectedTooltip)} for ${previousFrom.toISOString()} → ${to.toISOString()}`);
+  checked[checked.length - 1] += `; ${stage} previous-period values = API for the shifted hour (${Object.entries(expectedTooltip).map(([k, v]) => `${k.split(' ')[0]} ${v}`).join(', ')} s)`;
   log(checked.at(-1));
   await screenshot('timing-compare');
 
