@@ -13,26 +13,29 @@ mkdir -p "$results"
 
 status=0
 export CIRO_TEST_RUN="$(date +%s)-$$-$RANDOM"
-dotnet test CiroAspire.sln --no-build -nologo -v q --logger "trx" --results-directory "$results" || status=1
-# starknet.js against the chain simulator it starts (and stops) itself; still under CIRO_TEST_RUN so a simulator
-# left running is caught below. The spec reporter's output goes to a log beside the junit file.
-(cd tests/starknetjs && node --experimental-websocket --test --test-reporter=junit --test-reporter-destination="$results/starknetjs-junit.xml" \
-  --test-reporter=spec --test-reporter-destination="$results/starknetjs.log") || status=1
-run_id="$CIRO_TEST_RUN"
-export -n CIRO_TEST_RUN
-bash contracts/check.sh || status=1
+# The JavaScript suites (starknet.js conformance, the dashboard's unit tests, type check and lint) and the contracts
+# check run beside the .NET tests, at a lower priority: the .NET run is two long lanes (test projects two at a time),
+# and these took about 4 minutes after it. Their output goes to a log, printed once both are done.
+js_suites() {
+  local failed=0
+  renice -n 10 -p $BASHPID >/dev/null
+  # starknet.js against the chain simulator it starts (and stops) itself; still under CIRO_TEST_RUN so a simulator
+  # left running is caught below. The spec reporter's output goes to a log beside the junit file.
+  (cd tests/starknetjs && node --experimental-websocket --test --test-reporter=junit --test-reporter-destination="$results/starknetjs-junit.xml" \
+    --test-reporter=spec --test-reporter-destination="$results/starknetjs.log") || failed=1
+  bash contracts/check.sh || failed=1
 
-client=src/Ciro.Web/ClientApp
-if [ -f "$client/package.json" ]; then
-  (cd "$client" && npx vitest run --reporter=junit --outputFile="$results/dashboard-junit.xml" >/dev/null 2>&1) || status=1
-  # The type check (the generated types/messages.ts against its consumers) and ESLint count as tests: one
-  # test for tsc, one per linted file; their findings are printed.
-  (cd "$client" && npx tsc -b) > "$results/dashboard-tsc.log" 2>&1
-  tsc_failed=$?
-  [ $tsc_failed -eq 0 ] || { status=1; cat "$results/dashboard-tsc.log"; }
-  (cd "$client" && npx eslint --max-warnings 0 -f json -o "$results/dashboard-eslint.json" .) >/dev/null 2>&1 \
-    || { status=1; (cd "$client" && npx eslint --max-warnings 0 .); }
-  python3 - "$results" "$tsc_failed" "$root/$client" <<'PY'
+  client=src/Ciro.Web/ClientApp
+  if [ -f "$client/package.json" ]; then
+    (cd "$client" && npx vitest run --reporter=junit --outputFile="$results/dashboard-junit.xml" >/dev/null 2>&1) || failed=1
+    # The type check (the generated types/messages.ts against its consumers) and ESLint count as tests: one
+    # test for tsc, one per linted file; their findings are printed.
+    (cd "$client" && npx tsc -b) > "$results/dashboard-tsc.log" 2>&1
+    tsc_failed=$?
+    [ $tsc_failed -eq 0 ] || { failed=1; cat "$results/dashboard-tsc.log"; }
+    (cd "$client" && npx eslint --max-warnings 0 -f json -o "$results/dashboard-eslint.json" .) >/dev/null 2>&1 \
+      || { failed=1; (cd "$client" && npx eslint --max-warnings 0 .); }
+    python3 - "$results" "$tsc_failed" "$root/$client" <<'PY'
 import json, os, sys
 from xml.sax.saxutils import escape, quoteattr
 results, tsc_failed, client = sys.argv[1], sys.argv[2] != "0", sys.argv[3]
@@ -59,7 +62,16 @@ with open(f"{results}/dashboard-eslint-junit.xml", "w") as out:
             cases.append(f"<testcase name={quoteattr(name)}>{failure}</testcase>")
         out.write(f'<testsuite name="dashboard-eslint" tests="{len(cases)}" failures="{failures}">{"".join(cases)}</testsuite>\n')
 PY
-fi
+  fi
+  return $failed
+}
+js_suites > "$results/js-suites.log" 2>&1 &
+js_pid=$!
+dotnet test CiroAspire.sln --no-build -nologo -v q --logger "trx" --results-directory "$results" || status=1
+wait $js_pid || status=1
+cat "$results/js-suites.log"
+run_id="$CIRO_TEST_RUN"
+export -n CIRO_TEST_RUN
 
 # Tests must stop every process they start (servers, services, DCP, browsers). Every process the test run
 # starts inherits CIRO_TEST_RUN; after a moment for stops to finish, any process still carrying it is a leak.

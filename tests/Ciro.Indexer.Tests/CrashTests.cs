@@ -10,7 +10,7 @@ public sealed class CrashTests(PostgresFixture postgres) : IClassFixture<Postgre
     [Fact]
     public async Task Twenty_kills_during_a_backfill_leave_the_same_tables_as_a_clean_run()
     {
-        await using var simulator = await Simulator.StartAsync(pregenerateBlocks: 4000, eventsPerBlock: 50);
+        await using var simulator = await Simulator.StartAsync(pregenerateBlocks: 2000, eventsPerBlock: 50);
         var head = await simulator.HeadAsync();
         string[] args = ["--rpc", simulator.RpcUrl, "--from", "0", "--to", head.ToString()];
 

@@ -30,8 +30,11 @@ public sealed class RpcFaultTests(PostgresFixture postgres) : IClassFixture<Post
         await _simulator.SetFaultsAsync(kind, probability: kind == "malformed" ? 0.1 : 0.3, latencyMs: 40);
         try
         {
-            // Small batches: more requests, so the faults hit many of them.
-            await using var indexer = await IndexerHost.StartAsync(database, _simulator.RpcUrl, new() { ["Indexer:BatchSize"] = "10" });
+            // Small batches: more requests, so the faults hit many of them. A failed step backs off at most 200 ms:
+            // rpc-error and truncated answers are not retried by the client, so at 30% a batch of three requests fails
+            // about twice before it commits, and the host's 1 s cap made each of those runs wait about a minute.
+            await using var indexer = await IndexerHost.StartAsync(database, _simulator.RpcUrl,
+                new() { ["Indexer:BatchSize"] = "10", ["Indexer:MaxRetryBackoff"] = "00:00:00.200" });
             // Three requests a batch (blocks, traces, state updates), each failing 30% of the time: under load the run
             // has reached block 298 of 300 at 60 s, so the bound is generous; what is checked is no gap and the counts.
             await StoredChain.WaitForCursorAsync(database, head, TimeSpan.FromSeconds(150), () => indexer.Log);

@@ -55,5 +55,7 @@ export default defineConfig({
     setupFiles: ['./src/testing/setup-tests.ts'],
     include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.mjs'],
     restoreMocks: true,
+    // The test command runs these beside the .NET suites on two cores: a render can wait seconds for a core.
+    testTimeout: 30_000,
   },
 });

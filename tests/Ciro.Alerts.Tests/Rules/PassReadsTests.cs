@@ -83,8 +83,8 @@ public sealed class PassReadsTests(ScenarioChain chain)
     }
 
     /// <summary>
-    /// Consecutive passes through the live evaluator's <see cref="WindowCache"/> on the real API: every 5 s for two
-    /// minutes inside the failing worker's scenario (jobs that never complete, reverted results) and then the steady
+    /// Consecutive passes through the live evaluator's <see cref="WindowCache"/> on the real API: every 5 s for a
+    /// minute inside the failing worker's scenario (jobs that never complete, reverted results) and then the steady
     /// chain after it, every read of every shipped rule is row for row the API's answer for its whole range, and the
     /// passes after the first take rows from the cache for every kind. The chain is whole (its newest block is after
     /// every pass), so this checks the merge against the API's own jobs query, not late rows (WindowCacheTests).
@@ -99,7 +99,7 @@ public sealed class PassReadsTests(ScenarioChain chain)
         var reused = new Dictionary<string, long>();
         foreach (var start in new[] { chain.Segments["failing-worker"].From.AddMinutes(6), chain.Segments["failing-worker"].To.AddMinutes(20) })
         {
-            for (var k = 0; k < 24; k++)
+            for (var k = 0; k < 12; k++)
             {
                 var at = start.AddSeconds(5 * k).AddMilliseconds(700);
                 var counting = new Counting(api);
