@@ -63,6 +63,10 @@ internal sealed class RuntimeCounters : IDisposable
     /// <summary>The GC heap, in MB, at the last interval (counter gc-heap-size).</summary>
     public double HeapMegabytes => _latest.GetValueOrDefault("gc-heap-size");
 
+    /// <summary>Memory the GC has committed from the OS, in MB, at the last interval (counter gc-committed): RSS above it
+    /// is native memory and code; a heap flat while this rises is the GC keeping freed pages.</summary>
+    public double CommittedMegabytes => _latest.GetValueOrDefault("gc-committed");
+
     /// <summary>Share of the last interval spent in GC, in % (counter time-in-gc).</summary>
     public double TimeInGcPercent => _latest.GetValueOrDefault("time-in-gc");
 

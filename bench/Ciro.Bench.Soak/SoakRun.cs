@@ -263,6 +263,7 @@ internal sealed partial class SoakRun(SoakOptions options, string root, string o
             var c = counters[service.Name];
             row[$"rss_mb {service.Name}"] = ResidentMegabytes(service.Process.Id);
             row[$"gc_heap_mb {service.Name}"] = c.HeapMegabytes;
+            row[$"gc_committed_mb {service.Name}"] = c.CommittedMegabytes;
             row[$"gc_time_pct {service.Name}"] = c.TimeInGcPercent;
             row[$"gc0 {service.Name}"] = c.Collections(0);
             row[$"gc1 {service.Name}"] = c.Collections(1);
@@ -325,14 +326,15 @@ internal sealed partial class SoakRun(SoakOptions options, string root, string o
     {
         var warm = WarmUpMinutes(rows);
         var after = rows.Where(r => r["t_min"] >= warm).ToList();
-        var csv = new StringBuilder("service,warm_up_min,rss_mb_after_warm_up,rss_mb_end,rss_mb_per_h,gc_heap_mb_after_warm_up,gc_heap_mb_end,gc_heap_mb_per_h\n");
+        var csv = new StringBuilder("service,warm_up_min,rss_mb_after_warm_up,rss_mb_end,rss_mb_per_h,gc_heap_mb_after_warm_up,gc_heap_mb_end,gc_heap_mb_per_h,gc_committed_mb_end,gc_committed_mb_per_h\n");
         foreach (var service in Ciro.Append("chain"))
         {
             string At(int i, string column) => after.Count == 0 ? "" : after[i][column].ToString("0.#", CultureInfo.InvariantCulture);
             string Slope(string column) => GrowthPerHour(rows, column) is var g && double.IsFinite(g) ? g.ToString("0.#", CultureInfo.InvariantCulture) : "";
             csv.AppendLine(string.Join(',', service, warm.ToString("0.#", CultureInfo.InvariantCulture),
                 At(0, $"rss_mb {service}"), At(after.Count - 1, $"rss_mb {service}"), Slope($"rss_mb {service}"),
-                At(0, $"gc_heap_mb {service}"), At(after.Count - 1, $"gc_heap_mb {service}"), Slope($"gc_heap_mb {service}")));
+                At(0, $"gc_heap_mb {service}"), At(after.Count - 1, $"gc_heap_mb {service}"), Slope($"gc_heap_mb {service}"),
+                At(after.Count - 1, $"gc_committed_mb {service}"), Slope($"gc_committed_mb {service}")));
         }
         return csv.ToString();
     }
