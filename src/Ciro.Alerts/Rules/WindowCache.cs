@@ -210,10 +210,11 @@ public sealed class WindowCache(IOptions<AlertsOptions> options, RuleMetrics met
     private static int Merge<T>(WindowKind<T> kind, IReadOnlyList<T> kept, IReadOnlyList<T> fresh, DateTimeOffset from, DateTimeOffset start,
         out T[] merged)
     {
+        bool Reused(T row) => kind.Time(row) is { } time && time < start && time >= from;
         var reused = 0;
         foreach (var row in kept)
         {
-            if (kind.Time(row) is { } time && time < start && time >= from)
+            if (Reused(row))
             {
                 reused++;
             }
@@ -226,7 +227,7 @@ public sealed class WindowCache(IOptions<AlertsOptions> options, RuleMetrics met
         }
         foreach (var row in kept)
         {
-            if (kind.Time(row) is { } time && time < start && time >= from)
+            if (Reused(row))
             {
                 merged[i++] = row;
             }
